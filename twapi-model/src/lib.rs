@@ -1,0 +1,2 @@
+//! The wire data model of the X API follow, search and users family.
+#![forbid(unsafe_code)]
