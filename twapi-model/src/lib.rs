@@ -13,6 +13,9 @@
 pub mod date;
 mod decode;
 pub mod ids;
+pub mod v1;
+pub mod v2;
 
+pub use compact_str::CompactString;
 pub use decode::{DecodeError, decode};
 pub use ids::{TweetId, UserId};

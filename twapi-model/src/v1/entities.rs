@@ -1,0 +1,168 @@
+//! Entities: the URLs, hashtags, cashtags, mentions and media X found in a text, with where
+//! they sit in it.
+//!
+//! `indices` is `[start, end]`: the half-open range of the entity in the text, counted in
+//! Unicode code points (not bytes, not UTF-16 units).
+//!
+//! Unknown keys are ignored on decode. Media are kept light: what a follow/search client
+//! shows (ids, links, type, sizes); `video_info`, `additional_media_info` and `ext_alt_text`
+//! are not modelled and are dropped.
+
+use compact_str::CompactString;
+use serde::{Deserialize, Serialize};
+
+use super::object::wire_object;
+use crate::{TweetId, UserId};
+
+/// The entities of a user's profile: the links in `url` and in `description`.
+///
+/// ```
+/// use twapi_model::v1::UserEntities;
+/// let e: UserEntities = serde_json::from_str(r#"{"description":{"urls":[]}}"#).unwrap();
+/// assert!(e.url.is_none() && e.description.urls.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UserEntities {
+    /// The profile link; absent when the user set none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<UrlEntities>,
+    /// The links in the bio (present, often with no URLs).
+    #[serde(default)]
+    pub description: UrlEntities,
+}
+
+/// A list of links: the `{"urls": [...]}` wrapper X puts around URL entities.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UrlEntities {
+    /// The links, in text order.
+    #[serde(default)]
+    pub urls: Vec<UrlEntity>,
+}
+
+/// A link: the `t.co` form that is in the text, and what it stands for.
+///
+/// Like every entity's, `indices` is `[start, end]`: the half-open range of the entity in
+/// its text, counted in Unicode code points (not bytes, not UTF-16 units).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UrlEntity {
+    /// The wrapped `t.co` link as it appears in the text.
+    pub url: CompactString,
+    /// The original link (`null` on some very old profiles).
+    #[serde(default)]
+    pub expanded_url: Option<CompactString>,
+    /// The link as clients display it (shortened, no scheme); absent where `expanded_url` is
+    /// null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_url: Option<CompactString>,
+    /// `[start, end]` in the text, in code points.
+    pub indices: [u32; 2],
+}
+
+/// The entities of a tweet.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TweetEntities {
+    /// `#hashtags`.
+    #[serde(default)]
+    pub hashtags: Vec<Hashtag>,
+    /// `$cashtags` ("symbols"), the same shape as hashtags.
+    #[serde(default)]
+    pub symbols: Vec<Hashtag>,
+    /// `@mentions`.
+    #[serde(default)]
+    pub user_mentions: Vec<UserMention>,
+    /// Links.
+    #[serde(default)]
+    pub urls: Vec<UrlEntity>,
+    /// The first photo, video or GIF; X sends the key only when the tweet has media.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Vec<Media>>,
+}
+
+/// A `#hashtag` or a `$cashtag` (`symbols`): the text without its sign, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hashtag {
+    /// The tag without `#` or `$`.
+    pub text: CompactString,
+    /// `[start, end]` in the text, in code points (the sign included).
+    pub indices: [u32; 2],
+}
+
+/// Every photo, video or GIF of a tweet (`extended_entities`; `entities.media` holds the
+/// first one only).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExtendedEntities {
+    /// The media, in order.
+    #[serde(default)]
+    pub media: Vec<Media>,
+}
+
+wire_object! {
+    /// An `@mention`: who, and where in the text.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct UserMention expecting "a v1.1 user mention entity" {
+        /// The mentioned user (`id` / `id_str`).
+        pub id: UserId = twin ["id", "id_str"],
+        /// Their screen name, without `@`.
+        pub screen_name: CompactString = req ["screen_name"],
+        /// Their display name.
+        pub name: CompactString = req ["name"],
+        /// `[start, end]` in the text, in code points (the `@` included).
+        pub indices: [u32; 2] = req ["indices"],
+    }
+}
+
+wire_object! {
+    /// A photo, video or animated GIF, kept light: ids, links, type and sizes.
+    ///
+    /// `video_info`, `additional_media_info` and `ext_alt_text` are not modelled; they are
+    /// dropped on decode.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Media expecting "a v1.1 media entity" {
+        /// The media id (`id` / `id_str`).
+        pub id: u64 = twin ["id", "id_str"],
+        /// `photo`, `video` or `animated_gif` (the wire key is `type`).
+        pub kind: CompactString = req ["type"],
+        /// The `t.co` link in the text.
+        pub url: CompactString = req ["url"],
+        /// The link as clients display it.
+        pub display_url: CompactString = req ["display_url"],
+        /// The link to the tweet's media page.
+        pub expanded_url: CompactString = req ["expanded_url"],
+        /// The image (or a video's poster frame), over http.
+        pub media_url: CompactString = req ["media_url"],
+        /// The same over https.
+        pub media_url_https: CompactString = req ["media_url_https"],
+        /// `[start, end]` of the link in the text, in code points.
+        pub indices: [u32; 2] = req ["indices"],
+        /// The sizes X serves.
+        pub sizes: MediaSizes = default ["sizes"],
+        /// For media reused from another tweet: that tweet.
+        pub source_status_id: Option<TweetId> = twin_omit ["source_status_id", "source_status_id_str"],
+        /// For media reused from another tweet: its author.
+        pub source_user_id: Option<UserId> = twin_omit ["source_user_id", "source_user_id_str"],
+    }
+}
+
+/// The four sizes X serves a photo in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MediaSizes {
+    /// 150×150, cropped.
+    pub thumb: MediaSize,
+    /// Up to 680 wide.
+    pub small: MediaSize,
+    /// Up to 1200 wide.
+    pub medium: MediaSize,
+    /// Up to 2048 wide.
+    pub large: MediaSize,
+}
+
+/// One served size.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MediaSize {
+    /// Width in pixels.
+    pub w: u32,
+    /// Height in pixels.
+    pub h: u32,
+    /// `fit` or `crop`.
+    pub resize: CompactString,
+}

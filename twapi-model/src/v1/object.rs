@@ -1,0 +1,448 @@
+//! How a v1.1 object travels, and the macro that writes its serde code.
+//!
+//! v1.1 writes every 64-bit number twice — `id` as a JSON number and `id_str` as a string —
+//! because JavaScript readers lose precision above 2^53. The model keeps *one* value per pair
+//! (a *twin*): decoding accepts either key or both, and rejects a body whose two halves
+//! disagree with an error raised inside the second key's value, so the decode path names it
+//! (`users[1].id_str`); encoding writes both.
+//!
+//! Every field has a *presence*, which says what is missing on decode and what is written on
+//! encode:
+//!
+//! | presence | field type | missing on decode | on encode |
+//! |---|---|---|---|
+//! | `req` | `T` | an error naming the key | always |
+//! | `null` | `Option<T>` | `None` | always, `null` for `None` |
+//! | `omit` | `Option<T>` | `None` | only when `Some` |
+//! | `default` | `T: Default` | `T::default()` | always |
+//! | `twin` | id or cursor | an error naming the key | both keys |
+//! | `twin_null` | `Option<id>` | `None` | both keys, `null` for `None` |
+//! | `twin_omit` | `Option<id>` | `None` | both keys, only when `Some` |
+//!
+//! The generated `Deserialize` is what serde's derive would write for a flat struct — one
+//! pass over the map, a `match` on the borrowed key, unknown keys skipped with
+//! [`serde::de::IgnoredAny`] — plus the twin check, so it costs no more than a derive.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use time::OffsetDateTime;
+
+use super::Cursor;
+use crate::{TweetId, UserId};
+
+/// A map key, borrowed from the input when it holds no escapes (keys on the wire never do).
+pub(crate) enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// How one field's value is read and written.
+pub(crate) trait Codec<T> {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error>;
+    fn encode<S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error>;
+}
+
+/// The value's own `Serialize` and `Deserialize`.
+pub(crate) struct Plain;
+
+impl<T: Serialize + DeserializeOwned> Codec<T> for Plain {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::deserialize(d)
+    }
+    fn encode<S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        value.serialize(s)
+    }
+}
+
+/// The v1.1 date format, `Wed Oct 10 20:19:24 +0000 2018` ([`crate::date::v1`]).
+pub(crate) struct DateV1;
+
+impl Codec<OffsetDateTime> for DateV1 {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        crate::date::v1::deserialize(d)
+    }
+    fn encode<S: Serializer>(value: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        crate::date::v1::serialize(value, s)
+    }
+}
+
+/// Decodes one field's value through its codec.
+pub(crate) struct Decode<C, T>(PhantomData<fn() -> (C, T)>);
+
+impl<C, T> Decode<C, T> {
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, C: Codec<T>, T> DeserializeSeed<'de> for Decode<C, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        C::decode(d)
+    }
+}
+
+/// Encodes one field's value through its codec.
+pub(crate) struct Encode<'a, C, T>(&'a T, PhantomData<fn() -> C>);
+
+impl<'a, C, T> Encode<'a, C, T> {
+    pub(crate) fn new(value: &'a T) -> Self {
+        Self(value, PhantomData)
+    }
+}
+
+impl<C: Codec<T>, T> Serialize for Encode<'_, C, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        C::encode(self.0, s)
+    }
+}
+
+/// A value that travels twice: as a JSON number and as a string (`id` / `id_str`).
+pub(crate) trait Twin: Copy + PartialEq {
+    /// Reads either half: a JSON number or a string of digits.
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    /// Writes the number half.
+    fn encode_number<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error>;
+    /// Writes the string half.
+    fn encode_string<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error>;
+    /// The value in an error message.
+    fn describe(self) -> String;
+}
+
+macro_rules! id_twin {
+    ($($id:ty),*) => {$(
+        impl Twin for $id {
+            fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::ids::as_number::deserialize(d)
+            }
+            fn encode_number<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_u64(self.get())
+            }
+            fn encode_string<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+                // The id's own encoding is the string form.
+                self.serialize(s)
+            }
+            fn describe(self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+id_twin!(UserId, TweetId);
+
+/// A media id: a snowflake like the others, but neither a user's nor a tweet's.
+impl Twin for u64 {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // The id visitor is shared by every id type; a user id is just its carrier here.
+        <UserId as Twin>::decode(d).map(UserId::get)
+    }
+    fn encode_number<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self)
+    }
+    fn encode_string<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+        UserId::new(self).serialize(s)
+    }
+    fn describe(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Twin for Cursor {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Cursor::deserialize(d)
+    }
+    fn encode_number<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.get())
+    }
+    fn encode_string<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.get())
+    }
+    fn describe(self) -> String {
+        self.get().to_string()
+    }
+}
+
+impl<T: Twin> Twin for Option<T> {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OptionVisitor<T>(PhantomData<T>);
+        impl<'de, T: Twin> Visitor<'de> for OptionVisitor<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("null, a number or a string of digits")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                T::decode(d).map(Some)
+            }
+        }
+        d.deserialize_option(OptionVisitor(PhantomData))
+    }
+    fn encode_number<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(v) => v.encode_number(s),
+            None => s.serialize_none(),
+        }
+    }
+    fn encode_string<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(v) => v.encode_string(s),
+            None => s.serialize_none(),
+        }
+    }
+    fn describe(self) -> String {
+        self.map_or_else(|| "null".to_owned(), T::describe)
+    }
+}
+
+/// Reads one half of a twin and checks it against the half already read, if any.
+pub(crate) struct TwinSeed<'a, T> {
+    /// The value read from the other half (or an earlier copy of this key).
+    pub(crate) seen: Option<&'a T>,
+    /// The key being read.
+    pub(crate) key: &'a str,
+    /// Both keys of the pair, number half first.
+    pub(crate) pair: [&'static str; 2],
+}
+
+impl<'de, T: Twin> DeserializeSeed<'de> for TwinSeed<'_, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        let value = T::decode(d)?;
+        match self.seen {
+            Some(seen) if *seen != value => Err(de::Error::custom(format_args!(
+                "`{}` is {}, but {} was read earlier for `{}`/`{}`: the two forms of one \
+                 value disagree, so the body is corrupt",
+                self.key,
+                value.describe(),
+                seen.describe(),
+                self.pair[0],
+                self.pair[1],
+            ))),
+            _ => Ok(value),
+        }
+    }
+}
+
+/// Writes the number half of a twin.
+pub(crate) struct TwinNumber<'a, T>(pub(crate) &'a T);
+
+impl<T: Twin> Serialize for TwinNumber<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.encode_number(s)
+    }
+}
+
+/// Writes the string half of a twin.
+pub(crate) struct TwinString<'a, T>(pub(crate) &'a T);
+
+impl<T: Twin> Serialize for TwinString<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.encode_string(s)
+    }
+}
+
+/// Defines a v1.1 object: the struct, its `Deserialize` and its `Serialize`.
+///
+/// ```text
+/// wire_object! {
+///     /// docs
+///     #[derive(Debug, Clone, PartialEq)]
+///     pub struct Name expecting "what the error says was expected" {
+///         /// docs
+///         pub field: Type = presence [via Codec] ["key"] | ["key", "key_str"],
+///     }
+/// }
+/// ```
+macro_rules! wire_object {
+    (@codec) => { $crate::v1::object::Plain };
+    (@codec $codec:ty) => { $codec };
+
+    (@de twin $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
+        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+    };
+    (@de twin_null $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
+        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+    };
+    (@de twin_omit $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
+        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+    };
+    (@de_twin $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty) => {{
+        let value = $map.next_value_seed($crate::v1::object::TwinSeed::<$ty> {
+            seen: $slot.as_ref(),
+            key: $key.as_str(),
+            pair: [$k0, $k1],
+        })?;
+        $slot = Some(value);
+    }};
+    (@de $presence:ident $map:ident $slot:ident $key:ident [$k0:literal] $ty:ty, $codec:ty) => {{
+        if $slot.is_some() {
+            return Err(::serde::de::Error::duplicate_field($k0));
+        }
+        $slot = Some($map.next_value_seed($crate::v1::object::Decode::<$codec, $ty>::new())?);
+    }};
+
+    (@finish req $slot:ident [$k0:literal]) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err(::serde::de::Error::missing_field($k0)),
+        }
+    };
+    (@finish twin $slot:ident [$k0:literal, $k1:literal]) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err(::serde::de::Error::missing_field($k0)),
+        }
+    };
+    (@finish $presence:ident $slot:ident [$($k:literal),+]) => {
+        $slot.unwrap_or_default()
+    };
+
+    (@len omit $value:expr) => { usize::from($value.is_some()) };
+    (@len twin $value:expr) => { 2 };
+    (@len twin_null $value:expr) => { 2 };
+    (@len twin_omit $value:expr) => { 2 * usize::from($value.is_some()) };
+    (@len $presence:ident $value:expr) => { 1 };
+
+    (@ser omit $st:ident [$k0:literal] $ty:ty, $codec:ty, $value:expr) => {
+        if $value.is_some() {
+            $st.serialize_field($k0, &$crate::v1::object::Encode::<$codec, $ty>::new(&$value))?;
+        } else {
+            $st.skip_field($k0)?;
+        }
+    };
+    (@ser twin $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
+        $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
+        $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+    };
+    (@ser twin_null $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
+        $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
+        $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+    };
+    (@ser twin_omit $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
+        if $value.is_some() {
+            $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
+            $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+        } else {
+            $st.skip_field($k0)?;
+            $st.skip_field($k1)?;
+        }
+    };
+    (@ser $presence:ident $st:ident [$k0:literal] $ty:ty, $codec:ty, $value:expr) => {
+        $st.serialize_field($k0, &$crate::v1::object::Encode::<$codec, $ty>::new(&$value))?;
+    };
+
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident expecting $expecting:literal {
+            $(
+                $(#[$fmeta:meta])*
+                pub $field:ident : $ty:ty = $presence:ident $(via $codec:ty)? [$($key:literal),+]
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                const FIELDS: &[&str] = &[$($($key),+),*];
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    #[allow(clippy::too_many_lines)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        $( let mut $field: Option<$ty> = None; )*
+                        while let Some(key) = map.next_key::<$crate::v1::object::Key<'de>>()? {
+                            match key.as_str() {
+                                $(
+                                    $($key)|+ => $crate::v1::object::wire_object!(
+                                        @de $presence map $field key [$($key),+] $ty,
+                                        $crate::v1::object::wire_object!(@codec $($codec)?)
+                                    ),
+                                )*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $(
+                                $field: $crate::v1::object::wire_object!(
+                                    @finish $presence $field [$($key),+]
+                                ),
+                            )*
+                        })
+                    }
+                }
+                d.deserialize_struct(stringify!($name), FIELDS, ObjectVisitor)
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            #[allow(clippy::too_many_lines)]
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0 $( + $crate::v1::object::wire_object!(@len $presence self.$field) )*;
+                let mut st = s.serialize_struct(stringify!($name), len)?;
+                $(
+                    $crate::v1::object::wire_object!(
+                        @ser $presence st [$($key),+] $ty,
+                        $crate::v1::object::wire_object!(@codec $($codec)?),
+                        self.$field
+                    );
+                )*
+                st.end()
+            }
+        }
+    };
+}
+
+pub(crate) use wire_object;

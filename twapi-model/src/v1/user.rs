@@ -1,0 +1,154 @@
+//! The v1.1 user object: what users/show, users/lookup, users/search, followers/list,
+//! friends/list and friendships/create|destroy return.
+
+use compact_str::CompactString;
+use time::OffsetDateTime;
+
+use super::object::{DateV1, wire_object};
+use super::{Tweet, UserEntities};
+use crate::UserId;
+
+wire_object! {
+    /// A v1.1 user (API-FACTS 3.7): every documented field, with the nullability real data
+    /// shows.
+    ///
+    /// Since the 2019-05-20 change most profile-design and locale fields are `null`; they
+    /// are `Option` and always encoded (as `null` when `None`). Fields X sends only
+    /// sometimes — `status` (absent for protected accounts and users who never tweeted),
+    /// `profile_banner_url`, the relationship flags, the withheld fields — are `Option` and
+    /// encoded only when `Some`. `id` and `id_str` are one value ([`User::id`]): decoding
+    /// takes either or both (and rejects a body where they disagree), encoding writes both.
+    /// Unknown keys (`email`, `derived`, …) are ignored.
+    ///
+    /// ```
+    /// use twapi_model::v1::User;
+    /// let body = br#"{"id":783214,"id_str":"783214","name":"X","screen_name":"X",
+    ///   "location":"everywhere","description":"","url":null,
+    ///   "entities":{"description":{"urls":[]}},"protected":false,
+    ///   "followers_count":1,"friends_count":2,"listed_count":3,"favourites_count":4,
+    ///   "statuses_count":5,"created_at":"Tue Feb 20 14:35:54 +0000 2007",
+    ///   "verified":true,"default_profile":false,"default_profile_image":false,
+    ///   "profile_image_url":"http://pbs.twimg.com/a_normal.jpg",
+    ///   "profile_image_url_https":"https://pbs.twimg.com/a_normal.jpg",
+    ///   "contributors_enabled":false,"is_translator":false,"lang":null}"#;
+    /// let user: User = twapi_model::decode(body).unwrap();
+    /// assert_eq!(user.id.get(), 783_214);
+    /// assert!(user.status.is_none());
+    /// let wire = serde_json::to_value(&user).unwrap();
+    /// assert_eq!(wire["id"], 783_214);
+    /// assert_eq!(wire["id_str"], "783214");
+    /// assert_eq!(wire["lang"], serde_json::Value::Null);
+    /// assert!(wire.get("status").is_none());
+    /// ```
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct User expecting "a v1.1 user object" {
+        /// The user's id (`id` / `id_str`).
+        pub id: UserId = twin ["id", "id_str"],
+        /// The display name.
+        pub name: CompactString = req ["name"],
+        /// The handle, without `@`.
+        pub screen_name: CompactString = req ["screen_name"],
+        /// The free-text location of the profile.
+        pub location: Option<CompactString> = null ["location"],
+        /// The place X inferred from `location` (deprecated, `null` in practice; an untyped
+        /// place object when present).
+        pub profile_location: Option<serde_json::Value> = omit ["profile_location"],
+        /// The bio.
+        pub description: Option<CompactString> = null ["description"],
+        /// The profile link, wrapped in `t.co`.
+        pub url: Option<CompactString> = null ["url"],
+        /// The links in `url` and `description`.
+        pub entities: UserEntities = default ["entities"],
+        /// Whether only approved followers see the tweets.
+        pub protected: bool = req ["protected"],
+        /// How many follow this user.
+        pub followers_count: u64 = req ["followers_count"],
+        /// How many this user follows.
+        pub friends_count: u64 = req ["friends_count"],
+        /// How many public lists include this user.
+        pub listed_count: u64 = req ["listed_count"],
+        /// When the account was created.
+        pub created_at: OffsetDateTime = req via DateV1 ["created_at"],
+        /// How many tweets this user liked (British spelling on the wire).
+        pub favourites_count: u64 = req ["favourites_count"],
+        /// Deprecated: seconds east of UTC (`null` since 2019).
+        pub utc_offset: Option<i32> = null ["utc_offset"],
+        /// Deprecated: the time-zone name (`null` since 2019).
+        pub time_zone: Option<CompactString> = null ["time_zone"],
+        /// Deprecated: whether geotagging is on.
+        pub geo_enabled: Option<bool> = null ["geo_enabled"],
+        /// The legacy verified badge.
+        pub verified: bool = req ["verified"],
+        /// How many tweets and retweets this user posted.
+        pub statuses_count: u64 = req ["statuses_count"],
+        /// Deprecated: the interface language (`null` since 2019).
+        pub lang: Option<CompactString> = null ["lang"],
+        /// The latest tweet or retweet (no `user` inside); absent for protected accounts the
+        /// caller does not follow and for users who never tweeted.
+        pub status: Option<Box<Tweet>> = omit ["status"],
+        /// Whether co-authored tweets are on (always `false` now).
+        pub contributors_enabled: bool = req ["contributors_enabled"],
+        /// Whether the user volunteers in the translator community.
+        pub is_translator: bool = req ["is_translator"],
+        /// Deprecated: whether tweet translation is on.
+        pub is_translation_enabled: Option<bool> = null ["is_translation_enabled"],
+        /// Deprecated design field: background colour (hex, no `#`).
+        pub profile_background_color: Option<CompactString> = null ["profile_background_color"],
+        /// Deprecated design field: background image over http.
+        pub profile_background_image_url: Option<CompactString> =
+            null ["profile_background_image_url"],
+        /// Deprecated design field: background image over https.
+        pub profile_background_image_url_https: Option<CompactString> =
+            null ["profile_background_image_url_https"],
+        /// Deprecated design field: whether the background image is tiled.
+        pub profile_background_tile: Option<bool> = null ["profile_background_tile"],
+        /// The avatar (48×48 `_normal` variant) over http.
+        pub profile_image_url: CompactString = req ["profile_image_url"],
+        /// The avatar over https.
+        pub profile_image_url_https: CompactString = req ["profile_image_url_https"],
+        /// The header image; absent when the user has none.
+        pub profile_banner_url: Option<CompactString> = omit ["profile_banner_url"],
+        /// Deprecated design field: link colour.
+        pub profile_link_color: Option<CompactString> = null ["profile_link_color"],
+        /// Deprecated design field: sidebar border colour.
+        pub profile_sidebar_border_color: Option<CompactString> =
+            null ["profile_sidebar_border_color"],
+        /// Deprecated design field: sidebar fill colour.
+        pub profile_sidebar_fill_color: Option<CompactString> =
+            null ["profile_sidebar_fill_color"],
+        /// Deprecated design field: text colour.
+        pub profile_text_color: Option<CompactString> = null ["profile_text_color"],
+        /// Deprecated design field: whether the background image is used.
+        pub profile_use_background_image: Option<bool> = null ["profile_use_background_image"],
+        /// Deprecated: whether the profile has the extended (2016) layout.
+        pub has_extended_profile: Option<bool> = null ["has_extended_profile"],
+        /// Whether the profile theme is untouched.
+        pub default_profile: bool = req ["default_profile"],
+        /// Whether the avatar is the default egg/silhouette.
+        pub default_profile_image: bool = req ["default_profile_image"],
+        /// Deprecated: whether the caller follows this user (still sent, with user auth).
+        pub following: Option<bool> = null ["following"],
+        /// Whether the caller follows this user's live broadcasts.
+        pub live_following: Option<bool> = omit ["live_following"],
+        /// Deprecated: whether the caller has a pending follow request to this protected user.
+        pub follow_request_sent: Option<bool> = null ["follow_request_sent"],
+        /// Deprecated: whether the caller gets device notifications for this user.
+        pub notifications: Option<bool> = null ["notifications"],
+        /// Whether the caller mutes this user (user auth only).
+        pub muting: Option<bool> = omit ["muting"],
+        /// Whether the caller blocks this user (user auth only).
+        pub blocking: Option<bool> = omit ["blocking"],
+        /// Whether this user blocks the caller (user auth only).
+        pub blocked_by: Option<bool> = omit ["blocked_by"],
+        /// Deprecated: the translator role (`none`, `regular`, `badged`, `moderator`).
+        pub translator_type: Option<CompactString> = omit ["translator_type"],
+        /// Countries (ISO 3166-1 alpha-2, or `XX`/`XY`) where the account is withheld.
+        pub withheld_in_countries: Option<Vec<CompactString>> = omit ["withheld_in_countries"],
+        /// `user` when the whole account is withheld.
+        pub withheld_scope: Option<CompactString> = omit ["withheld_scope"],
+        /// Whether the account is suspended (rare; users/show with user auth).
+        pub suspended: Option<bool> = omit ["suspended"],
+        /// Whether the account must verify a phone number (rare; the caller's own account).
+        pub needs_phone_verification: Option<bool> = omit ["needs_phone_verification"],
+    }
+}

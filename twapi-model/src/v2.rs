@@ -1,0 +1,240 @@
+//! The X API v2 objects of the follow, search and get-users family, as they travel.
+//!
+//! The wire vocabulary is the one of the 2.159 OpenAPI spec, which every recorded response
+//! uses (`pinned_tweet_id`, `includes.tweets`, problem types under
+//! `https://api.twitter.com/2/problems/`); problem types under `https://api.x.com/2/problems/`
+//! (the 2.167 spec) are understood too.
+//!
+//! - [`User`] with every field of the 2.159 schema, [`Tweet`] for `includes.tweets`.
+//! - [`Response`]: the `data` / `includes` / `errors` / `meta` envelope, with the aliases
+//!   [`UserPage`] (followers, following, lookups by ids or usernames), [`UserResponse`]
+//!   (one user), [`FollowResponse`] and [`UnfollowResponse`] (manage follows).
+//! - [`Problem`]: an RFC 7807 problem, with its [`ProblemType`] matched on the part after
+//!   `/2/problems/`; [`ErrorBody`] decodes any v2 error body (a top-level problem, an
+//!   `errors` array, or the spec's `{code, message}` [`Error`]).
+//!
+//! Every optional field is an `Option` that is skipped when encoding, because v2 omits what it
+//! does not send and never writes `null`. Arrays that the spec gives `minItems: 1` are `Vec`s
+//! that are skipped when empty: an absent array and an empty one mean the same. Fields the
+//! model does not name are ignored when decoding.
+//!
+//! ```
+//! use twapi_model::v2::{UserPage, VerifiedType};
+//! let body = br#"{"data":[{"id":"2244994945","name":"Developers","username":"XDevelopers",
+//!     "verified_type":"business"}],"meta":{"result_count":1,"next_token":"7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i"}}"#;
+//! let page: UserPage = twapi_model::decode(body)?;
+//! assert_eq!(page.items()[0].username, "XDevelopers");
+//! assert_eq!(page.items()[0].verified_type, Some(VerifiedType::Business));
+//! assert_eq!(page.next_token().map(|t| t.as_str()), Some("7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i"));
+//! # Ok::<(), twapi_model::DecodeError>(())
+//! ```
+
+/// Declares an open enum: the values X documents, plus `Unknown` for any other value, kept
+/// verbatim so that it encodes back unchanged. Decoding matches on the borrowed text and
+/// allocates only for an unknown value.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this version does not know, kept verbatim so it encodes back unchanged.
+            /// Build values with `From<&str>`, which never puts a known value here.
+            Unknown(compact_str::CompactString),
+        }
+
+        impl $name {
+            /// The value as X writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(other) => other.as_str(),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(wire: &str) -> Self {
+                match wire {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.into()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct WireVisitor;
+                impl serde::de::Visitor<'_> for WireVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a string (", stringify!($name), ")"))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                }
+                d.deserialize_str(WireVisitor)
+            }
+        }
+    };
+}
+
+/// Implements `Deserialize` for a struct that a page holds by the thousand, field by field,
+/// in place of the derive: the value starts as `$start` and each key found overwrites its
+/// field, so the struct is built where it lies instead of from 20-odd temporaries, and the key
+/// is matched once. Behaves as the derive does: unknown keys are skipped, a repeated key is an
+/// error, a missing `required` key is an error, and absent fields keep their `$start` value.
+///
+/// `field as Wrapper` reads the value as `Wrapper` and converts it with `Into` (for fields
+/// that need an adapter, such as dates).
+macro_rules! deserialize_fields {
+    (
+        $ty:ident, $start:expr;
+        required: [$($req:ident),*];
+        $( $field:ident $(as $wrap:ty)? => $key:literal, )+
+    ) => {
+        const _: () = {
+            use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+            #[allow(non_camel_case_types)]
+            #[derive(Clone, Copy, PartialEq, Eq)]
+            enum Field { $($field,)+ __Other }
+
+            const FIELDS: &[&str] = &[$($key),+];
+            const VARIANTS: &[Field] = &[$(Field::$field),+];
+            const SEED: u32 = $crate::v2::key_hash::seed_for(FIELDS);
+            const TABLE: [u8; $crate::v2::key_hash::BUCKETS] =
+                $crate::v2::key_hash::table(FIELDS, SEED);
+
+            impl Field {
+                /// One hash and one comparison, whatever the number of fields.
+                fn of(key: &str) -> Self {
+                    let slot = TABLE[$crate::v2::key_hash::bucket(key.as_bytes(), SEED)];
+                    match (FIELDS.get(usize::from(slot)), VARIANTS.get(usize::from(slot))) {
+                        (Some(name), Some(field)) if *name == key => *field,
+                        _ => Self::__Other,
+                    }
+                }
+
+                fn name(self) -> &'static str {
+                    match self {
+                        $( Self::$field => $key, )+
+                        Self::__Other => "",
+                    }
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for Field {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    struct KeyVisitor;
+                    impl Visitor<'_> for KeyVisitor {
+                        type Value = Field;
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str("a field name")
+                        }
+                        fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
+                            Ok(Field::of(v))
+                        }
+                        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Field, E> {
+                            Ok(std::str::from_utf8(v).map_or(Field::__Other, Field::of))
+                        }
+                    }
+                    d.deserialize_identifier(KeyVisitor)
+                }
+            }
+
+            struct ObjectVisitor;
+
+            impl<'de> Visitor<'de> for ObjectVisitor {
+                type Value = $ty;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(concat!("a ", stringify!($ty), " object"))
+                }
+
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
+                    let mut out: $ty = $start;
+                    let mut seen: u64 = 0;
+                    while let Some(field) = map.next_key::<Field>()? {
+                        if field == Field::__Other {
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
+                        let bit = 1_u64 << (field as u32);
+                        if seen & bit != 0 {
+                            return Err(de::Error::duplicate_field(field.name()));
+                        }
+                        seen |= bit;
+                        match field {
+                            $( Field::$field => {
+                                out.$field = deserialize_fields!(@value map $($wrap)?);
+                            } )+
+                            Field::__Other => {}
+                        }
+                    }
+                    $(
+                        if seen & (1_u64 << (Field::$req as u32)) == 0 {
+                            return Err(de::Error::missing_field(Field::$req.name()));
+                        }
+                    )*
+                    Ok(out)
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for $ty {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    d.deserialize_struct(stringify!($ty), FIELDS, ObjectVisitor)
+                }
+            }
+        };
+    };
+    (@value $map:ident) => { $map.next_value()? };
+    (@value $map:ident $wrap:ty) => { $map.next_value::<$wrap>()?.into() };
+}
+
+mod entities;
+mod key_hash;
+mod follow;
+mod meta;
+mod problem;
+mod response;
+mod tweet;
+mod user;
+
+pub use entities::{
+    Annotation, FullTextEntities, MentionEntity, TagEntity, UrlEntities, UrlEntity, UrlImage,
+};
+pub use follow::{FollowRequest, FollowResult, UnfollowResult};
+pub use meta::{Meta, PaginationToken};
+pub use problem::{
+    ConnectionIssue, DisconnectType, Error, ErrorBody, ForbiddenReason, InvalidRequestError,
+    Problem, ProblemKind, ProblemType, ResourceType, Section, UsagePeriod, UsageScope,
+};
+pub use response::{FollowResponse, Includes, Response, UnfollowResponse, UserPage, UserResponse};
+pub use tweet::{
+    Attachments, EditControls, ReferenceType, ReferencedTweet, ReplySettings, Tweet,
+    TweetPublicMetrics, TweetWithheld,
+};
+pub use user::{
+    Affiliation, ConnectionStatus, SubscriptionType, User, UserEntities, UserPublicMetrics,
+    UserSubscription, UserWithheld, VerifiedType, WithheldScope,
+};
