@@ -119,18 +119,10 @@ macro_rules! deserialize_fields {
             #[derive(Clone, Copy, PartialEq, Eq)]
             enum Field { $($field,)+ __Other }
 
-            const FIELDS: &[&str] = &[$($key),+];
-            const VARIANTS: &[Field] = &[$(Field::$field),+];
-            const SEED: u32 = $crate::v2::key_hash::seed_for(FIELDS);
-            const TABLE: [u8; $crate::v2::key_hash::BUCKETS] =
-                $crate::v2::key_hash::table(FIELDS, SEED);
-
             impl Field {
-                /// One hash and one comparison, whatever the number of fields.
                 fn of(key: &str) -> Self {
-                    let slot = TABLE[$crate::v2::key_hash::bucket(key.as_bytes(), SEED)];
-                    match (FIELDS.get(usize::from(slot)), VARIANTS.get(usize::from(slot))) {
-                        (Some(name), Some(field)) if *name == key => *field,
+                    match key {
+                        $( $key => Self::$field, )+
                         _ => Self::__Other,
                     }
                 }
@@ -161,6 +153,8 @@ macro_rules! deserialize_fields {
                     d.deserialize_identifier(KeyVisitor)
                 }
             }
+
+            const FIELDS: &[&str] = &[$($key),+];
 
             struct ObjectVisitor;
 
@@ -212,7 +206,6 @@ macro_rules! deserialize_fields {
 }
 
 mod entities;
-mod key_hash;
 mod follow;
 mod meta;
 mod problem;

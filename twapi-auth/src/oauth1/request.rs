@@ -84,8 +84,21 @@ impl std::error::Error for RequestError {
 impl<'a> RequestParts<'a> {
     /// A request from its method and absolute URL (query included; a fragment is ignored).
     pub fn new(method: &'a str, url: &'a str) -> Result<Self, RequestError> {
-        let (scheme, rest) = url.split_once("://").ok_or(RequestError::MissingScheme)?;
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        // Byte scans rather than substring searches: URLs are short and this runs per request.
+        let bytes = url.as_bytes();
+        let colon = bytes
+            .iter()
+            .position(|&b| b == b':')
+            .ok_or(RequestError::MissingScheme)?;
+        if bytes.get(colon + 1..colon + 3) != Some(b"//") {
+            return Err(RequestError::MissingScheme);
+        }
+        let scheme = url.get(..colon).ok_or(RequestError::MissingScheme)?;
+        let rest = url.get(colon + 3..).unwrap_or_default();
+        let authority_end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
         let (authority, path_and_query) = rest
             .split_at_checked(authority_end)
             .ok_or(RequestError::MissingHost)?;
@@ -147,12 +160,22 @@ impl<'a> RequestParts<'a> {
             return Err(RequestError::MissingScheme);
         }
         let (host, port) = split_authority(authority)?;
-        let without_fragment = path_and_query
-            .split_once('#')
-            .map_or(path_and_query, |(before, _)| before);
-        let (path, query) = match without_fragment.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (without_fragment, None),
+        let bytes = path_and_query.as_bytes();
+        let fragment = bytes
+            .iter()
+            .position(|&b| b == b'#')
+            .unwrap_or(bytes.len());
+        let question = bytes
+            .get(..fragment)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| b == b'?');
+        let (path, query) = match question {
+            Some(at) => (
+                path_and_query.get(..at).unwrap_or_default(),
+                path_and_query.get(at + 1..fragment),
+            ),
+            None => (path_and_query.get(..fragment).unwrap_or_default(), None),
         };
         Ok(Self {
             method: checked_method(method)?,
@@ -277,9 +300,13 @@ fn checked_method(method: &str) -> Result<&str, RequestError> {
 
 /// Splits `[userinfo@]host[:port]`; the userinfo is not part of the base string URI.
 fn split_authority(authority: &str) -> Result<(&str, Option<u16>), RequestError> {
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let at_sign = authority.bytes().rposition(|b| b == b'@');
+    let host_port = at_sign.map_or(authority, |at| authority.get(at + 1..).unwrap_or_default());
     let (host, port) = if host_port.starts_with('[') {
-        let end = host_port.find(']').ok_or(RequestError::MissingHost)?;
+        let end = host_port
+            .bytes()
+            .position(|b| b == b']')
+            .ok_or(RequestError::MissingHost)?;
         let (host, rest) = host_port
             .split_at_checked(end + 1)
             .ok_or(RequestError::MissingHost)?;
@@ -291,8 +318,11 @@ fn split_authority(authority: &str) -> Result<(&str, Option<u16>), RequestError>
             ),
         }
     } else {
-        match host_port.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
+        match host_port.bytes().rposition(|b| b == b':') {
+            Some(colon) => (
+                host_port.get(..colon).unwrap_or_default(),
+                host_port.get(colon + 1..),
+            ),
             None => (host_port, None),
         }
     };

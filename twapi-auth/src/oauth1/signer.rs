@@ -108,6 +108,56 @@ pub struct Signer {
     consumer_key: String,
     token: Option<String>,
     keyed: HmacSha1,
+    block: OAuthBlock,
+}
+
+/// The oauth_* parameters of a plain request (no callback, no verifier) are the same for
+/// every request but for the nonce and the timestamp, and they sort as one contiguous block
+/// among request parameters whose names do not start with `oauth_`. Their encoded forms
+/// are prepared once, so signing copies them instead of encoding them again.
+#[derive(Clone, Debug)]
+struct OAuthBlock {
+    /// `oauth_consumer_key%3D…%26oauth_nonce%3D`, in the base string's double encoding.
+    base_head: Vec<u8>,
+    /// `[%26oauth_token%3D…]%26oauth_version%3D1.0`.
+    base_tail: Vec<u8>,
+    /// `OAuth oauth_consumer_key="…", oauth_nonce="`.
+    header_head: String,
+    /// `"[, oauth_token="…"], oauth_version="1.0"`.
+    header_tail: String,
+}
+
+const BASE_MIDDLE: &[u8] = b"%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D";
+const HEADER_SIGNATURE: &str = "\", oauth_signature=\"";
+const HEADER_MIDDLE: &str = "\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"";
+
+impl OAuthBlock {
+    fn new(consumer_key: &str, token: Option<&str>) -> Self {
+        let twice = |text: &str| percent::encode(&percent::encode(text)).into_bytes();
+        let mut base_head = b"oauth_consumer_key%3D".to_vec();
+        base_head.extend(twice(consumer_key));
+        base_head.extend_from_slice(b"%26oauth_nonce%3D");
+        let mut base_tail = Vec::new();
+        let mut header_head = String::from("OAuth oauth_consumer_key=\"");
+        percent::encode_into(consumer_key, &mut header_head);
+        header_head.push_str("\", oauth_nonce=\"");
+        let mut header_tail = String::from("\"");
+        if let Some(token) = token {
+            base_tail.extend_from_slice(b"%26oauth_token%3D");
+            base_tail.extend(twice(token));
+            header_tail.push_str(", oauth_token=\"");
+            percent::encode_into(token, &mut header_tail);
+            header_tail.push('"');
+        }
+        base_tail.extend_from_slice(b"%26oauth_version%3D1.0");
+        header_tail.push_str(", oauth_version=\"1.0\"");
+        Self {
+            base_head,
+            base_tail,
+            header_head,
+            header_tail,
+        }
+    }
 }
 
 impl fmt::Debug for Signer {
@@ -131,6 +181,7 @@ impl Signer {
             consumer_key: credentials.consumer_key().to_owned(),
             token: credentials.token().map(str::to_owned),
             keyed: keyed_mac(key.expose().as_bytes()),
+            block: OAuthBlock::new(credentials.consumer_key(), credentials.token()),
         }
     }
 
@@ -141,8 +192,7 @@ impl Signer {
         oauth: &OAuthParams<'_>,
     ) -> Result<Signature, RequestError> {
         let timestamp = Decimal::new(oauth.timestamp());
-        let protocol = self.protocol(oauth, &timestamp);
-        sign(self.keyed.clone(), request, protocol.as_slice())
+        self.sign(request, oauth, &timestamp).map(|(signature, _)| signature)
     }
 
     /// The full `Authorization` header value: `OAuth oauth_consumer_key="…", …`, parameters
@@ -153,9 +203,68 @@ impl Signer {
         oauth: &OAuthParams<'_>,
     ) -> Result<String, RequestError> {
         let timestamp = Decimal::new(oauth.timestamp());
-        let protocol = self.protocol(oauth, &timestamp);
-        let signature = sign(self.keyed.clone(), request, protocol.as_slice())?;
-        Ok(write_header(protocol.as_slice(), &signature))
+        let (signature, fast) = self.sign(request, oauth, &timestamp)?;
+        if fast {
+            let block = &self.block;
+            let mut out = String::with_capacity(
+                block.header_head.len()
+                    + oauth.nonce().len() * 3
+                    + HEADER_SIGNATURE.len()
+                    + 28 * 3
+                    + HEADER_MIDDLE.len()
+                    + 20
+                    + block.header_tail.len(),
+            );
+            out.push_str(&block.header_head);
+            percent::encode_into(oauth.nonce(), &mut out);
+            out.push_str(HEADER_SIGNATURE);
+            percent::encode_into(signature.as_str(), &mut out);
+            out.push_str(HEADER_MIDDLE);
+            out.push_str(timestamp.as_str());
+            out.push_str(&block.header_tail);
+            Ok(out)
+        } else {
+            Ok(write_header(self.protocol(oauth, &timestamp).as_slice(), &signature))
+        }
+    }
+
+    /// Signs, through the prepared oauth_* block when it applies (the flag says so).
+    fn sign(
+        &self,
+        request: &RequestParts<'_>,
+        oauth: &OAuthParams<'_>,
+        timestamp: &Decimal,
+    ) -> Result<(Signature, bool), RequestError> {
+        let mut params = ParamList::default();
+        collect(&mut params, request)?;
+        let params = params.as_mut_slice();
+        let plain = oauth.callback().is_none() && oauth.verifier().is_none();
+        if plain && !params.iter().any(|param| param.name.starts_with(b"oauth_")) {
+            sort(params);
+            let split = params.partition_point(|param| {
+                compare_pieces(param.name, Piece::Plain(b"oauth_")) == Ordering::Less
+            });
+            let (before, after) = params.split_at(split);
+            let mut sink = MacSink::new(self.keyed.clone());
+            write_method_and_uri(&mut sink, request);
+            for param in before {
+                sink.param(param);
+                sink.put(b"%26");
+            }
+            sink.put(&self.block.base_head);
+            sink.double_encoded(Piece::Plain(oauth.nonce().as_bytes()));
+            sink.put(BASE_MIDDLE);
+            sink.put(timestamp.as_str().as_bytes());
+            sink.put(&self.block.base_tail);
+            for param in after {
+                sink.put(b"%26");
+                sink.param(param);
+            }
+            return Ok((Signature::from_digest(&sink.finish()), true));
+        }
+        let protocol = self.protocol(oauth, timestamp);
+        let signature = sign_collected(self.keyed.clone(), request, params, protocol.as_slice());
+        Ok((signature, false))
     }
 
     /// Signs an `http::Request` in place: reads its method, absolute URI and (when the
@@ -233,24 +342,36 @@ pub(crate) fn sign<'a>(
     protocol: &[(&'a str, &'a str)],
 ) -> Result<Signature, RequestError> {
     let mut params = ParamList::default();
+    collect(&mut params, request)?;
+    Ok(sign_collected(mac, request, params.as_mut_slice(), protocol))
+}
+
+/// Collects the request's own parameters: query, form body, form pairs.
+fn collect<'a>(params: &mut ParamList<'a>, request: &RequestParts<'a>) -> Result<(), RequestError> {
     if let Some(query) = request.query() {
-        push_encoded(&mut params, query.as_bytes(), true).map_err(RequestError::Query)?;
+        push_encoded(params, query.as_bytes(), true).map_err(RequestError::Query)?;
     }
     if let Some(body) = request.form_body() {
-        push_encoded(&mut params, body, false).map_err(RequestError::Body)?;
+        push_encoded(params, body, false).map_err(RequestError::Body)?;
     }
-    push_plain(&mut params, request.form_pairs());
+    push_plain(params, request.form_pairs());
+    Ok(())
+}
+
+fn sign_collected<'a>(
+    mac: HmacSha1,
+    request: &RequestParts<'a>,
+    params: &mut [Param<'a>],
+    protocol: &[(&'a str, &'a str)],
+) -> Signature {
     let mut oauth = ParamList::default();
     push_plain(&mut oauth, protocol);
-
-    let params = params.as_mut_slice();
     sort(params);
     let oauth = oauth.as_mut_slice();
     sort(oauth);
-
     let mut sink = MacSink::new(mac);
     write_base_string(&mut sink, request, params, oauth);
-    Ok(Signature::from_digest(&sink.finish()))
+    Signature::from_digest(&sink.finish())
 }
 
 fn push_plain<'a>(params: &mut ParamList<'a>, pairs: &[(&'a str, &'a str)]) {
@@ -295,6 +416,16 @@ impl<'a> Piece<'a> {
         match self {
             Self::Plain(bytes) => PieceBytes::Plain(bytes.iter()),
             Self::Form(raw) => PieceBytes::Form(FormBytes::new(raw)),
+        }
+    }
+
+    fn starts_with(self, prefix: &[u8]) -> bool {
+        match self {
+            Self::Plain(bytes) => bytes.starts_with(prefix),
+            Self::Form(_) => {
+                let mut bytes = self.bytes();
+                prefix.iter().all(|&p| bytes.next() == Some(p))
+            }
         }
     }
 
@@ -490,6 +621,26 @@ fn write_base_string(
     params: &[Param<'_>],
     oauth: &[Param<'_>],
 ) {
+    write_method_and_uri(sink, request);
+    let (mut params, mut oauth) = (params.iter().peekable(), oauth.iter().peekable());
+    let mut first = true;
+    loop {
+        let next = match (params.peek(), oauth.peek()) {
+            (Some(p), Some(o)) if compare_params(p, o) == Ordering::Greater => oauth.next(),
+            (Some(_), _) => params.next(),
+            (None, _) => oauth.next(),
+        };
+        let Some(param) = next else { break };
+        if !first {
+            sink.put(b"%26");
+        }
+        first = false;
+        sink.param(param);
+    }
+}
+
+/// `METHOD&pe(base uri)&`.
+fn write_method_and_uri(sink: &mut MacSink, request: &RequestParts<'_>) {
     let method = request.method().as_bytes();
     if method.iter().any(u8::is_ascii_lowercase) {
         for &byte in method {
@@ -510,24 +661,6 @@ fn write_base_string(
     }
     sink.encoded(uri.path.as_bytes());
     sink.put(b"&");
-
-    let (mut params, mut oauth) = (params.iter().peekable(), oauth.iter().peekable());
-    let mut first = true;
-    loop {
-        let next = match (params.peek(), oauth.peek()) {
-            (Some(p), Some(o)) if compare_params(p, o) == Ordering::Greater => oauth.next(),
-            (Some(_), _) => params.next(),
-            (None, _) => oauth.next(),
-        };
-        let Some(param) = next else { break };
-        if !first {
-            sink.put(b"%26");
-        }
-        first = false;
-        sink.double_encoded(param.name);
-        sink.put(b"%3D");
-        sink.double_encoded(param.value);
-    }
 }
 
 const SINK_BUFFER: usize = 512;
@@ -608,9 +741,20 @@ impl MacSink {
         }
     }
 
+    /// Writes `pe(pe(name))%3Dpe(pe(value))`.
+    fn param(&mut self, param: &Param<'_>) {
+        self.double_encoded(param.name);
+        self.put(b"%3D");
+        self.double_encoded(param.value);
+    }
+
     /// Writes `pe(pe(piece))`: an unreserved byte stays, any other becomes `%25XX`.
     fn double_encoded(&mut self, piece: Piece<'_>) {
         match piece {
+            // Long unreserved runs (keys, tokens, nonces) are copied as they are.
+            Piece::Plain(bytes) if bytes.len() >= 16 && percent::all_unreserved(bytes) => {
+                self.put(bytes);
+            }
             Piece::Plain(bytes) => {
                 for chunk in bytes.chunks(CHUNK) {
                     self.double_encoded_chunk(chunk.iter().copied(), chunk.len());

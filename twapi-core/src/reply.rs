@@ -1,0 +1,225 @@
+//! Decoding an `http::Response` of bytes into a typed [`Reply`] or an [`Error`].
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+use twapi_model::v2::{self, Problem};
+use twapi_model::{decode, v1};
+
+use crate::error::{ApiError, DecodeFailure, Error, RateLimited, excerpt};
+use crate::error_code::ErrorCode;
+use crate::rate_limit::RateLimitSnapshot;
+use crate::request::ApiRequest;
+
+/// A body type that a successful reply decodes to, and what it says about partial failure.
+pub trait Payload: DeserializeOwned {
+    /// Problems with parts of the request that did not stop the rest (v2 `errors` beside
+    /// `data`).
+    fn partial_errors(&self) -> &[Problem] {
+        &[]
+    }
+
+    /// Whether the body, though sent with a success status, holds only errors: a lookup that
+    /// found nothing. Such a reply is an error, not an empty success.
+    fn only_errors(&self) -> bool {
+        false
+    }
+}
+
+impl Payload for v1::User {}
+impl Payload for Vec<v1::User> {}
+impl Payload for v1::IdPage {}
+impl Payload for v1::UserPage {}
+impl Payload for Vec<v1::Friendship> {}
+impl Payload for v1::RelationshipResponse {}
+impl Payload for v1::NoRetweetIds {}
+
+impl<D: DeserializeOwned, M: DeserializeOwned> Payload for v2::Response<D, M> {
+    fn partial_errors(&self) -> &[Problem] {
+        &self.errors
+    }
+
+    fn only_errors(&self) -> bool {
+        self.data.is_none() && !self.errors.is_empty()
+    }
+}
+
+/// A successful answer: the typed value, the rate-limit snapshot, and the raw body for
+/// fields the model does not name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    /// The decoded body.
+    pub value: T,
+    status: StatusCode,
+    rate_limit: RateLimitSnapshot,
+    body: Bytes,
+}
+
+impl<T: Payload> Reply<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The rate limits the answer announced.
+    pub fn rate_limit(&self) -> &RateLimitSnapshot {
+        &self.rate_limit
+    }
+
+    /// The body as received: decode it again into your own type for fields the model does
+    /// not name.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Problems with parts of the request (v2 ids not found beside the ones that were).
+    pub fn partial_errors(&self) -> &[Problem] {
+        self.value.partial_errors()
+    }
+
+    /// The value, dropping the rest.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// What `friendships/create` achieved.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FollowOutcome {
+    /// X accepted the follow and returned the target user. For a protected account that
+    /// means a pending request (`follow_request_sent`), otherwise a follow.
+    Followed(Box<v1::User>),
+    /// A follow request to this (protected) account was already pending: X's 403 code 160.
+    /// Nothing failed; nothing changed.
+    AlreadyRequested,
+}
+
+impl<'de> serde::Deserialize<'de> for FollowOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        v1::User::deserialize(d).map(|u| Self::Followed(Box::new(u)))
+    }
+}
+
+impl Payload for FollowOutcome {}
+
+/// Decodes X's answer to `R`: a typed [`Reply`], or the [`Error`] the answer amounts to.
+///
+/// - A success status with a body of `R::Output` is a reply; v2 partial errors ride along.
+/// - A success status whose body holds only errors (v2 `{"errors": [...]}` with no `data`,
+///   or a v1.1 error body) is an [`Error::Api`] with status 200.
+/// - 429, 420 and code 88 are [`Error::RateLimited`], with the reset of the exhausted bucket.
+/// - Other statuses are [`Error::Api`] with every v1.1 code and v2 problem the body holds, or
+///   an excerpt when it holds neither (an HTML error page) — unless the request type
+///   recognises the error as an outcome ([`ApiRequest::recover`]).
+/// - A body that is none of these is an [`Error::Decode`] naming the failing field.
+pub fn decode_reply<R: ApiRequest>(
+    response: http::Response<Bytes>,
+) -> Result<Reply<R::Output>, Error> {
+    let (parts, body) = response.into_parts();
+    let status = parts.status;
+    let rate_limit = RateLimitSnapshot::from_headers(&parts.headers).map_err(|e| {
+        Error::Decode(Box::new(DecodeFailure {
+            status,
+            path: "(headers)".to_owned(),
+            message: e.to_string(),
+            excerpt: excerpt(&body),
+        }))
+    })?;
+
+    if status.is_success() {
+        match decode::<R::Output>(&body) {
+            Ok(value) if value.only_errors() => {
+                let mut error = ApiError::new(status, rate_limit);
+                error.problems = value.partial_errors().to_vec();
+                Err(Error::Api(Box::new(error)))
+            }
+            Ok(value) => Ok(Reply {
+                value,
+                status,
+                rate_limit,
+                body,
+            }),
+            Err(failure) => match api_error(status, rate_limit, &body) {
+                Some(error) => Err(classify(error)),
+                None => Err(Error::Decode(Box::new(DecodeFailure::new(
+                    status, &failure, &body,
+                )))),
+            },
+        }
+    } else {
+        let error = api_error(status, rate_limit, &body).unwrap_or_else(|| {
+            let mut error = ApiError::new(status, rate_limit);
+            error.excerpt = excerpt(&body);
+            error
+        });
+        match R::recover(&error) {
+            Some(value) => Ok(Reply {
+                value,
+                status,
+                rate_limit: error.rate_limit,
+                body,
+            }),
+            None => Err(classify(error)),
+        }
+    }
+}
+
+/// Reads any error body X sends, v1.1 or v2 shape; `None` when the body is neither.
+fn api_error(status: StatusCode, rate_limit: RateLimitSnapshot, body: &[u8]) -> Option<ApiError> {
+    let mut error = ApiError::new(status, rate_limit);
+    if let Ok(v1_body) = decode::<v1::ErrorBody>(body) {
+        match v1_body {
+            v1::ErrorBody::Errors(errors) => {
+                for e in errors {
+                    error.codes.push(crate::error::CodedError {
+                        code: ErrorCode::from_code(e.code),
+                        message: e.message.to_string(),
+                    });
+                }
+            }
+            v1::ErrorBody::Error { error: message, .. } => {
+                error.message = Some(message.to_string())
+            }
+            // `ErrorBody` may grow; a shape this version does not know keeps its first message.
+            other => error.message = other.message().map(str::to_owned),
+        }
+        return Some(error);
+    }
+    match decode::<v2::ErrorBody>(body).ok()? {
+        v2::ErrorBody::Error(e) => error.codes.push(crate::error::CodedError {
+            code: u32::try_from(e.code).map_or(ErrorCode::Unknown(0), ErrorCode::from_code),
+            message: e.message.to_string(),
+        }),
+        other => error.problems = other.problems().to_vec(),
+    }
+    Some(error)
+}
+
+/// Separates rate-limit refusals from other errors.
+fn classify(error: ApiError) -> Error {
+    let limited = error.status == StatusCode::TOO_MANY_REQUESTS
+        || error.status.as_u16() == 420
+        || error.has_code(ErrorCode::RateLimitExceeded);
+    if limited {
+        Error::RateLimited(Box::new(RateLimited {
+            until: exhausted_reset(&error.rate_limit),
+            error,
+        }))
+    } else {
+        Error::Api(Box::new(error))
+    }
+}
+
+/// The reset of the bucket that ran out: a 24-hour bucket at zero outlasts the window.
+fn exhausted_reset(snapshot: &RateLimitSnapshot) -> Option<SystemTime> {
+    let buckets = [snapshot.user_day, snapshot.app_day, snapshot.window];
+    buckets
+        .iter()
+        .flatten()
+        .find(|b| b.remaining == 0)
+        .or(snapshot.window.as_ref())
+        .map(|b| b.reset)
+}

@@ -1,0 +1,342 @@
+//! v2 requests.
+//!
+//! ```
+//! use twapi_core::fields::{Fields, UserField};
+//! use twapi_core::request::v2::Followers;
+//! use twapi_model::UserId;
+//!
+//! let request = Followers {
+//!     max_results: Some(1000),
+//!     fields: Fields::users([UserField::CreatedAt, UserField::PublicMetrics]),
+//!     ..Followers::of(UserId::new(783_214))
+//! };
+//! ```
+
+use twapi_model::UserId;
+use twapi_model::v2::{self as model, PaginationToken};
+
+use super::{ApiRequest, IncomingRequest, Parts, check_page_size, max_batch};
+use crate::endpoint::{EndpointId, PathParam};
+use crate::fields::Fields;
+use crate::name::ScreenName;
+use crate::param::{Invalid, InvalidRequest, ParamValue};
+
+impl ParamValue for PaginationToken {
+    const EXPECTED: &'static str = "a pagination token";
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+    fn from_param(raw: &str) -> Option<Self> {
+        (!raw.is_empty()).then(|| PaginationToken::new(raw))
+    }
+}
+
+/// Requests that take a pagination token, so the token pager can walk them.
+pub trait Tokened: ApiRequest {
+    /// The token this request asks for (`None` = the first page).
+    fn token(&self) -> Option<&PaginationToken>;
+    /// Sets the token.
+    fn set_token(&mut self, token: PaginationToken);
+    /// Sets the page size, for a pager that wants no more than it needs.
+    fn set_max_results(&mut self, max_results: u32);
+}
+
+macro_rules! follows_lookup {
+    ($(#[$doc:meta])* $name:ident, $endpoint:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name {
+            /// Whose.
+            pub id: UserId,
+            /// Users per page, 1 to 1,000 (X's default is 100).
+            pub max_results: Option<u32>,
+            /// The page to fetch: a previous page's `meta.next_token`.
+            pub pagination_token: Option<PaginationToken>,
+            /// What to return of each user.
+            pub fields: Fields,
+        }
+
+        impl $name {
+            /// The first page of `id`'s list, with X's defaults.
+            pub fn of(id: UserId) -> Self {
+                Self { id, max_results: None, pagination_token: None, fields: Fields::default() }
+            }
+        }
+
+        impl ApiRequest for $name {
+            type Output = model::UserPage;
+            const ENDPOINT: EndpointId = EndpointId::$endpoint;
+
+            fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+                check_page_size(Self::ENDPOINT, self.max_results)?;
+                out.path.push((PathParam::Id, self.id.to_string()));
+                out.params.opt("max_results", self.max_results.as_ref());
+                out.params.opt("pagination_token", self.pagination_token.as_ref());
+                self.fields.write(&mut out.params)
+            }
+
+            fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+                let p = &incoming.params;
+                let request = Self {
+                    id: incoming.path_user_id(PathParam::Id)?,
+                    max_results: p.get("max_results")?,
+                    pagination_token: p.get("pagination_token")?,
+                    fields: Fields::read(p)?,
+                };
+                check_page_size(Self::ENDPOINT, request.max_results)?;
+                Ok(request)
+            }
+        }
+
+        impl Tokened for $name {
+            fn token(&self) -> Option<&PaginationToken> {
+                self.pagination_token.as_ref()
+            }
+            fn set_token(&mut self, token: PaginationToken) {
+                self.pagination_token = Some(token);
+            }
+            fn set_max_results(&mut self, max_results: u32) {
+                self.max_results = Some(max_results);
+            }
+        }
+    };
+}
+
+follows_lookup!(
+    /// `GET /2/users/:id/followers`: a user's followers, up to 1,000 a page.
+    Followers,
+    V2Followers
+);
+follows_lookup!(
+    /// `GET /2/users/:id/following`: the accounts a user follows, up to 1,000 a page.
+    Following,
+    V2Following
+);
+
+/// The JSON body of `POST /2/users/:id/following`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FollowBody {
+    target_user_id: UserId,
+}
+
+/// `POST /2/users/:id/following`: follow a user; `source_user_id` must be the
+/// authenticating user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Follow {
+    /// The authenticating user.
+    pub source_user_id: UserId,
+    /// Whom to follow.
+    pub target_user_id: UserId,
+}
+
+impl ApiRequest for Follow {
+    type Output = model::FollowResponse;
+    const ENDPOINT: EndpointId = EndpointId::V2Follow;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        out.path
+            .push((PathParam::Id, self.source_user_id.to_string()));
+        let body = FollowBody {
+            target_user_id: self.target_user_id,
+        };
+        // Serializing a struct of one id into a Vec cannot fail.
+        out.json = Some(serde_json::to_vec(&body).unwrap_or_default());
+        Ok(())
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        let body = incoming
+            .json
+            .ok_or_else(|| InvalidRequest::new("target_user_id", Invalid::Missing))?;
+        let body: FollowBody = serde_json::from_slice(body).map_err(|e| {
+            InvalidRequest::new(
+                "target_user_id",
+                Invalid::Malformed {
+                    value: e.to_string(),
+                    expected: "a JSON body {\"target_user_id\": \"<id>\"}",
+                },
+            )
+        })?;
+        Ok(Self {
+            source_user_id: incoming.path_user_id(PathParam::Id)?,
+            target_user_id: body.target_user_id,
+        })
+    }
+}
+
+/// `DELETE /2/users/:source_user_id/following/:target_user_id`: unfollow a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Unfollow {
+    /// The authenticating user.
+    pub source_user_id: UserId,
+    /// Whom to unfollow.
+    pub target_user_id: UserId,
+}
+
+impl ApiRequest for Unfollow {
+    type Output = model::UnfollowResponse;
+    const ENDPOINT: EndpointId = EndpointId::V2Unfollow;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        out.path
+            .push((PathParam::SourceUserId, self.source_user_id.to_string()));
+        out.path
+            .push((PathParam::TargetUserId, self.target_user_id.to_string()));
+        Ok(())
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        Ok(Self {
+            source_user_id: incoming.path_user_id(PathParam::SourceUserId)?,
+            target_user_id: incoming.path_user_id(PathParam::TargetUserId)?,
+        })
+    }
+}
+
+/// `GET /2/users?ids=`: up to 100 users by id; missing ones come back as partial errors.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UsersByIds {
+    /// Whom, 1 to 100.
+    pub ids: Vec<UserId>,
+    /// What to return of each user.
+    pub fields: Fields,
+}
+
+impl ApiRequest for UsersByIds {
+    type Output = model::UserPage;
+    const ENDPOINT: EndpointId = EndpointId::V2UsersByIds;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        out.params
+            .list("ids", &self.ids, max_batch(Self::ENDPOINT))?;
+        self.fields.write(&mut out.params)
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        let p = &incoming.params;
+        Ok(Self {
+            ids: p
+                .list("ids", max_batch(Self::ENDPOINT))?
+                .ok_or_else(|| InvalidRequest::new("ids", Invalid::Missing))?,
+            fields: Fields::read(p)?,
+        })
+    }
+}
+
+/// `GET /2/users/:id`: one user by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserById {
+    /// Whom.
+    pub id: UserId,
+    /// What to return.
+    pub fields: Fields,
+}
+
+impl ApiRequest for UserById {
+    type Output = model::UserResponse;
+    const ENDPOINT: EndpointId = EndpointId::V2UserById;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        out.path.push((PathParam::Id, self.id.to_string()));
+        self.fields.write(&mut out.params)
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        Ok(Self {
+            id: incoming.path_user_id(PathParam::Id)?,
+            fields: Fields::read(&incoming.params)?,
+        })
+    }
+}
+
+/// `GET /2/users/by?usernames=`: up to 100 users by username.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UsersByUsernames {
+    /// Whom, 1 to 100.
+    pub usernames: Vec<ScreenName>,
+    /// What to return of each user.
+    pub fields: Fields,
+}
+
+impl ApiRequest for UsersByUsernames {
+    type Output = model::UserPage;
+    const ENDPOINT: EndpointId = EndpointId::V2UsersByUsernames;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        out.params
+            .list("usernames", &self.usernames, max_batch(Self::ENDPOINT))?;
+        self.fields.write(&mut out.params)
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        let p = &incoming.params;
+        Ok(Self {
+            usernames: p
+                .list("usernames", max_batch(Self::ENDPOINT))?
+                .ok_or_else(|| InvalidRequest::new("usernames", Invalid::Missing))?,
+            fields: Fields::read(p)?,
+        })
+    }
+}
+
+/// `GET /2/users/by/username/:username`: one user by username.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserByUsername {
+    /// Whom.
+    pub username: ScreenName,
+    /// What to return.
+    pub fields: Fields,
+}
+
+impl ApiRequest for UserByUsername {
+    type Output = model::UserResponse;
+    const ENDPOINT: EndpointId = EndpointId::V2UserByUsername;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        out.path
+            .push((PathParam::Username, self.username.as_str().to_owned()));
+        self.fields.write(&mut out.params)
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        let raw = incoming
+            .path
+            .get(PathParam::Username)
+            .ok_or_else(|| InvalidRequest::new("username", Invalid::Missing))?;
+        let username = ScreenName::from_param(raw).ok_or_else(|| {
+            InvalidRequest::new(
+                "username",
+                Invalid::Malformed {
+                    value: raw.to_owned(),
+                    expected: ScreenName::EXPECTED,
+                },
+            )
+        })?;
+        Ok(Self {
+            username,
+            fields: Fields::read(&incoming.params)?,
+        })
+    }
+}
+
+/// `GET /2/users/me`: the authenticating user (user context only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Me {
+    /// What to return.
+    pub fields: Fields,
+}
+
+impl ApiRequest for Me {
+    type Output = model::UserResponse;
+    const ENDPOINT: EndpointId = EndpointId::V2Me;
+
+    fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
+        self.fields.write(&mut out.params)
+    }
+
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        Ok(Self {
+            fields: Fields::read(&incoming.params)?,
+        })
+    }
+}
