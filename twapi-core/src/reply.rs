@@ -181,7 +181,7 @@ fn api_error(status: StatusCode, rate_limit: RateLimitSnapshot, body: &[u8]) -> 
                 }
             }
             v1::ErrorBody::Error { error: message, .. } => {
-                error.message = Some(message.to_string())
+                error.message = Some(message.to_string());
             }
             // `ErrorBody` may grow; a shape this version does not know keeps its first message.
             other => error.message = other.message().map(str::to_owned),

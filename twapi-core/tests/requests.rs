@@ -2,6 +2,8 @@
 //! credentials, nonce and timestamp. A change to encoding, signing or a parameter name shows
 //! here first.
 
+use std::fmt::Write as _;
+
 use bytes::Bytes;
 use twapi_auth::oauth1::Credentials;
 use twapi_core::fields::{Expansion, Fields, TweetField, UserField};
@@ -40,10 +42,7 @@ fn render(request: &http::Request<Bytes>) -> String {
     let mut headers: Vec<_> = request.headers().iter().collect();
     headers.sort_by_key(|(name, _)| name.as_str());
     for (name, value) in headers {
-        out.push_str(&format!(
-            "{name}: {}\n",
-            value.to_str().unwrap_or("<binary>")
-        ));
+        let _ = writeln!(out, "{name}: {}", value.to_str().unwrap_or("<binary>"));
     }
     out.push('\n');
     out.push_str(&String::from_utf8_lossy(request.body()));

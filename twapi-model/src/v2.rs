@@ -208,6 +208,7 @@ macro_rules! deserialize_fields {
 mod entities;
 mod follow;
 mod meta;
+mod page_reader;
 mod problem;
 mod response;
 mod tweet;

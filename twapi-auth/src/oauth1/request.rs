@@ -160,22 +160,19 @@ impl<'a> RequestParts<'a> {
             return Err(RequestError::MissingScheme);
         }
         let (host, port) = split_authority(authority)?;
+        // One pass to the first `?` or `#`; a query then runs to the next `#`.
         let bytes = path_and_query.as_bytes();
-        let fragment = bytes
+        let path_end = bytes
             .iter()
-            .position(|&b| b == b'#')
+            .position(|&b| b == b'?' || b == b'#')
             .unwrap_or(bytes.len());
-        let question = bytes
-            .get(..fragment)
-            .unwrap_or_default()
-            .iter()
-            .position(|&b| b == b'?');
-        let (path, query) = match question {
-            Some(at) => (
-                path_and_query.get(..at).unwrap_or_default(),
-                path_and_query.get(at + 1..fragment),
-            ),
-            None => (path_and_query.get(..fragment).unwrap_or_default(), None),
+        let path = path_and_query.get(..path_end).unwrap_or_default();
+        let query = if bytes.get(path_end) == Some(&b'?') {
+            let rest = path_and_query.get(path_end + 1..).unwrap_or_default();
+            let end = rest.bytes().position(|b| b == b'#').unwrap_or(rest.len());
+            rest.get(..end)
+        } else {
+            None
         };
         Ok(Self {
             method: checked_method(method)?,

@@ -518,6 +518,25 @@ fn push_encoded<'a>(
     if !utf8_known {
         std::str::from_utf8(raw).map_err(|e| percent::DecodeError::invalid_utf8(e.valid_up_to()))?;
     }
+    if !has_escapes(raw) {
+        // The common case: nothing to decode, so split and borrow.
+        for component in raw.split(|&b| b == b'&').filter(|c| !c.is_empty()) {
+            let (name, value) = match component.iter().position(|&b| b == b'=') {
+                Some(eq) => (
+                    component.get(..eq).unwrap_or_default(),
+                    component.get(eq + 1..).unwrap_or_default(),
+                ),
+                None => (component, &[][..]),
+            };
+            if name != b"oauth_signature" {
+                params.push(Param {
+                    name: Piece::Plain(name),
+                    value: Piece::Plain(value),
+                });
+            }
+        }
+        return Ok(());
+    }
     let mut start = 0;
     let mut eq: Option<usize> = None;
     let mut name_form = false;
@@ -584,6 +603,11 @@ fn push_encoded<'a>(
             Some(_) => i += 1,
         }
     }
+}
+
+/// Whether a query or body holds a `%` or `+`, as a branch-free fold the compiler vectorizes.
+fn has_escapes(raw: &[u8]) -> bool {
+    raw.iter().fold(false, |any, &b| any | (b == b'%') | (b == b'+'))
 }
 
 fn compare_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
@@ -699,8 +723,19 @@ impl MacSink {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(dst) = self.buffer.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+            self.len = end;
+        } else {
+            self.put_long(bytes);
+        }
+    }
+
+    #[inline(never)]
+    fn put_long(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(SINK_BUFFER) {
             self.reserve(chunk.len());
             if let Some(dst) = self.buffer.get_mut(self.len..self.len + chunk.len()) {
@@ -754,6 +789,9 @@ impl MacSink {
             // Long unreserved runs (keys, tokens, nonces) are copied as they are.
             Piece::Plain(bytes) if bytes.len() >= 16 && percent::all_unreserved(bytes) => {
                 self.put(bytes);
+            }
+            Piece::Plain(bytes) if bytes.len() <= CHUNK => {
+                self.double_encoded_chunk(bytes.iter().copied(), bytes.len());
             }
             Piece::Plain(bytes) => {
                 for chunk in bytes.chunks(CHUNK) {

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::DecodeError;
+
 use super::follow::{FollowResult, UnfollowResult};
 use super::meta::{Meta, PaginationToken};
 use super::problem::Problem;
@@ -94,6 +96,34 @@ impl<D> Response<D, Meta> {
     /// The token of the previous page; `None` on the first page.
     pub fn previous_token(&self) -> Option<&PaginationToken> {
         self.meta.as_ref()?.previous_token.as_ref()
+    }
+}
+
+impl Response<Vec<User>, Meta> {
+    /// Decodes a page of users (followers, following, lookups): the same result as
+    /// [`twapi_model::decode::<UserPage>`](crate::decode()), errors included, in about half
+    /// the time.
+    ///
+    /// A page of 1,000 users is what a crawler reads most, so it gets a reader of its own,
+    /// which skips serde's per-field dispatch and hands anything unusual (an escape it does not
+    /// decode, a repeated key, malformed JSON) back to serde. See the crate's tests for the
+    /// proof that both agree.
+    ///
+    /// ```
+    /// use twapi_model::v2::UserPage;
+    /// let page = UserPage::decode(br#"{"data":[{"id":"12","name":"jack","username":"jack"}],"meta":{"result_count":1}}"#)?;
+    /// assert_eq!(page.items()[0].id.get(), 12);
+    /// let err = UserPage::decode(br#"{"data":[{"id":"1x","name":"a","username":"a"}]}"#).unwrap_err();
+    /// assert_eq!(err.path(), "data[0].id");
+    /// # Ok::<(), twapi_model::DecodeError>(())
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && let Some(page) = super::page_reader::read_user_page(text)
+        {
+            return Ok(page);
+        }
+        crate::decode(bytes)
     }
 }
 

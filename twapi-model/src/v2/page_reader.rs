@@ -1,0 +1,576 @@
+//! The fast path of [`UserPage::decode`](super::Response::decode): a strict JSON reader for
+//! the one body a crawler reads by the thousand, a page of users.
+//!
+//! serde defines what a body means; this reader only makes the common case cheap. It reads
+//! the page and its users directly, without serde's per-field dispatch, and gives up (returns
+//! `None`) at the first thing it does not handle or that is not valid JSON: a repeated key, a
+//! missing required field, an escape it does not decode, a number it does not expect, nesting
+//! beyond [`MAX_DEPTH`]. The caller then decodes the body with serde, which produces either the
+//! value or the error with its path. Parts of a page that are neither hot nor simple
+//! (`entities`, `affiliation`, `withheld`, `subscription`, `includes`, `errors`, `meta`) are
+//! delimited here and handed to serde as a slice.
+//!
+//! The invariant, checked by differential tests: when this reader returns a value, serde
+//! returns the same value for the same bytes.
+
+use compact_str::CompactString;
+use serde::de::DeserializeOwned;
+
+use super::meta::Meta;
+use super::response::Response;
+use super::user::{ConnectionStatus, User, UserPublicMetrics};
+use crate::{TweetId, UserId};
+
+/// Nesting deeper than this is left to serde (whose own limit is 128).
+const MAX_DEPTH: usize = 64;
+
+/// Reads a page of users; `None` when serde must decide.
+pub(super) fn read_user_page(text: &str) -> Option<Response<Vec<User>, Meta>> {
+    let mut r = Reader {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    let page = r.user_page()?;
+    r.ws();
+    (r.pos == r.bytes.len()).then_some(page)
+}
+
+/// A text read from the input: borrowed, or decoded when it held escapes.
+enum Text<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(s) => s,
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+/// A word with every byte set to `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+const HIGH_BITS: u64 = splat(0x80);
+
+/// The high bit of each byte of `w` that is below `n` (`n` ≤ 0x80). Exact for the lowest such
+/// byte, which is all the scan uses.
+const fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(splat(n)) & !w & HIGH_BITS
+}
+
+/// The high bit of each byte of `w` equal to `b`, exact for the lowest such byte.
+const fn bytes_equal(w: u64, b: u8) -> u64 {
+    bytes_below(w ^ splat(b), 1)
+}
+
+impl<'a> Reader<'a> {
+    /// Skips JSON whitespace.
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Consumes `b` after whitespace.
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.peek()? == b).then(|| self.pos += 1)
+    }
+
+    /// Consumes the literal `word` (`true`, `false`, `null`), the first byte already peeked.
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos.checked_add(word.len())?;
+        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// Consumes `null` if it comes next.
+    fn null(&mut self) -> Option<bool> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            Some(true)
+        } else {
+            Some(false)
+        }
+    }
+
+    /// The position of the first `"`, `\` or control byte at or after `from`.
+    fn special_from(&self, mut i: usize) -> usize {
+        while let Some(chunk) = self.bytes.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
+            if hits != 0 {
+                return i + (hits.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&b) = self.bytes.get(i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                return i;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// Reads a string, after whitespace.
+    fn string(&mut self) -> Option<Text<'a>> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let end = self.special_from(start);
+        match self.bytes.get(end)? {
+            b'"' => {
+                self.pos = end + 1;
+                self.text.get(start..end).map(Text::Borrowed)
+            }
+            b'\\' => {
+                let mut owned = String::from(self.text.get(start..end)?);
+                self.pos = end;
+                self.escaped_rest(&mut owned)?;
+                Some(Text::Owned(owned))
+            }
+            _ => None, // a control character: not JSON
+        }
+    }
+
+    /// Continues a string at an escape, appending to `out` until the closing quote.
+    fn escaped_rest(&mut self, out: &mut String) -> Option<()> {
+        loop {
+            match *self.bytes.get(self.pos)? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    let (c, len) = match *self.bytes.get(self.pos + 1)? {
+                        b'"' => ('"', 2),
+                        b'\\' => ('\\', 2),
+                        b'/' => ('/', 2),
+                        b'b' => ('\u{8}', 2),
+                        b'f' => ('\u{c}', 2),
+                        b'n' => ('\n', 2),
+                        b'r' => ('\r', 2),
+                        b't' => ('\t', 2),
+                        b'u' => {
+                            let hex = self.text.get(self.pos + 2..self.pos + 6)?;
+                            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                                return None;
+                            }
+                            // Surrogates (pairs or lone) are left to serde.
+                            (char::from_u32(u32::from_str_radix(hex, 16).ok()?)?, 6)
+                        }
+                        _ => return None,
+                    };
+                    out.push(c);
+                    self.pos += len;
+                }
+                _ => {
+                    let end = self.special_from(self.pos);
+                    if end == self.pos {
+                        return None; // a control character
+                    }
+                    out.push_str(self.text.get(self.pos..end)?);
+                    self.pos = end;
+                }
+            }
+        }
+    }
+
+    /// Reads a non-negative integer written as JSON digits (`0` or no leading zero), as serde
+    /// reads a `u64`; anything else (sign, fraction, exponent, overflow) is left to serde.
+    fn u64(&mut self) -> Option<u64> {
+        self.ws();
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+            self.pos += 1;
+        }
+        let digits = self.pos - start;
+        let leading_zero = digits > 1 && self.bytes.get(start) == Some(&b'0');
+        let continues = matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E'));
+        (digits > 0 && !leading_zero && !continues).then_some(value)
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.peek()? {
+            b't' => self.literal(b"true").map(|()| true),
+            b'f' => self.literal(b"false").map(|()| false),
+            _ => None,
+        }
+    }
+
+    /// Reads an id: a string of digits or a JSON integer, as [`UserId`]'s serde impl does.
+    fn id(&mut self) -> Option<u64> {
+        if self.peek()? == b'"' {
+            let text = self.string()?;
+            let s = text.as_str();
+            // The same rule as `ids::parse_digits`: ASCII digits only, within 64 bits.
+            if s.is_empty() {
+                return None;
+            }
+            s.bytes().try_fold(0_u64, |v, b| {
+                let digit = b.wrapping_sub(b'0');
+                (digit <= 9).then_some(())?;
+                v.checked_mul(10)?.checked_add(u64::from(digit))
+            })
+        } else {
+            self.u64()
+        }
+    }
+
+    /// Reads an optional value with `read`; `null` is `None`.
+    fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.null()? {
+            Some(None)
+        } else {
+            read(self).map(Some)
+        }
+    }
+
+    fn text(&mut self) -> Option<CompactString> {
+        self.string().map(|t| CompactString::from(t.as_str()))
+    }
+
+    /// Skips any JSON value, checking that it is well formed.
+    fn skip(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.object(|r, _| r.skip()),
+            b'[' => self.array(Self::skip),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => None,
+        }
+    }
+
+    /// Skips a number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn skip_number(&mut self) -> Option<()> {
+        let digits = |r: &mut Self| {
+            let start = r.pos;
+            while r.bytes.get(r.pos).is_some_and(u8::is_ascii_digit) {
+                r.pos += 1;
+            }
+            r.pos - start
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        let first = self.pos;
+        let n = digits(self);
+        if n == 0 || (n > 1 && self.bytes.get(first) == Some(&b'0')) {
+            return None;
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            (digits(self) > 0).then_some(())?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            (digits(self) > 0).then_some(())?;
+        }
+        Some(())
+    }
+
+    /// Reads an object, calling `field` with each key; `field` must read the value.
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == b'}' {
+            self.pos += 1;
+        } else {
+            loop {
+                let key = self.string()?;
+                self.eat(b':')?;
+                field(self, key.as_str())?;
+                match self.peek()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// Reads an array, calling `item` for each element.
+    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == b']' {
+            self.pos += 1;
+        } else {
+            loop {
+                item(self)?;
+                match self.peek()? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// Delimits the next value and decodes it with serde (for the parts that are not hot).
+    fn serde<T: DeserializeOwned>(&mut self) -> Option<T> {
+        self.ws();
+        let start = self.pos;
+        self.skip()?;
+        serde_json::from_str(self.text.get(start..self.pos)?).ok()
+    }
+
+    fn user_page(&mut self) -> Option<Response<Vec<User>, Meta>> {
+        let mut page = Response::default();
+        let mut seen = Seen::default();
+        self.object(|r, key| match key {
+            "data" => {
+                seen.first(0)?;
+                page.data = r.opt(|r| {
+                    let mut users = Vec::new();
+                    r.array(|r| {
+                        users.push(r.user()?);
+                        Some(())
+                    })?;
+                    Some(users)
+                })?;
+                Some(())
+            }
+            "includes" => {
+                seen.first(1)?;
+                page.includes = r.serde()?;
+                Some(())
+            }
+            "errors" => {
+                seen.first(2)?;
+                page.errors = r.serde()?;
+                Some(())
+            }
+            "meta" => {
+                seen.first(3)?;
+                page.meta = r.serde()?;
+                Some(())
+            }
+            _ => r.skip(),
+        })?;
+        Some(page)
+    }
+
+    fn user(&mut self) -> Option<User> {
+        let mut u = User::new(UserId::new(0), "", "");
+        let mut seen = Seen::default();
+        self.object(|r, key| {
+            match key {
+                "id" => {
+                    seen.first(0)?;
+                    u.id = UserId::new(r.id()?);
+                }
+                "name" => {
+                    seen.first(1)?;
+                    u.name = r.text()?;
+                }
+                "username" => {
+                    seen.first(2)?;
+                    u.username = r.text()?;
+                }
+                "created_at" => {
+                    seen.first(3)?;
+                    u.created_at = r.opt(|r| {
+                        crate::date::rfc3339::parse(r.string()?.as_str()).ok()
+                    })?;
+                }
+                "description" => {
+                    seen.first(4)?;
+                    u.description = r.opt(Self::text)?;
+                }
+                "entities" => {
+                    seen.first(5)?;
+                    u.entities = r.serde()?;
+                }
+                "location" => {
+                    seen.first(6)?;
+                    u.location = r.opt(Self::text)?;
+                }
+                "pinned_tweet_id" => {
+                    seen.first(7)?;
+                    u.pinned_tweet_id = r.opt(|r| r.id().map(TweetId::new))?;
+                }
+                "most_recent_tweet_id" => {
+                    seen.first(8)?;
+                    u.most_recent_tweet_id = r.opt(|r| r.id().map(TweetId::new))?;
+                }
+                "profile_image_url" => {
+                    seen.first(9)?;
+                    u.profile_image_url = r.opt(Self::text)?;
+                }
+                "profile_banner_url" => {
+                    seen.first(10)?;
+                    u.profile_banner_url = r.opt(Self::text)?;
+                }
+                "protected" => {
+                    seen.first(11)?;
+                    u.protected = r.opt(Self::bool)?;
+                }
+                "public_metrics" => {
+                    seen.first(12)?;
+                    u.public_metrics = r.opt(Self::user_metrics)?;
+                }
+                "url" => {
+                    seen.first(13)?;
+                    u.url = r.opt(Self::text)?;
+                }
+                "verified" => {
+                    seen.first(14)?;
+                    u.verified = r.opt(Self::bool)?;
+                }
+                "verified_type" => {
+                    seen.first(15)?;
+                    u.verified_type = r.opt(|r| Some(r.string()?.as_str().into()))?;
+                }
+                "subscription_type" => {
+                    seen.first(16)?;
+                    u.subscription_type = r.opt(|r| Some(r.string()?.as_str().into()))?;
+                }
+                "receives_your_dm" => {
+                    seen.first(17)?;
+                    u.receives_your_dm = r.opt(Self::bool)?;
+                }
+                "connection_status" => {
+                    seen.first(18)?;
+                    u.connection_status = r.opt(|r| {
+                        let mut all = Vec::new();
+                        r.array(|r| {
+                            all.push(ConnectionStatus::from(r.string()?.as_str()));
+                            Some(())
+                        })?;
+                        Some(all)
+                    })?;
+                }
+                "affiliation" => {
+                    seen.first(19)?;
+                    u.affiliation = r.serde()?;
+                }
+                "withheld" => {
+                    seen.first(20)?;
+                    u.withheld = r.serde()?;
+                }
+                "confirmed_email" => {
+                    seen.first(21)?;
+                    u.confirmed_email = r.opt(Self::text)?;
+                }
+                "is_identity_verified" => {
+                    seen.first(22)?;
+                    u.is_identity_verified = r.opt(Self::bool)?;
+                }
+                "parody" => {
+                    seen.first(23)?;
+                    u.parody = r.opt(Self::bool)?;
+                }
+                "subscription" => {
+                    seen.first(24)?;
+                    u.subscription = r.serde()?;
+                }
+                "verified_followers_count" => {
+                    seen.first(25)?;
+                    u.verified_followers_count = r.opt(Self::u64)?;
+                }
+                _ => r.skip()?,
+            }
+            Some(())
+        })?;
+        // `id`, `name` and `username` are required.
+        seen.all(0b111).then_some(u)
+    }
+
+    fn user_metrics(&mut self) -> Option<UserPublicMetrics> {
+        let mut m = UserPublicMetrics::default();
+        let mut seen = Seen::default();
+        self.object(|r, key| {
+            match key {
+                "followers_count" => {
+                    seen.first(0)?;
+                    m.followers_count = r.u64()?;
+                }
+                "following_count" => {
+                    seen.first(1)?;
+                    m.following_count = r.u64()?;
+                }
+                "tweet_count" => {
+                    seen.first(2)?;
+                    m.tweet_count = r.u64()?;
+                }
+                "listed_count" => {
+                    seen.first(3)?;
+                    m.listed_count = r.u64()?;
+                }
+                "like_count" => {
+                    seen.first(4)?;
+                    m.like_count = r.opt(Self::u64)?;
+                }
+                _ => r.skip()?,
+            }
+            Some(())
+        })?;
+        seen.all(0b1111).then_some(m)
+    }
+}
+
+/// Which fields an object has had so far.
+#[derive(Default)]
+struct Seen(u64);
+
+impl Seen {
+    /// Marks field `i`; `None` when it was already there (serde rejects a repeated field).
+    fn first(&mut self, i: u32) -> Option<()> {
+        let bit = 1 << i;
+        (self.0 & bit == 0).then(|| self.0 |= bit)
+    }
+
+    /// Whether every field in `mask` was there.
+    fn all(&self, mask: u64) -> bool {
+        self.0 & mask == mask
+    }
+}
