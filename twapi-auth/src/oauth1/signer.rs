@@ -192,7 +192,8 @@ impl Signer {
         oauth: &OAuthParams<'_>,
     ) -> Result<Signature, RequestError> {
         let timestamp = Decimal::new(oauth.timestamp());
-        self.sign(request, oauth, &timestamp).map(|(signature, _)| signature)
+        self.sign(request, oauth, &timestamp)
+            .map(|(signature, _)| signature)
     }
 
     /// The full `Authorization` header value: `OAuth oauth_consumer_key="…", …`, parameters
@@ -224,7 +225,10 @@ impl Signer {
             out.push_str(&block.header_tail);
             Ok(out)
         } else {
-            Ok(write_header(self.protocol(oauth, &timestamp).as_slice(), &signature))
+            Ok(write_header(
+                self.protocol(oauth, &timestamp).as_slice(),
+                &signature,
+            ))
         }
     }
 
@@ -343,7 +347,12 @@ pub(crate) fn sign<'a>(
 ) -> Result<Signature, RequestError> {
     let mut params = ParamList::default();
     collect(&mut params, request)?;
-    Ok(sign_collected(mac, request, params.as_mut_slice(), protocol))
+    Ok(sign_collected(
+        mac,
+        request,
+        params.as_mut_slice(),
+        protocol,
+    ))
 }
 
 /// Collects the request's own parameters: query, form body, form pairs.
@@ -516,26 +525,8 @@ fn push_encoded<'a>(
     utf8_known: bool,
 ) -> Result<(), percent::DecodeError> {
     if !utf8_known {
-        std::str::from_utf8(raw).map_err(|e| percent::DecodeError::invalid_utf8(e.valid_up_to()))?;
-    }
-    if !has_escapes(raw) {
-        // The common case: nothing to decode, so split and borrow.
-        for component in raw.split(|&b| b == b'&').filter(|c| !c.is_empty()) {
-            let (name, value) = match component.iter().position(|&b| b == b'=') {
-                Some(eq) => (
-                    component.get(..eq).unwrap_or_default(),
-                    component.get(eq + 1..).unwrap_or_default(),
-                ),
-                None => (component, &[][..]),
-            };
-            if name != b"oauth_signature" {
-                params.push(Param {
-                    name: Piece::Plain(name),
-                    value: Piece::Plain(value),
-                });
-            }
-        }
-        return Ok(());
+        std::str::from_utf8(raw)
+            .map_err(|e| percent::DecodeError::invalid_utf8(e.valid_up_to()))?;
     }
     let mut start = 0;
     let mut eq: Option<usize> = None;
@@ -559,9 +550,17 @@ fn push_encoded<'a>(
                         ),
                         None => (component, &[][..]),
                     };
-                    let name = if name_form { Piece::Form(name) } else { Piece::Plain(name) };
+                    let name = if name_form {
+                        Piece::Form(name)
+                    } else {
+                        Piece::Plain(name)
+                    };
                     if !name.eq_str("oauth_signature") {
-                        let value = if value_form { Piece::Form(value) } else { Piece::Plain(value) };
+                        let value = if value_form {
+                            Piece::Form(value)
+                        } else {
+                            Piece::Plain(value)
+                        };
                         params.push(Param { name, value });
                     }
                 }
@@ -582,7 +581,12 @@ fn push_encoded<'a>(
             Some(b'%') => {
                 let escaped = raw
                     .get(i + 1..i + 3)
-                    .and_then(|hex| Some(percent::hex_value(*hex.first()?)? << 4 | percent::hex_value(*hex.get(1)?)?))
+                    .and_then(|hex| {
+                        Some(
+                            percent::hex_value(*hex.first()?)? << 4
+                                | percent::hex_value(*hex.get(1)?)?,
+                        )
+                    })
                     .ok_or(percent::DecodeError::invalid_escape(i))?;
                 non_ascii_escape |= escaped >= 0x80;
                 if eq.is_some() {
@@ -603,11 +607,6 @@ fn push_encoded<'a>(
             Some(_) => i += 1,
         }
     }
-}
-
-/// Whether a query or body holds a `%` or `+`, as a branch-free fold the compiler vectorizes.
-fn has_escapes(raw: &[u8]) -> bool {
-    raw.iter().fold(false, |any, &b| any | (b == b'%') | (b == b'+'))
 }
 
 fn compare_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
@@ -711,7 +710,8 @@ impl MacSink {
     }
 
     fn flush(&mut self) {
-        self.mac.update(self.buffer.get(..self.len).unwrap_or_default());
+        self.mac
+            .update(self.buffer.get(..self.len).unwrap_or_default());
         self.len = 0;
     }
 

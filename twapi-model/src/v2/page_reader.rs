@@ -112,25 +112,36 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The position of the first `"`, `\` or control byte at or after `from`.
-    fn special_from(&self, mut i: usize) -> usize {
-        while let Some(chunk) = self.bytes.get(i..i + 8) {
+    /// The position of the first `"`, `\` or control byte at or after `from` (the length of
+    /// the input when there is none).
+    fn special_from(&self, from: usize) -> usize {
+        let is_special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        let Some(rest) = self.bytes.get(from..) else {
+            return self.bytes.len();
+        };
+        // Short strings (most keys) end within the first bytes.
+        match rest.first() {
+            None => return from,
+            Some(&b) if is_special(b) => return from,
+            Some(_) => {}
+        }
+        let chunks = rest.chunks_exact(8);
+        let tail = chunks.remainder();
+        let mut at = from;
+        for chunk in chunks {
             let mut word = [0; 8];
             word.copy_from_slice(chunk);
             let w = u64::from_le_bytes(word);
             let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
             if hits != 0 {
-                return i + (hits.trailing_zeros() / 8) as usize;
+                return at + (hits.trailing_zeros() / 8) as usize;
             }
-            i += 8;
+            at += 8;
         }
-        while let Some(&b) = self.bytes.get(i) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                return i;
-            }
-            i += 1;
-        }
-        i
+        at + tail
+            .iter()
+            .position(|&b| is_special(b))
+            .unwrap_or(tail.len())
     }
 
     /// Reads a string, after whitespace.
@@ -372,8 +383,9 @@ impl<'a> Reader<'a> {
                 page.data = r.opt(|r| {
                     let mut users = Vec::new();
                     r.array(|r| {
-                        users.push(r.user()?);
-                        Some(())
+                        // Built where it will stay: a user is 680 bytes.
+                        users.push(User::new(UserId::new(0), "", ""));
+                        r.user(users.last_mut()?)
                     })?;
                     Some(users)
                 })?;
@@ -399,8 +411,8 @@ impl<'a> Reader<'a> {
         Some(page)
     }
 
-    fn user(&mut self) -> Option<User> {
-        let mut u = User::new(UserId::new(0), "", "");
+    /// Reads a user into `u`, a blank [`User::new`].
+    fn user(&mut self, u: &mut User) -> Option<()> {
         let mut seen = Seen::default();
         self.object(|r, key| {
             match key {
@@ -522,7 +534,7 @@ impl<'a> Reader<'a> {
             Some(())
         })?;
         // `id`, `name` and `username` are required.
-        seen.all(0b111).then_some(u)
+        seen.all(0b111).then_some(())
     }
 
     fn user_metrics(&mut self) -> Option<UserPublicMetrics> {
