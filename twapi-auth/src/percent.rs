@@ -51,6 +51,10 @@ pub fn is_unreserved(byte: u8) -> bool {
 /// Whether every byte is unreserved. Written as a branch-free fold over a range test so
 /// the compiler can check many bytes per instruction; long runs then copy in one go.
 #[inline]
+#[allow(
+    clippy::needless_bitwise_bool,
+    reason = "non-short-circuit so that the loop has no branch and vectorizes"
+)]
 pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |all, &b| {
         let alpha = (b | 0x20).wrapping_sub(b'a') < 26;

@@ -3,7 +3,7 @@
 //!
 //! - [`Signer`]: the fast path, keyed once per [`Credentials`], producing the
 //!   [`Signature`] or the whole `Authorization` header of a [`RequestParts`].
-//! - [`reference`]: every step as its own public function (base string URI, parameter
+//! - [`reference`](mod@reference): every step as its own public function (base string URI, parameter
 //!   string, base string, signing key, signature, header), the plain way; the executable
 //!   specification the signer is tested against.
 //! - [`parse_authorization_header`] and [`verify`]: the server side.
