@@ -31,3 +31,15 @@ where
         assert_eq!(again, value, "decode → encode → decode changed the value");
     }
 }
+
+/// The fast v2 page reader against serde: whenever it accepts a body, serde must read the
+/// same page; when it refuses, serde decides, so both paths must agree on success.
+pub fn v2_page_reader(data: &[u8]) {
+    let fast = v2::UserPage::decode(data);
+    let serde = decode::<v2::UserPage>(data);
+    match (fast, serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the fast reader and serde read different pages"),
+        (Err(_), Err(_)) => {}
+        (a, b) => panic!("the fast reader and serde disagree: {a:?} vs {b:?}"),
+    }
+}

@@ -15,6 +15,11 @@ use crate::request::ApiRequest;
 
 /// A body type that a successful reply decodes to, and what it says about partial failure.
 pub trait Payload: DeserializeOwned {
+    /// Decodes a body; types with a faster reader than serde's (a v2 page of users) use it.
+    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
+        decode(body)
+    }
+
     /// Problems with parts of the request that did not stop the rest (v2 `errors` beside
     /// `data`).
     fn partial_errors(&self) -> &[Problem] {
@@ -36,15 +41,33 @@ impl Payload for Vec<v1::Friendship> {}
 impl Payload for v1::RelationshipResponse {}
 impl Payload for v1::NoRetweetIds {}
 
-impl<D: DeserializeOwned, M: DeserializeOwned> Payload for v2::Response<D, M> {
-    fn partial_errors(&self) -> &[Problem] {
-        &self.errors
-    }
+macro_rules! v2_payload {
+    ($($ty:ty $(=> $decode:path)?),* $(,)?) => {$(
+        impl Payload for $ty {
+            $(
+                fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
+                    $decode(body)
+                }
+            )?
 
-    fn only_errors(&self) -> bool {
-        self.data.is_none() && !self.errors.is_empty()
-    }
+            fn partial_errors(&self) -> &[Problem] {
+                &self.errors
+            }
+
+            fn only_errors(&self) -> bool {
+                self.data.is_none() && !self.errors.is_empty()
+            }
+        }
+    )*};
 }
+
+v2_payload!(
+    // A page of users is what crawlers read by the thousand: it has a reader of its own.
+    v2::UserPage => v2::UserPage::decode,
+    v2::UserResponse,
+    v2::FollowResponse,
+    v2::UnfollowResponse,
+);
 
 /// A successful answer: the typed value, the rate-limit snapshot, and the raw body for
 /// fields the model does not name.
@@ -130,7 +153,7 @@ pub fn decode_reply<R: ApiRequest>(
     })?;
 
     if status.is_success() {
-        match decode::<R::Output>(&body) {
+        match R::Output::decode(&body) {
             Ok(value) if value.only_errors() => {
                 let mut error = ApiError::new(status, rate_limit);
                 error.problems = value.partial_errors().to_vec();

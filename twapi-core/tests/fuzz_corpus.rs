@@ -8,9 +8,16 @@ use std::path::Path;
 mod targets;
 
 fn replay(target: &str, run: fn(&[u8])) -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the corpus {} is part of the repository: {e}", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "the corpus {} is part of the repository: {e}",
+                dir.display()
+            )
+        })
         .map(|entry| entry.expect("a readable corpus entry").path())
         .collect();
     entries.sort();
@@ -25,4 +32,10 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
 fn model_decode_corpus() {
     let n = replay("model_decode", targets::model_decode);
     assert!(n >= 30, "the model_decode corpus holds only {n} inputs");
+}
+
+#[test]
+fn v2_page_reader_corpus() {
+    let n = replay("v2_page_reader", targets::v2_page_reader);
+    assert!(n >= 5, "the v2_page_reader corpus holds only {n} inputs");
 }

@@ -132,6 +132,12 @@ fn cassettes(root: &Path) -> (usize, usize) {
                 }
                 ("GET", ["users"] | ["users", "by"] | ["users", _, "followers" | "following"]) => {
                     let page: UserPage = conform(&label, body, body);
+                    let bytes = serde_json::to_vec(body).unwrap();
+                    assert_eq!(
+                        UserPage::decode(&bytes).as_ref(),
+                        Ok(&page),
+                        "{label}: fast reader"
+                    );
                     let count = page.meta.as_ref().and_then(|m| m.result_count);
                     if let Some(count) = count {
                         assert_eq!(count as usize, page.items().len(), "{label}: result_count");

@@ -124,6 +124,34 @@ fn users_with_default_fields_unicode_and_large_ids() {
 }
 
 #[test]
+fn followers_page_with_every_field() {
+    let page: UserPage = decode_exact("followers_all_fields", &[]);
+    // The hot-path reader gives the same page.
+    assert_eq!(
+        UserPage::decode(&fixture("followers_all_fields")),
+        Ok(page.clone())
+    );
+    let marta = &page.items()[0];
+    assert!(
+        marta
+            .description
+            .as_deref()
+            .unwrap()
+            .starts_with("Ilustradora ✨ \"dibujo")
+    );
+    assert_eq!(
+        page.items()[1].verified_type,
+        Some(VerifiedType::Government)
+    );
+    assert_eq!(page.items()[2].id, UserId::new(9_223_372_036_854_775_807));
+    assert_eq!(
+        page.next_token().map(PaginationToken::as_str),
+        Some("DFEDBNRFT3MHCZZZ")
+    );
+    insta::assert_debug_snapshot!("followers_all_fields", page);
+}
+
+#[test]
 fn last_page_has_no_next_token() {
     let page: UserPage = decode_exact("followers_last_page", &[]);
     assert_eq!(page.items().len(), 2);

@@ -588,6 +588,11 @@ proptest! {
     #[test]
     fn user_page_round_trips(page in envelope(vec(user(), 0..3))) {
         round_trip::<UserPage>(&page)?;
+        // The hot-path reader reads the same page, compact or pretty.
+        for bytes in [serde_json::to_vec(&page), serde_json::to_vec_pretty(&page)] {
+            let bytes = bytes.map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(UserPage::decode(&bytes), Ok(page.clone()));
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::{TweetId, UserId};
 /// assert_eq!(u.created_at.map(|t| t.year()), Some(2013));
 /// assert_eq!(u.protected, None); // not asked for
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     /// The user's id, a string of digits on the wire.
     pub id: UserId,
@@ -34,7 +34,8 @@ pub struct User {
     pub username: CompactString,
     /// When the account was created.
     #[serde(
-        serialize_with = "crate::date::rfc3339::option::serialize",
+        default,
+        with = "crate::date::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<OffsetDateTime>,
@@ -149,53 +150,6 @@ impl User {
     }
 }
 
-// A followers page holds up to 1,000 users: decoded field by field (see `deserialize_fields!`).
-deserialize_fields! {
-    User, User::new(UserId::new(0), "", "");
-    required: [id, name, username];
-    id => "id",
-    name => "name",
-    username => "username",
-    created_at as OptionalRfc3339 => "created_at",
-    description => "description",
-    entities => "entities",
-    location => "location",
-    pinned_tweet_id => "pinned_tweet_id",
-    most_recent_tweet_id => "most_recent_tweet_id",
-    profile_image_url => "profile_image_url",
-    profile_banner_url => "profile_banner_url",
-    protected => "protected",
-    public_metrics => "public_metrics",
-    url => "url",
-    verified => "verified",
-    verified_type => "verified_type",
-    subscription_type => "subscription_type",
-    receives_your_dm => "receives_your_dm",
-    connection_status => "connection_status",
-    affiliation => "affiliation",
-    withheld => "withheld",
-    confirmed_email => "confirmed_email",
-    is_identity_verified => "is_identity_verified",
-    parody => "parody",
-    subscription => "subscription",
-    verified_followers_count => "verified_followers_count",
-}
-
-/// An optional RFC 3339 date, for `deserialize_fields!`.
-struct OptionalRfc3339(Option<OffsetDateTime>);
-
-impl<'de> Deserialize<'de> for OptionalRfc3339 {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::date::rfc3339::option::deserialize(d).map(Self)
-    }
-}
-
-impl From<OptionalRfc3339> for Option<OffsetDateTime> {
-    fn from(date: OptionalRfc3339) -> Self {
-        date.0
-    }
-}
-
 /// The entities of a profile: of its `url` field and of its `description`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserEntities {
@@ -210,7 +164,7 @@ pub struct UserEntities {
 /// A user's public counts.
 ///
 /// The four counts are required by the spec; `like_count` is newer and optional.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct UserPublicMetrics {
     /// How many users follow this user.
     pub followers_count: u64,
@@ -223,16 +177,6 @@ pub struct UserPublicMetrics {
     /// How many tweets the user liked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub like_count: Option<u64>,
-}
-
-deserialize_fields! {
-    UserPublicMetrics, UserPublicMetrics::default();
-    required: [followers_count, following_count, tweet_count, listed_count];
-    followers_count => "followers_count",
-    following_count => "following_count",
-    tweet_count => "tweet_count",
-    listed_count => "listed_count",
-    like_count => "like_count",
 }
 
 /// The organisation a user is affiliated with (the small badge next to the name).
