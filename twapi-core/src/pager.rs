@@ -283,13 +283,7 @@ impl Pageable for UsersSearch {
         users: Vec<v1::User>,
         position: Option<&Position>,
     ) -> (Vec<v1::User>, Option<Position>) {
-        let desc = Self::ENDPOINT.descriptor();
-        let per_page = self
-            .count
-            .or(desc.page_size.map(|s| s.default))
-            .unwrap_or(20)
-            .max(1);
-        let cap = desc.result_cap.unwrap_or(1_000);
+        let (per_page, cap) = self.page_geometry();
         let page = match position {
             Some(Position::Page(p)) => *p,
             _ => self.page.unwrap_or(1),

@@ -68,13 +68,61 @@ fn weekday_name(w: Weekday) -> &'static [u8; 3] {
     WEEKDAYS[usize::from(w.number_days_from_monday())]
 }
 
+/// The serde adapters of a format module (`serialize`, `deserialize` and `option`), written
+/// once over the module's own `parse` and `format`.
+macro_rules! serde_adapters {
+    ($what:literal) => {
+        #[doc = concat!("Serde: writes ", $what, ".")]
+        pub fn serialize<S: serde::Serializer>(
+            t: &OffsetDateTime,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&format(*t))
+        }
+
+        #[doc = concat!("Serde: reads ", $what, ".")]
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<OffsetDateTime, D::Error> {
+            let s = <super::DateText<'de> as serde::Deserialize>::deserialize(d)?;
+            parse(s.as_str()).map_err(serde::de::Error::custom)
+        }
+
+        #[doc = concat!("Serde adapters for a nullable or absent date in ", $what, ".")]
+        pub mod option {
+            use super::{format, parse};
+            use time::OffsetDateTime;
+
+            #[doc = concat!("Serde: writes ", $what, ", or `null`.")]
+            pub fn serialize<S: serde::Serializer>(
+                t: &Option<OffsetDateTime>,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
+                match t {
+                    Some(t) => s.serialize_str(&format(*t)),
+                    None => s.serialize_none(),
+                }
+            }
+
+            #[doc = concat!("Serde: reads ", $what, " or `null`.")]
+            pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<OffsetDateTime>, D::Error> {
+                let s =
+                    <Option<super::super::DateText<'de>> as serde::Deserialize>::deserialize(d)?;
+                s.map(|s| parse(s.as_str()).map_err(serde::de::Error::custom))
+                    .transpose()
+            }
+        }
+    };
+}
+
 /// The v1.1 format: `Wed Oct 10 20:19:24 +0000 2018`.
 pub mod v1 {
     use super::{
         Date, DateError, MONTHS, Month, OffsetDateTime, PrimitiveDateTime, UtcOffset, WEEKDAYS,
         digits, time_of_day, two, weekday_name,
     };
-    use serde::{Deserialize, Deserializer, Serializer};
     use std::fmt::Write as _;
 
     const EXPECTED: &str = "\"Wed Oct 10 20:19:24 +0000 2018\"";
@@ -156,43 +204,7 @@ pub mod v1 {
         out
     }
 
-    /// Serde: writes the v1.1 format.
-    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format(*t))
-    }
-
-    /// Serde: reads the v1.1 format.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-        let s = <super::DateText<'de>>::deserialize(d)?;
-        parse(s.as_str()).map_err(serde::de::Error::custom)
-    }
-
-    /// Serde adapters for a nullable or absent v1.1 date.
-    pub mod option {
-        use super::{format, parse};
-        use serde::{Deserialize, Deserializer, Serializer};
-        use time::OffsetDateTime;
-
-        /// Serde: writes the v1.1 format, or `null`.
-        pub fn serialize<S: Serializer>(
-            t: &Option<OffsetDateTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => s.serialize_str(&format(*t)),
-                None => s.serialize_none(),
-            }
-        }
-
-        /// Serde: reads the v1.1 format or `null`.
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<OffsetDateTime>, D::Error> {
-            let s = Option::<super::super::DateText<'de>>::deserialize(d)?;
-            s.map(|s| parse(s.as_str()).map_err(serde::de::Error::custom))
-                .transpose()
-        }
-    }
+    serde_adapters!("the v1.1 format");
 }
 
 /// RFC 3339 as v2 writes it: `2013-12-14T04:35:55.000Z`.
@@ -201,7 +213,6 @@ pub mod rfc3339 {
         Date, DateError, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, digits,
         time_of_day, two,
     };
-    use serde::{Deserialize, Deserializer, Serializer};
 
     const EXPECTED: &str = "\"2013-12-14T04:35:55.000Z\" (RFC 3339)";
 
@@ -289,43 +300,7 @@ pub mod rfc3339 {
         )
     }
 
-    /// Serde: writes RFC 3339 with milliseconds.
-    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format(*t))
-    }
-
-    /// Serde: reads RFC 3339.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-        let s = <super::DateText<'de>>::deserialize(d)?;
-        parse(s.as_str()).map_err(serde::de::Error::custom)
-    }
-
-    /// Serde adapters for a nullable or absent RFC 3339 date.
-    pub mod option {
-        use super::{format, parse};
-        use serde::{Deserialize, Deserializer, Serializer};
-        use time::OffsetDateTime;
-
-        /// Serde: writes RFC 3339, or `null`.
-        pub fn serialize<S: Serializer>(
-            t: &Option<OffsetDateTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => s.serialize_str(&format(*t)),
-                None => s.serialize_none(),
-            }
-        }
-
-        /// Serde: reads RFC 3339 or `null`.
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<OffsetDateTime>, D::Error> {
-            let s = Option::<super::super::DateText<'de>>::deserialize(d)?;
-            s.map(|s| parse(s.as_str()).map_err(serde::de::Error::custom))
-                .transpose()
-        }
-    }
+    serde_adapters!("RFC 3339 with milliseconds");
 }
 
 /// A date's text, borrowed from the input when it holds no escapes (it never does on the wire).

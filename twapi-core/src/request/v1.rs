@@ -63,16 +63,6 @@ impl Users {
     }
 }
 
-/// Requests that take a cursor, so the cursor pager can walk them.
-pub trait Cursored: ApiRequest {
-    /// The cursor this request asks for (`None` = the first page).
-    fn cursor(&self) -> Option<Cursor>;
-    /// Sets the cursor.
-    fn set_cursor(&mut self, cursor: Cursor);
-    /// Sets the page size, for a pager that wants no more than it needs.
-    fn set_count(&mut self, count: u32);
-}
-
 macro_rules! cursored_ids {
     ($(#[$doc:meta])* $name:ident, $endpoint:ident) => {
         $(#[$doc])*
@@ -124,17 +114,6 @@ macro_rules! cursored_ids {
             }
         }
 
-        impl Cursored for $name {
-            fn cursor(&self) -> Option<Cursor> {
-                self.cursor
-            }
-            fn set_cursor(&mut self, cursor: Cursor) {
-                self.cursor = Some(cursor);
-            }
-            fn set_count(&mut self, count: u32) {
-                self.count = Some(count);
-            }
-        }
     };
 }
 
@@ -210,17 +189,6 @@ macro_rules! cursored_users {
             }
         }
 
-        impl Cursored for $name {
-            fn cursor(&self) -> Option<Cursor> {
-                self.cursor
-            }
-            fn set_cursor(&mut self, cursor: Cursor) {
-                self.cursor = Some(cursor);
-            }
-            fn set_count(&mut self, count: u32) {
-                self.count = Some(count);
-            }
-        }
     };
 }
 
@@ -264,16 +232,6 @@ macro_rules! pending_ids {
             }
         }
 
-        impl Cursored for $name {
-            fn cursor(&self) -> Option<Cursor> {
-                self.cursor
-            }
-            fn set_cursor(&mut self, cursor: Cursor) {
-                self.cursor = Some(cursor);
-            }
-            /// These endpoints have no page size; X always sends up to 5,000 ids.
-            fn set_count(&mut self, _count: u32) {}
-        }
     };
 }
 
@@ -419,19 +377,24 @@ impl UsersSearch {
         }
     }
 
+    /// Users per page and the most results X returns over all pages, from the table.
+    pub(crate) fn page_geometry(&self) -> (u32, u32) {
+        let desc = Self::ENDPOINT.descriptor();
+        let per_page = self
+            .count
+            .or(desc.page_size.map(|s| s.default))
+            .unwrap_or(20)
+            .max(1);
+        (per_page, desc.result_cap.unwrap_or(1_000))
+    }
+
     fn check(&self) -> Result<(), InvalidRequest> {
         if self.q.trim().is_empty() {
             return Err(InvalidRequest::new("q", Invalid::Empty));
         }
         check_page_size(Self::ENDPOINT, self.count)?;
         if let Some(page) = self.page {
-            let desc = Self::ENDPOINT.descriptor();
-            let per_page = self
-                .count
-                .or(desc.page_size.map(|s| s.default))
-                .unwrap_or(20)
-                .max(1);
-            let cap = desc.result_cap.unwrap_or(1_000);
+            let (per_page, cap) = self.page_geometry();
             // The last page that can hold any of the first `cap` results.
             check_range("page", page, 1, cap.div_ceil(per_page))?;
         }

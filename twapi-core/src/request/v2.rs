@@ -31,16 +31,6 @@ impl ParamValue for PaginationToken {
     }
 }
 
-/// Requests that take a pagination token, so the token pager can walk them.
-pub trait Tokened: ApiRequest {
-    /// The token this request asks for (`None` = the first page).
-    fn token(&self) -> Option<&PaginationToken>;
-    /// Sets the token.
-    fn set_token(&mut self, token: PaginationToken);
-    /// Sets the page size, for a pager that wants no more than it needs.
-    fn set_max_results(&mut self, max_results: u32);
-}
-
 macro_rules! follows_lookup {
     ($(#[$doc:meta])* $name:ident, $endpoint:ident) => {
         $(#[$doc])*
@@ -88,17 +78,6 @@ macro_rules! follows_lookup {
             }
         }
 
-        impl Tokened for $name {
-            fn token(&self) -> Option<&PaginationToken> {
-                self.pagination_token.as_ref()
-            }
-            fn set_token(&mut self, token: PaginationToken) {
-                self.pagination_token = Some(token);
-            }
-            fn set_max_results(&mut self, max_results: u32) {
-                self.max_results = Some(max_results);
-            }
-        }
     };
 }
 
