@@ -1,0 +1,259 @@
+//! Building a [`Client`]: credentials, where to send, and the policies for time, size, rate
+//! limits and retries — each with a default that suits the real API.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::HeaderValue;
+use twapi_auth::Secret;
+use twapi_auth::oauth1::Credentials;
+use twapi_core::param::Invalid;
+use twapi_core::rate_limit::{Context, Limiter, LimiterConfig};
+use twapi_core::retry::RetryPolicy;
+use twapi_core::{Api, Auth, InvalidRequest};
+use twapi_model::UserId;
+
+use crate::client::{Client, Settings};
+use crate::error::Error;
+use crate::identity::{Identity, user_id_from_access_token};
+use crate::jitter::Jitter;
+use crate::transport::Transport;
+
+/// The body cap by default: far above any page of this API family (a `followers/list` page of
+/// 200 users is about 1 MiB), far below what would hurt.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// The connect timeout by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The request timeout (head and body) by default.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a [`Client`] is built from; every setting has a default but the credentials.
+///
+/// ```
+/// use std::time::Duration;
+/// use twapi_auth::oauth1::Credentials;
+/// use twapi_hyper::ClientBuilder;
+///
+/// let credentials = Credentials::new("consumer-key", "consumer-secret")
+///     .with_token("783214-access-token", "access-token-secret");
+/// let client = ClientBuilder::oauth1(&credentials)
+///     .base_url("http://127.0.0.1:8080") // an emulator or a proxy; https://api.x.com by default
+///     .request_timeout(Duration::from_secs(10))
+///     .wait_on_rate_limit(true)
+///     .build()?;
+/// assert_eq!(client.api().base_url(), "http://127.0.0.1:8080");
+/// # Ok::<(), twapi_hyper::Error>(())
+/// ```
+///
+/// Only one base URL is needed: every endpoint of the follow, search and get-users family
+/// lives on the API host (none uses the upload host).
+///
+/// A clone of a builder holds the same limiter: clients built from clones count against one
+/// budget, as they should when they act for the same user.
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    auth: Auth,
+    app: Option<String>,
+    user: Option<UserId>,
+    context: Option<Context>,
+    base_url: String,
+    user_agent: String,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    body_limit: usize,
+    wait_on_rate_limit: bool,
+    retry: RetryPolicy,
+    limiter: Option<Arc<Mutex<Limiter>>>,
+    jitter_seed: Option<u64>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("auth", &self.auth.mode())
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("body_limit", &self.body_limit)
+            .field("wait_on_rate_limit", &self.wait_on_rate_limit)
+            .field("retry", &self.retry)
+            .field("limiter", &self.limiter.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A client sending with `auth`, in any mode twapi-core supports.
+    ///
+    /// The rate limiter counts against an app named `"default"` (see [`Self::app_name`]); in
+    /// user context the user's id is asked once of `GET /2/users/me` (see [`Self::context`]
+    /// to give it instead). [`Self::oauth1`] knows both from the credentials.
+    pub fn new(auth: Auth) -> Self {
+        Self {
+            auth,
+            app: None,
+            user: None,
+            context: None,
+            base_url: twapi_auth::X_API_BASE.to_owned(),
+            user_agent: concat!("twapi-hyper/", env!("CARGO_PKG_VERSION")).to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
+            wait_on_rate_limit: false,
+            retry: RetryPolicy::default(),
+            limiter: Some(Arc::new(Mutex::new(Limiter::default()))),
+            jitter_seed: None,
+        }
+    }
+
+    /// OAuth 1.0a user context: the app is named by its consumer key and the user by the
+    /// numeric prefix of the access token (`783214-…`), so no request is spent finding out.
+    pub fn oauth1(credentials: &Credentials) -> Self {
+        let mut builder = Self::new(Auth::oauth1(credentials));
+        builder.app = Some(credentials.consumer_key().to_owned());
+        builder.user = credentials.token().and_then(user_id_from_access_token);
+        builder
+    }
+
+    /// App-only, with the app's bearer token.
+    pub fn app_only(bearer_token: impl Into<Secret>) -> Self {
+        Self::new(Auth::AppOnly(bearer_token.into()))
+    }
+
+    /// OAuth 2.0 user context, with a user's access token from the PKCE flow.
+    pub fn oauth2_user(access_token: impl Into<Secret>) -> Self {
+        Self::new(Auth::OAuth2User(access_token.into()))
+    }
+
+    /// Where requests go: `https://api.x.com` by default; an emulator or a proxy otherwise
+    /// (`http://127.0.0.1:PORT`). Checked by [`Self::build`].
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// The `User-Agent` header (`twapi-hyper/VERSION` by default). Checked by [`Self::build`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// How long to wait for a connection (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the last byte of the body (30 s by
+    /// default). Retries and rate-limit waits are not counted in it.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The most bytes an answer's body may have (16 MiB by default): a server sending more
+    /// gets [`Error::BodyTooLarge`] instead of the client's memory.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// When the rate limit says "wait until T" — the client-side limiter before sending, or
+    /// X's 429 after — sleep until T and go on, instead of failing with the time. Off by
+    /// default.
+    pub fn wait_on_rate_limit(mut self, wait: bool) -> Self {
+        self.wait_on_rate_limit = wait;
+        self
+    }
+
+    /// How transient failures are retried (5 attempts, 1 s base, 60 s cap by default);
+    /// `RetryPolicy::new(1, ..)` never retries.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// A rate limiter shared with other clients (of the same app, or across apps: it keys
+    /// budgets by app and user), or restored from a saved state. By default each client
+    /// has its own, counting in X's 15-minute windows.
+    pub fn limiter(mut self, limiter: Arc<Mutex<Limiter>>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// A limiter of its own counting in these periods: a server whose windows are shorter than
+    /// X's (an emulator scaled to seconds) is tracked exactly this way.
+    pub fn limiter_config(mut self, config: LimiterConfig) -> Self {
+        self.limiter = Some(Arc::new(Mutex::new(Limiter::new(config))));
+        self
+    }
+
+    /// No client-side limiter: only X's 429s limit the client.
+    pub fn without_limiter(mut self) -> Self {
+        self.limiter = None;
+        self
+    }
+
+    /// The app's name in the limiter, for credentials that do not carry it (bearer and
+    /// OAuth 2.0 tokens). Clients sharing a limiter must name their app the same way.
+    pub fn app_name(mut self, app: impl Into<String>) -> Self {
+        self.app = Some(app.into());
+        self
+    }
+
+    /// Whose budget the requests spend, fixed: also gives the user's id to
+    /// [`Client::follow`] and [`Client::unfollow`], so no `/2/users/me` call is made.
+    pub fn context(mut self, context: Context) -> Self {
+        self.context = Some(context);
+        self
+    }
+
+    /// A fixed seed for the retry jitter, for reproducible runs; drawn from the OS otherwise.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// The client, after checking the base URL and the user agent.
+    pub fn build(self) -> Result<Client, Error> {
+        let api = Api::new(&self.base_url)?;
+        let user_agent = HeaderValue::try_from(self.user_agent.as_str()).map_err(|_| {
+            InvalidRequest::new(
+                "user_agent",
+                Invalid::Malformed {
+                    value: self.user_agent.clone(),
+                    expected: "visible ASCII text",
+                },
+            )
+        })?;
+        let transport =
+            Transport::new(self.connect_timeout, self.request_timeout, self.body_limit)?;
+        let user_context = self.auth.mode().is_user_context();
+        let known_user = self
+            .user
+            .or_else(|| self.context.as_ref().and_then(|c| c.user).map(UserId::new));
+        let identity = Identity::new(
+            self.app.unwrap_or_else(|| "default".to_owned()),
+            user_context,
+            known_user,
+            self.context,
+        );
+        let jitter = self
+            .jitter_seed
+            .map_or_else(Jitter::from_os, Jitter::seeded);
+        Ok(Client::from_settings(Settings {
+            transport,
+            api,
+            auth: self.auth,
+            user_agent,
+            wait_on_rate_limit: self.wait_on_rate_limit,
+            retry: self.retry,
+            limiter: self.limiter,
+            identity,
+            jitter,
+        }))
+    }
+}

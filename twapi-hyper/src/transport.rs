@@ -1,0 +1,131 @@
+//! One HTTP exchange over the pooled hyper client: send a prepared request, read the answer's
+//! body up to a cap, all within a deadline. Nothing here knows X; this is the part of the
+//! driver that any other HTTP client would replace.
+
+use std::error::Error as StdError;
+use std::io;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as PoolClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::error::Error;
+
+/// How long an idle pooled connection is kept.
+const POOL_IDLE: Duration = Duration::from_secs(90);
+
+/// The pooled HTTP/1.1 + HTTP/2 client over rustls (ring, webpki roots), speaking plain HTTP
+/// to loopback emulators and proxies too.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    pool: PoolClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    body_limit: usize,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        body_limit: usize,
+    ) -> Result<Self, Error> {
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(connect_timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| Error::Connect(Box::new(e)))?
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(tcp);
+        let pool = PoolClient::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(POOL_IDLE)
+            .timer(TokioTimer::new())
+            .build(https);
+        Ok(Self {
+            pool,
+            connect_timeout,
+            request_timeout,
+            body_limit,
+        })
+    }
+
+    /// Sends `request` and reads the whole answer, or fails with a typed transport error.
+    pub(crate) async fn exchange(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let (parts, body) = request.into_parts();
+        let request = http::Request::from_parts(parts, Full::new(body));
+        let exchange = async {
+            let response = self
+                .pool
+                .request(request)
+                .await
+                .map_err(|e| self.request_error(e))?;
+            let (parts, body) = response.into_parts();
+            let announced = parts
+                .headers
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            if announced.is_some_and(|n| n > self.body_limit as u64) {
+                return Err(Error::BodyTooLarge {
+                    limit: self.body_limit,
+                });
+            }
+            let body = Limited::new(body, self.body_limit)
+                .collect()
+                .await
+                .map_err(|e| self.body_error(e))?
+                .to_bytes();
+            Ok(http::Response::from_parts(parts, body))
+        };
+        tokio::time::timeout(self.request_timeout, exchange)
+            .await
+            .map_err(|_| Error::Timeout(self.request_timeout))?
+    }
+
+    fn request_error(&self, error: hyper_util::client::legacy::Error) -> Error {
+        if !error.is_connect() {
+            return Error::Transport(Box::new(error));
+        }
+        if has_io_kind(&error, io::ErrorKind::TimedOut) {
+            Error::ConnectTimeout(self.connect_timeout)
+        } else {
+            Error::Connect(Box::new(error))
+        }
+    }
+
+    fn body_error(&self, error: Box<dyn StdError + Send + Sync>) -> Error {
+        if error.is::<LengthLimitError>() {
+            Error::BodyTooLarge {
+                limit: self.body_limit,
+            }
+        } else {
+            Error::Transport(error)
+        }
+    }
+}
+
+/// Whether an I/O error of `kind` is somewhere in the chain of causes.
+fn has_io_kind(error: &(dyn StdError + 'static), kind: io::ErrorKind) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == kind)
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}

@@ -1,0 +1,844 @@
+//! The client against the emulator, in-process: every endpoint, page walks to the end and
+//! resumed midway, rate limits waited out (in windows scaled to seconds), retries under
+//! injected faults, and the body cap. The emulator's ground truth (`follower_ids`) is what
+//! the walks are checked against.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioExecutor;
+use twapi_auth::oauth1::Credentials;
+use twapi_auth::oauth2::{Callback, ClientConfig, PkceFlow, Scope};
+use twapi_core::error_code::ErrorCode;
+use twapi_core::fields::Fields;
+use twapi_core::pager::{Pager, PagerState};
+use twapi_core::param::Invalid;
+use twapi_core::rate_limit::{Limiter, LimiterConfig};
+use twapi_core::request::v1::{
+    FollowersIds, FollowersList, FriendsIds, FriendsList, FriendshipsCreate, FriendshipsDestroy,
+    FriendshipsIncoming, FriendshipsLookup, FriendshipsNoRetweetsIds, FriendshipsOutgoing,
+    FriendshipsShow, FriendshipsUpdate, Users, UsersLookup, UsersSearch, UsersShow,
+};
+use twapi_core::request::v2::{
+    Followers, Following, Me, UserById, UserByUsername, UsersByIds, UsersByUsernames,
+};
+use twapi_core::retry::RetryPolicy;
+use twapi_core::{ApiRequest, Auth, EndpointId, FollowOutcome, Reply, ScreenName, UserRef};
+use twapi_emulator::{Config, DemoUser, Emulator, Faults};
+use twapi_hyper::{Client, ClientBuilder, Error};
+use twapi_model::UserId;
+
+/// The emulator's demo users by role, and the acting user's credentials.
+struct World {
+    emulator: Emulator,
+    /// The user the client acts for: a plain account.
+    me: DemoUser,
+    most_followed: DemoUser,
+    protected: DemoUser,
+}
+
+async fn world(config: Config) -> World {
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let facts = emulator.facts();
+    let find = |role: &str| {
+        facts
+            .users
+            .iter()
+            .find(|u| u.role == role)
+            .cloned()
+            .unwrap_or_else(|| panic!("the emulator names a {role} user"))
+    };
+    let me = find("plain");
+    let most_followed = find("most_followed");
+    let protected = find("protected");
+    World {
+        emulator,
+        me,
+        most_followed,
+        protected,
+    }
+}
+
+fn id(user: &DemoUser) -> UserId {
+    UserId::new(user.id.parse().expect("a decimal id"))
+}
+
+fn name(user: &DemoUser) -> ScreenName {
+    user.screen_name.parse().expect("a valid screen name")
+}
+
+fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
+    values.into_iter().map(UserId::get).collect()
+}
+
+impl World {
+    fn credentials(&self, user: &DemoUser) -> Credentials {
+        let facts = self.emulator.facts();
+        Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
+            .with_token(user.access_token.clone(), user.access_token_secret.clone())
+    }
+
+    /// A client acting for `me`, with retries quick enough for tests.
+    fn builder(&self) -> ClientBuilder {
+        ClientBuilder::oauth1(&self.credentials(&self.me))
+            .base_url(self.emulator.base_url())
+            .retry_policy(RetryPolicy::new(
+                8,
+                Duration::from_millis(5),
+                Duration::from_millis(40),
+            ))
+            .jitter_seed(1)
+    }
+
+    fn client(&self) -> Client {
+        self.builder().build().expect("a client")
+    }
+
+    /// A page size that splits `user`'s followers into about `pages` pages.
+    fn count_for(&self, user: &DemoUser, pages: usize) -> u32 {
+        let followers = self.emulator.follower_ids(id(user).get()).len();
+        u32::try_from(followers.div_ceil(pages))
+            .expect("small")
+            .clamp(1, 5_000)
+    }
+}
+
+/// Records which endpoints a test went through.
+#[derive(Default)]
+struct Seen(BTreeSet<&'static str>);
+
+impl Seen {
+    async fn send<R: ApiRequest>(&mut self, client: &Client, request: &R) -> Reply<R::Output> {
+        self.0.insert(R::ENDPOINT.name());
+        match client.send(request).await {
+            Ok(reply) => reply,
+            Err(e) => panic!("{}: {e}", R::ENDPOINT),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_through_the_client() {
+    let w = world(Config {
+        users: 3_000,
+        ..Config::default()
+    })
+    .await;
+    let client = w.client();
+    let mut seen = Seen::default();
+    let (me, most, protected) = (id(&w.me), id(&w.most_followed), id(&w.protected));
+    let followers_of_most = w.emulator.follower_ids(most.get());
+    let following_of_me = w.emulator.following_ids(me.get());
+    assert!(followers_of_most.len() > 100, "a crawlable account");
+
+    // Reads about users.
+    let shown = seen
+        .send(&client, &UsersShow::of(name(&w.most_followed)))
+        .await;
+    assert_eq!(shown.value.id, most);
+    assert_eq!(shown.value.followers_count, followers_of_most.len() as u64);
+    let looked_up = seen
+        .send(
+            &client,
+            &UsersLookup {
+                users: Users::Ids(vec![most, protected]),
+                include_entities: None,
+            },
+        )
+        .await;
+    let found: BTreeSet<u64> = looked_up.value.iter().map(|u| u.id.get()).collect();
+    assert_eq!(found, BTreeSet::from([most.get(), protected.get()]));
+    let searched = seen
+        .send(
+            &client,
+            &UsersSearch::new(w.most_followed.screen_name.clone()),
+        )
+        .await;
+    assert!(searched.value.iter().any(|u| u.id == most));
+
+    // Lists, first pages against the ground truth.
+    let first_ids = seen
+        .send(&client, &FollowersIds::of(UserRef::Id(most)))
+        .await;
+    let n = first_ids.value.ids.len();
+    assert_eq!(ids(first_ids.value.ids), followers_of_most[..n]);
+    let first_users = seen
+        .send(&client, &FollowersList::of(UserRef::Id(most)))
+        .await;
+    let n = first_users.value.users.len();
+    assert_eq!(
+        ids(first_users.value.users.iter().map(|u| u.id)),
+        followers_of_most[..n]
+    );
+    let friends = seen.send(&client, &FriendsIds::of(UserRef::Id(me))).await;
+    let n = friends.value.ids.len();
+    assert_eq!(ids(friends.value.ids), following_of_me[..n]);
+    let friends_list = seen.send(&client, &FriendsList::of(UserRef::Id(me))).await;
+    let n = friends_list.value.users.len();
+    assert_eq!(
+        ids(friends_list.value.users.iter().map(|u| u.id)),
+        following_of_me[..n]
+    );
+    let v2_followers = seen.send(&client, &Followers::of(most)).await;
+    let page = v2_followers.value.items();
+    assert_eq!(
+        ids(page.iter().map(|u| u.id)),
+        followers_of_most[..page.len()]
+    );
+    let v2_following = seen.send(&client, &Following::of(me)).await;
+    let page = v2_following.value.items();
+    assert_eq!(
+        ids(page.iter().map(|u| u.id)),
+        following_of_me[..page.len()]
+    );
+    seen.send(&client, &FriendshipsIncoming::default()).await;
+    seen.send(&client, &FriendshipsNoRetweetsIds::default())
+        .await;
+
+    // v2 lookups.
+    let by_ids = seen
+        .send(
+            &client,
+            &UsersByIds {
+                ids: vec![most, me],
+                fields: Fields::default(),
+            },
+        )
+        .await;
+    assert_eq!(
+        ids(by_ids.value.items().iter().map(|u| u.id)),
+        [most.get(), me.get()]
+    );
+    let by_id = seen
+        .send(
+            &client,
+            &UserById {
+                id: protected,
+                fields: Fields::default(),
+            },
+        )
+        .await;
+    assert_eq!(by_id.value.data.map(|u| u.id), Some(protected));
+    let by_names = seen
+        .send(
+            &client,
+            &UsersByUsernames {
+                usernames: vec![name(&w.most_followed), name(&w.protected)],
+                fields: Fields::default(),
+            },
+        )
+        .await;
+    assert_eq!(
+        ids(by_names.value.items().iter().map(|u| u.id)),
+        [most.get(), protected.get()]
+    );
+    let by_name = seen
+        .send(
+            &client,
+            &UserByUsername {
+                username: name(&w.me),
+                fields: Fields::default(),
+            },
+        )
+        .await;
+    assert_eq!(by_name.value.data.map(|u| u.id), Some(me));
+    let me_reply = seen.send(&client, &Me::default()).await;
+    assert_eq!(me_reply.value.data.map(|u| u.id), Some(me));
+
+    // Follow a protected account: a pending request, listed as outgoing.
+    seen.0.insert(EndpointId::V2Follow.name());
+    let followed = client.follow(protected).await.expect("a follow");
+    assert_eq!(
+        (followed.following, followed.pending_follow),
+        (false, Some(true))
+    );
+    let outgoing = seen.send(&client, &FriendshipsOutgoing::default()).await;
+    assert!(outgoing.value.ids.contains(&protected));
+    let lookup = seen
+        .send(
+            &client,
+            &FriendshipsLookup {
+                users: Users::Ids(vec![protected]),
+            },
+        )
+        .await;
+    assert_eq!(
+        lookup.value.first().map(|f| f.connections.clone()),
+        Some(vec![twapi_model::v1::Connection::FollowingRequested])
+    );
+    seen.0.insert(EndpointId::V2Unfollow.name());
+    let withdrawn = client.unfollow(protected).await.expect("an unfollow");
+    assert!(!withdrawn.following);
+
+    // v1.1 follow, update, show, unfollow of a public account nobody follows yet.
+    let candidates = seen
+        .send(
+            &client,
+            &UsersLookup {
+                users: Users::Ids(
+                    followers_of_most
+                        .iter()
+                        .take(100)
+                        .map(|f| UserId::new(*f))
+                        .collect(),
+                ),
+                include_entities: None,
+            },
+        )
+        .await;
+    let target = candidates
+        .value
+        .iter()
+        .find(|u| !u.protected && u.id != me && !following_of_me.contains(&u.id.get()))
+        .map(|u| u.id)
+        .expect("a public follower of the most followed account that I do not follow");
+    let created = seen.send(&client, &FriendshipsCreate::user(target)).await;
+    assert!(matches!(created.value, FollowOutcome::Followed(user) if user.id == target));
+    let relationship = seen
+        .send(
+            &client,
+            &FriendshipsShow {
+                source: None,
+                target: UserRef::Id(target),
+            },
+        )
+        .await;
+    assert_eq!(relationship.value.relationship.source.following, Some(true));
+    let updated = seen
+        .send(
+            &client,
+            &FriendshipsUpdate {
+                user: UserRef::Id(target),
+                device: None,
+                retweets: Some(false),
+            },
+        )
+        .await;
+    assert_eq!(updated.value.relationship.target.id, target);
+    let no_retweets = seen
+        .send(&client, &FriendshipsNoRetweetsIds::default())
+        .await;
+    assert!(no_retweets.value.ids.contains(&target));
+    let destroyed = seen
+        .send(
+            &client,
+            &FriendshipsDestroy {
+                user: UserRef::Id(target),
+            },
+        )
+        .await;
+    assert_eq!(destroyed.value.id, target);
+
+    let all: BTreeSet<&str> = EndpointId::ALL.iter().map(|e| e.name()).collect();
+    assert_eq!(
+        seen.0, all,
+        "every endpoint of the table went through the client"
+    );
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_the_access_token_prefix_the_user_is_asked_once_of_users_me() {
+    let w = world(Config {
+        users: 1_000,
+        ..Config::default()
+    })
+    .await;
+    // Built from a bare `Auth`: neither the app nor the user is known up front.
+    let client = ClientBuilder::new(Auth::oauth1(&w.credentials(&w.me)))
+        .base_url(w.emulator.base_url())
+        .build()
+        .expect("a client");
+    assert_eq!(client.my_id().await.expect("my id"), id(&w.me));
+    let followed = client.follow(id(&w.most_followed)).await.expect("a follow");
+    assert!(followed.following);
+    let me = client.me().await.expect("me");
+    assert_eq!(me.username, w.me.screen_name);
+    w.emulator.shutdown().await;
+}
+
+/// Sends a request outside the client (the OAuth 2.0 flow's own requests) and reads the
+/// whole answer.
+async fn raw(request: http::Request<Bytes>) -> http::Response<Bytes> {
+    let pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let (parts, body) = request.into_parts();
+    let response = pool
+        .request(http::Request::from_parts(parts, Full::new(body)))
+        .await
+        .expect("an answer");
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.expect("a body").to_bytes();
+    http::Response::from_parts(parts, body)
+}
+
+/// An OAuth 2.0 user token for `user`, through the PKCE flow (the emulator approves at once).
+async fn oauth2_token(w: &World, user: &DemoUser) -> String {
+    let base = w.emulator.base_url();
+    let client = ClientConfig::public(
+        w.emulator.facts().oauth2_client_id.clone(),
+        "http://127.0.0.1/callback",
+    )
+    .with_authorize_url(format!(
+        "{base}/i/oauth2/authorize?login={}",
+        user.screen_name
+    ))
+    .with_token_url(format!("{base}/2/oauth2/token"));
+    let verifier = twapi_auth::system::pkce_verifier().expect("randomness");
+    let pending = PkceFlow::new(client, verifier, "state-42").authorize(&[
+        Scope::UsersRead,
+        Scope::FollowsRead,
+        Scope::FollowsWrite,
+    ]);
+    let authorize = http::Request::get(pending.authorize_url())
+        .body(Bytes::new())
+        .expect("a request");
+    let redirect = raw(authorize).await;
+    let location = redirect
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("a redirect")
+        .to_owned();
+    let (_, query) = location.split_once('?').expect("a query");
+    let callback = Callback::from_query(query).expect("a code");
+    let exchange = pending
+        .token_request(&callback.code, &callback.state)
+        .expect("our state");
+    let answer = raw(exchange).await;
+    let tokens = twapi_auth::oauth2::parse_token_response(&answer, twapi_auth::system::unix_now())
+        .expect("a token");
+    tokens.access_token().expose().to_owned()
+}
+
+#[tokio::test]
+async fn an_oauth2_user_follows_without_knowing_its_id() {
+    let w = world(Config {
+        users: 1_000,
+        ..Config::default()
+    })
+    .await;
+    let token = oauth2_token(&w, &w.me).await;
+    let client = ClientBuilder::oauth2_user(token)
+        .base_url(w.emulator.base_url())
+        .build()
+        .expect("a client");
+    let followed = client.follow(id(&w.protected)).await.expect("a follow");
+    assert_eq!(followed.pending_follow, Some(true));
+    assert_eq!(client.my_id().await.expect("cached"), id(&w.me));
+    let undone = client
+        .unfollow(id(&w.protected))
+        .await
+        .expect("an unfollow");
+    assert!(!undone.following);
+    let page = client
+        .send(&Followers::of(id(&w.most_followed)))
+        .await
+        .expect("OAuth 2.0 user tokens read v2");
+    assert!(!page.value.items().is_empty());
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn app_only_reads_and_is_refused_user_endpoints_before_sending() {
+    let w = world(Config {
+        users: 1_000,
+        ..Config::default()
+    })
+    .await;
+    let client = ClientBuilder::app_only(w.emulator.facts().bearer_token.clone())
+        .base_url(w.emulator.base_url())
+        .build()
+        .expect("a client");
+    let shown = client
+        .send(&UsersShow::of(name(&w.most_followed)))
+        .await
+        .expect("app-only reads users");
+    assert_eq!(shown.value.id, id(&w.most_followed));
+    let refused = client.send(&Me::default()).await.expect_err("user only");
+    assert!(
+        matches!(
+            refused.cause(),
+            Error::Core(twapi_core::Error::Invalid(e)) if matches!(e.reason(), Invalid::UnsupportedAuth { .. })
+        ),
+        "{refused:?}"
+    );
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn typed_errors_name_the_x_code_or_the_broken_rule() {
+    let w = world(Config {
+        users: 1_000,
+        ..Config::default()
+    })
+    .await;
+    let client = w.client();
+    let missing = client
+        .send(&UsersShow::of(
+            "nobody_at_all_1".parse::<ScreenName>().expect("valid"),
+        ))
+        .await
+        .expect_err("no such user");
+    let api = missing.api().expect("X's error answer");
+    assert!(api.has_code(ErrorCode::UserNotFound), "{missing}");
+    assert_eq!(api.status(), http::StatusCode::NOT_FOUND);
+
+    let too_many = UsersLookup {
+        users: Users::Ids((1..=101).map(UserId::new).collect()),
+        include_entities: None,
+    };
+    let refused = client.send(&too_many).await.expect_err("101 ids");
+    let Error::Core(twapi_core::Error::Invalid(invalid)) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(invalid.param(), "user_id");
+    assert_eq!(
+        invalid.reason(),
+        &Invalid::TooMany {
+            given: 101,
+            max: 100
+        }
+    );
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn pages_walk_to_the_end_exactly_as_the_server_lists() {
+    let w = world(Config {
+        users: 3_000,
+        ..Config::default()
+    })
+    .await;
+    let client = w.client();
+    let most = id(&w.most_followed);
+    let truth = w.emulator.follower_ids(most.get());
+
+    // v1.1 cursors, about six pages.
+    let request = FollowersIds {
+        count: Some(w.count_for(&w.most_followed, 6)),
+        ..FollowersIds::of(UserRef::Id(most))
+    };
+    let walked: Vec<UserId> = client
+        .items(request)
+        .map(|item| item.expect("an item"))
+        .collect()
+        .await;
+    assert_eq!(ids(walked), truth);
+
+    // v2 tokens.
+    let request = Followers {
+        max_results: Some(w.count_for(&w.most_followed, 4)),
+        ..Followers::of(most)
+    };
+    let mut pages = client.pages(request);
+    let mut walked = Vec::new();
+    let mut last = PagerState::default();
+    while let Some(page) = pages.next().await {
+        let page = page.expect("a page");
+        walked.extend(page.items.iter().map(|u| u.id.get()));
+        last = page.state;
+    }
+    assert_eq!(walked, truth);
+    assert!(last.done && last.next.is_none());
+    assert_eq!(last.yielded, truth.len() as u64);
+
+    // A limit asks for no more than it needs and stops there.
+    let limited: Vec<UserId> = client
+        .items_with(Pager::new(FollowersIds::of(UserRef::Id(most))).with_limit(7))
+        .map(|item| item.expect("an item"))
+        .collect()
+        .await;
+    assert_eq!(ids(limited), truth[..7]);
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_walk_resumes_from_its_serialized_state_without_fetching_a_page_twice() {
+    let w = world(Config {
+        users: 3_000,
+        ..Config::default()
+    })
+    .await;
+    let client = w.client();
+    let most = id(&w.most_followed);
+    let truth = w.emulator.follower_ids(most.get());
+    let request = FollowersIds {
+        count: Some(w.count_for(&w.most_followed, 6)),
+        ..FollowersIds::of(UserRef::Id(most))
+    };
+
+    let mut delivered = Vec::new();
+    let mut remaining = Vec::new();
+    let saved = {
+        let mut pages = client.pages(request.clone());
+        let mut state = None;
+        for _ in 0..3 {
+            let page = pages.next().await.expect("a page").expect("no error");
+            delivered.extend(ids(page.items));
+            remaining.push(page.rate_limit.window.expect("a window").remaining);
+            state = Some(serde_json::to_string(&page.state).expect("serializable"));
+        }
+        state.expect("three pages")
+        // The stream is dropped here, midway.
+    };
+    let state: PagerState = serde_json::from_str(&saved).expect("deserializable");
+    let mut resumed = client.pages_with(Pager::resume(request, state));
+    while let Some(page) = resumed.next().await {
+        let page = page.expect("a page");
+        delivered.extend(ids(page.items));
+        remaining.push(page.rate_limit.window.expect("a window").remaining);
+    }
+    assert_eq!(delivered, truth, "same items, none twice, none skipped");
+    // One request per page and no more: the server's count went down by one each time.
+    let steps: Vec<u32> = remaining.windows(2).map(|w| w[0] - w[1]).collect();
+    assert!(steps.iter().all(|step| *step == 1), "{remaining:?}");
+    w.emulator.shutdown().await;
+}
+
+/// Windows of two seconds, so a rate limit is waited out in the test's time.
+fn scaled() -> Config {
+    Config {
+        users: 3_000,
+        window: Duration::from_secs(2),
+        ..Config::default()
+    }
+}
+
+fn scaled_limiter() -> LimiterConfig {
+    LimiterConfig {
+        window: Duration::from_secs(2),
+        ..LimiterConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn without_waiting_a_rate_limit_ends_the_walk_with_the_time_and_the_state() {
+    let w = world(scaled()).await;
+    let client = w
+        .builder()
+        .limiter_config(scaled_limiter())
+        .build()
+        .expect("a client");
+    let most = id(&w.most_followed);
+    let truth = w.emulator.follower_ids(most.get());
+    // 20 pages against a budget of 15 a window.
+    let request = FollowersIds {
+        count: Some(w.count_for(&w.most_followed, 20)),
+        ..FollowersIds::of(UserRef::Id(most))
+    };
+    let mut pages = client.pages(request.clone());
+    let mut delivered = Vec::new();
+    let stop = loop {
+        match pages.next().await.expect("the walk ends on an error") {
+            Ok(page) => delivered.extend(ids(page.items)),
+            Err(error) => break error,
+        }
+    };
+    assert!(
+        pages.next().await.is_none(),
+        "the stream ends after its error"
+    );
+    assert!(stop.is_rate_limited(), "{stop:?}");
+    assert!(matches!(stop.cause(), Error::Throttled(_)), "{stop:?}");
+    let until = stop.rate_limited_until().expect("a time to come back");
+    assert!(until > SystemTime::now() - Duration::from_secs(1));
+    let state = stop.resume_state().expect("a state").clone();
+    assert_eq!(state.yielded, delivered.len() as u64);
+
+    // Come back at T and finish.
+    if let Ok(wait) = until.duration_since(SystemTime::now()) {
+        tokio::time::sleep(wait).await;
+    }
+    let mut resumed = client.pages_with(Pager::resume(request, state));
+    while let Some(page) = resumed.next().await {
+        match page {
+            Ok(page) => delivered.extend(ids(page.items)),
+            Err(error) => {
+                let until = error.rate_limited_until().expect("only rate limits");
+                panic!("a second window should suffice, limited until {until:?}: {error}");
+            }
+        }
+    }
+    assert_eq!(delivered, truth);
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn wait_on_rate_limit_sleeps_through_the_window_and_goes_on() {
+    let w = world(scaled()).await;
+    let client = w
+        .builder()
+        .limiter_config(scaled_limiter())
+        .wait_on_rate_limit(true)
+        .build()
+        .expect("a client");
+    let most = id(&w.most_followed);
+    let truth = w.emulator.follower_ids(most.get());
+    let request = FollowersIds {
+        count: Some(w.count_for(&w.most_followed, 20)),
+        ..FollowersIds::of(UserRef::Id(most))
+    };
+    let walked: Vec<UserId> = client
+        .items(request)
+        .map(|item| item.expect("waits instead of failing"))
+        .collect()
+        .await;
+    assert_eq!(ids(walked), truth);
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_a_limiter_x_s_429_is_waited_out_too() {
+    let w = world(scaled()).await;
+    let client = w
+        .builder()
+        .without_limiter()
+        .wait_on_rate_limit(true)
+        .build()
+        .expect("a client");
+    let most = id(&w.most_followed);
+    // 18 requests against a budget of 15: X answers 429 and the client waits for the reset.
+    for _ in 0..18 {
+        let reply = client
+            .send(&FollowersIds {
+                count: Some(1),
+                ..FollowersIds::of(UserRef::Id(most))
+            })
+            .await
+            .expect("waits instead of failing");
+        assert_eq!(reply.value.ids.len(), 1);
+    }
+    // And without waiting, the 429 is a typed error saying when.
+    let impatient = w.builder().without_limiter().build().expect("a client");
+    let mut refused = None;
+    for _ in 0..16 {
+        if let Err(e) = impatient.send(&FollowersIds::of(UserRef::Id(most))).await {
+            refused = Some(e);
+            break;
+        }
+    }
+    let refused = refused.expect("the 16th request in a window is refused");
+    assert!(
+        matches!(refused, Error::Core(twapi_core::Error::RateLimited(_))),
+        "{refused:?}"
+    );
+    assert!(refused.rate_limited_until().is_some());
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
+    let w = world(scaled()).await;
+    w.emulator.set_faults(Faults {
+        over_capacity: 0.1,
+        internal_error: 0.1,
+        close_mid_body: 0.1,
+        truncated_body: 0.1,
+        seed: 7,
+        ..Faults::default()
+    });
+    let client = w
+        .builder()
+        .limiter_config(scaled_limiter())
+        .wait_on_rate_limit(true)
+        .build()
+        .expect("a client");
+    let most = id(&w.most_followed);
+    let truth = w.emulator.follower_ids(most.get());
+    let request = FollowersIds {
+        count: Some(w.count_for(&w.most_followed, 8)),
+        ..FollowersIds::of(UserRef::Id(most))
+    };
+    let walked: Vec<UserId> = client
+        .items(request)
+        .map(|item| item.expect("retried until right"))
+        .collect()
+        .await;
+    assert_eq!(ids(walked), truth);
+    let looked_up = client
+        .send(&UsersLookup {
+            users: Users::Ids(truth.iter().take(100).copied().map(UserId::new).collect()),
+            include_entities: None,
+        })
+        .await
+        .expect("retried until right");
+    assert_eq!(looked_up.value.len(), 100);
+
+    // With retries off, the faults show as typed, transient errors.
+    let fragile = w
+        .builder()
+        .limiter_config(scaled_limiter())
+        .wait_on_rate_limit(true)
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    let mut failures = 0;
+    for _ in 0..40 {
+        if let Err(e) = fragile.send(&UsersShow::of(UserRef::Id(most))).await {
+            assert_eq!(
+                e.retryability(),
+                twapi_core::retry::Retryability::Now,
+                "{e:?}"
+            );
+            failures += 1;
+        }
+    }
+    assert!(failures > 0, "40% of requests fail");
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_page_over_the_body_cap_is_a_typed_error() {
+    let w = world(Config {
+        users: 1_000,
+        ..Config::default()
+    })
+    .await;
+    let client = w.builder().body_limit(512).build().expect("a client");
+    let error = client
+        .send(&FollowersList {
+            count: Some(50),
+            ..FollowersList::of(UserRef::Id(id(&w.most_followed)))
+        })
+        .await
+        .expect_err("a page of 50 users is larger than 512 bytes");
+    assert!(
+        matches!(error, Error::BodyTooLarge { limit: 512 }),
+        "{error:?}"
+    );
+    w.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn clients_sharing_a_limiter_share_the_budget() {
+    let w = world(Config {
+        users: 1_000,
+        ..Config::default()
+    })
+    .await;
+    let shared = Arc::new(Mutex::new(Limiter::default()));
+    let a = w.builder().limiter(Arc::clone(&shared)).build().expect("a");
+    let b = w.builder().limiter(Arc::clone(&shared)).build().expect("b");
+    let most = UserRef::Id(id(&w.most_followed));
+    for client in [&a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a] {
+        client
+            .send(&FollowersIds::of(most.clone()))
+            .await
+            .expect("within the budget");
+    }
+    let refused = b
+        .send(&FollowersIds::of(most))
+        .await
+        .expect_err("the 16th of the window, whichever client sends it");
+    assert!(matches!(refused, Error::Throttled(_)), "{refused:?}");
+    // The limiter's state is plain data: it can be saved and restored.
+    let saved = serde_json::to_string(&*shared.lock().expect("not poisoned")).expect("json");
+    let restored: Limiter = serde_json::from_str(&saved).expect("json");
+    assert_eq!(restored, *shared.lock().expect("not poisoned"));
+    w.emulator.shutdown().await;
+}

@@ -1,0 +1,462 @@
+//! The transport's guards against bad servers, on raw loopback sockets: a server that never
+//! answers meets the request timeout, a closed port is a connect error, and a body larger
+//! than the cap is refused whether or not its length is announced.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, UNIX_EPOCH};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use twapi_auth::oauth1::Credentials;
+use twapi_core::error_code::ErrorCode;
+use twapi_core::request::v1::UsersShow;
+use twapi_core::retry::{RetryPolicy, Retryability};
+use twapi_core::{ScreenName, UserRef};
+use twapi_hyper::{Client, ClientBuilder, Error};
+
+fn builder(base_url: &str) -> ClientBuilder {
+    let credentials = Credentials::new("ck", "cs").with_token("12-at", "ats");
+    ClientBuilder::oauth1(&credentials).base_url(base_url)
+}
+
+fn show() -> UsersShow {
+    UsersShow::of(UserRef::ScreenName(
+        "jack".parse::<ScreenName>().expect("a valid name"),
+    ))
+}
+
+/// Accepts connections, reads what comes and never writes; counts the connections.
+async fn silent_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut sink = [0u8; 1024];
+                while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {}
+            });
+        }
+    });
+    (base, accepted)
+}
+
+/// Answers every request with `head` followed by `body`, one request per connection; counts
+/// the requests.
+async fn counting_server(head: String, body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (head, body, count) = (head.clone(), body.clone(), Arc::clone(&count));
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(n) if n > 0 => request.extend_from_slice(&buf[..n]),
+                        _ => return,
+                    }
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (base, served)
+}
+
+async fn canned_server(head: String, body: Vec<u8>) -> String {
+    counting_server(head, body).await.0
+}
+
+/// A JSON answer with `status` and extra header lines.
+fn json_head(status: &str, extra: &str, body: &[u8]) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\n\r\n",
+        body.len()
+    )
+}
+
+fn quick_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy::new(attempts, Duration::from_millis(2), Duration::from_millis(5))
+}
+
+#[tokio::test]
+async fn a_transient_error_is_retried_as_often_as_the_policy_allows() {
+    let body = br#"{"errors":[{"code":130,"message":"Over capacity"}]}"#.to_vec();
+    let (base, served) =
+        counting_server(json_head("503 Service Unavailable", "", &body), body).await;
+    let client = builder(&base)
+        .retry_policy(quick_retries(3))
+        .build()
+        .expect("a client");
+    let error = client
+        .send(&show())
+        .await
+        .expect_err("always over capacity");
+    let api = error.api().expect("X's answer");
+    assert!(api.has_code(ErrorCode::OverCapacity), "{error}");
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_final_error_is_sent_once() {
+    let body = br#"{"errors":[{"code":50,"message":"User not found."}]}"#.to_vec();
+    let (base, served) = counting_server(json_head("404 Not Found", "", &body), body).await;
+    let client = builder(&base)
+        .retry_policy(quick_retries(5))
+        .build()
+        .expect("a client");
+    let error = client.send(&show()).await.expect_err("not found");
+    assert!(
+        error
+            .api()
+            .expect("X's answer")
+            .has_code(ErrorCode::UserNotFound)
+    );
+    assert_eq!(error.retryability(), Retryability::Never);
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_429_without_waiting_fails_at_once_with_the_reset() {
+    let body = br#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#.to_vec();
+    let limits = "x-rate-limit-limit: 900\r\nx-rate-limit-remaining: 0\r\nx-rate-limit-reset: 4102444800\r\n";
+    let (base, served) =
+        counting_server(json_head("429 Too Many Requests", limits, &body), body).await;
+    let client = builder(&base)
+        .retry_policy(quick_retries(5))
+        .build()
+        .expect("a client");
+    let error = client.send(&show()).await.expect_err("rate limited");
+    assert!(error.is_rate_limited());
+    assert_eq!(
+        error.rate_limited_until(),
+        Some(UNIX_EPOCH + Duration::from_secs(4_102_444_800))
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    // The limiter learned it: the next request is held back without being sent.
+    let again = client.send(&show()).await.expect_err("still limited");
+    assert!(matches!(again, Error::Throttled(_)), "{again:?}");
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_meets_the_request_timeout_on_every_attempt() {
+    let (base, accepted) = silent_server().await;
+    let client = builder(&base)
+        .request_timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::new(
+            2,
+            Duration::from_millis(10),
+            Duration::from_millis(10),
+        ))
+        .build()
+        .expect("a client");
+    let error = client.send(&show()).await.expect_err("no answer comes");
+    assert!(
+        matches!(error, Error::Timeout(after) if after == Duration::from_millis(300)),
+        "{error:?}"
+    );
+    assert_eq!(error.retryability(), Retryability::Now);
+    assert_eq!(error.to_string(), "no complete answer within 300ms");
+    // The timeout is transient: the policy's second attempt went out on a new connection.
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_connect_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    drop(listener);
+    let client = builder(&base)
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    let error = client.send(&show()).await.expect_err("nobody listens");
+    assert!(matches!(error, Error::Connect(_)), "{error:?}");
+    assert!(
+        error.to_string().starts_with("could not connect"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn an_announced_length_over_the_cap_is_refused_before_reading() {
+    let body = vec![b' '; 4096];
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let base = canned_server(head, body).await;
+    let client = builder(&base).body_limit(1024).build().expect("a client");
+    let error = client.send(&show()).await.expect_err("too large");
+    assert!(
+        matches!(error, Error::BodyTooLarge { limit: 1024 }),
+        "{error:?}"
+    );
+    assert_eq!(error.retryability(), Retryability::Never);
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_cap_is_cut_off() {
+    // No content-length: the cap is met while reading.
+    let chunk = vec![b' '; 512];
+    let mut body = Vec::new();
+    for _ in 0..8 {
+        body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        body.extend_from_slice(&chunk);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            .to_owned();
+    let base = canned_server(head, body).await;
+    let client = builder(&base).body_limit(1000).build().expect("a client");
+    let error = client.send(&show()).await.expect_err("too large");
+    assert!(
+        matches!(error, Error::BodyTooLarge { limit: 1000 }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_html_error_page_is_a_typed_api_error_with_an_excerpt() {
+    let body = b"<html><body>Bad gateway</body></html>".to_vec();
+    let head = format!(
+        "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let base = canned_server(head, body).await;
+    let client = builder(&base)
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    let error = client.send(&show()).await.expect_err("a 502");
+    let api = error.api().expect("X's (or a proxy's) answer");
+    assert_eq!(api.status(), http::StatusCode::BAD_GATEWAY);
+    assert_eq!(api.excerpt(), "<html><body>Bad gateway</body></html>");
+    assert_eq!(error.retryability(), Retryability::Now);
+}
+
+#[test]
+fn a_bad_base_url_or_user_agent_is_refused_at_build() {
+    let bad_url = builder("ftp://example.invalid")
+        .build()
+        .expect_err("not http");
+    assert!(bad_url.to_string().contains("base_url"), "{bad_url}");
+    let bad_agent = builder("http://127.0.0.1:1")
+        .user_agent("line\nbreak")
+        .build()
+        .expect_err("not a header value");
+    assert!(bad_agent.to_string().contains("user_agent"), "{bad_agent}");
+}
+
+#[test]
+fn debug_output_names_the_mode_never_the_credentials() {
+    let credentials = Credentials::new("ck-visible", "consumer-secret-value")
+        .with_token("12-access-token-value", "token-secret-value");
+    let client: Client = ClientBuilder::oauth1(&credentials)
+        .build()
+        .expect("a client");
+    let printed = format!("{client:?}");
+    for secret in [
+        "consumer-secret-value",
+        "access-token-value",
+        "token-secret-value",
+    ] {
+        assert!(!printed.contains(secret), "{printed}");
+    }
+    assert!(printed.contains("OAuth1User"), "{printed}");
+}
+
+/// Writes every span's and event's fields as text, to check what the client logs.
+mod recorder {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    #[derive(Clone, Default)]
+    pub(super) struct Recorder {
+        pub(super) text: Arc<Mutex<String>>,
+        next: Arc<AtomicU64>,
+    }
+
+    struct Line<'a>(&'a mut String);
+
+    impl Visit for Line<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, " {}={value:?}", field.name());
+        }
+    }
+
+    impl Recorder {
+        fn write(&self, head: &str, visit: impl FnOnce(&mut Line<'_>)) {
+            let mut text = self.text.lock().expect("not poisoned");
+            text.push_str(head);
+            visit(&mut Line(&mut text));
+            text.push('\n');
+        }
+    }
+
+    impl Subscriber for Recorder {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            self.write(&format!("span {}:", span.metadata().name()), |line| {
+                span.record(line);
+            });
+            Id::from_u64(self.next.fetch_add(1, Ordering::SeqCst) + 1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            self.write("record:", |line| values.record(line));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            self.write("event:", |line| event.record(line));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+#[tokio::test]
+async fn spans_name_the_endpoint_status_and_budget_and_never_a_secret() {
+    let body = br#"{"ids":[1,2],"next_cursor":0,"next_cursor_str":"0","previous_cursor":0,"previous_cursor_str":"0"}"#.to_vec();
+    let limits = "x-rate-limit-limit: 15\r\nx-rate-limit-remaining: 11\r\nx-rate-limit-reset: 4102444800\r\n";
+    let (base, _) = counting_server(json_head("200 OK", limits, &body), body).await;
+    let recorder = recorder::Recorder::default();
+    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(recorder.clone()));
+    let credentials = Credentials::new("consumer-key-value", "consumer-secret-value")
+        .with_token("12-access-token-value", "token-secret-value");
+    let client = ClientBuilder::oauth1(&credentials)
+        .base_url(&base)
+        .build()
+        .expect("a client");
+    let reply = client
+        .send(&twapi_core::request::v1::FollowersIds::of(UserRef::Id(
+            twapi_model::UserId::new(12),
+        )))
+        .await
+        .expect("a page");
+    assert_eq!(reply.value.ids.len(), 2);
+    let text = recorder.text.lock().expect("not poisoned").clone();
+    assert!(
+        text.contains("span x_request: endpoint=\"followers_ids\" attempt=1"),
+        "{text}"
+    );
+    assert!(text.contains("status=200"), "{text}");
+    assert!(text.contains("remaining=11"), "{text}");
+    for secret in [
+        "consumer-secret-value",
+        "access-token-value",
+        "token-secret-value",
+        "oauth_signature",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+/// Answers 404 (code 50) to everything and keeps each request as received: head and body.
+async fn recording_server() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let keep = Arc::clone(&keep);
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                let head_end = loop {
+                    if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break at + 4;
+                    }
+                    match socket.read(&mut buf).await {
+                        Ok(n) if n > 0 => request.extend_from_slice(&buf[..n]),
+                        _ => return,
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                while request.len() < head_end + length {
+                    match socket.read(&mut buf).await {
+                        Ok(n) if n > 0 => request.extend_from_slice(&buf[..n]),
+                        _ => return,
+                    }
+                }
+                keep.lock()
+                    .expect("not poisoned")
+                    .push(String::from_utf8_lossy(&request).into_owned());
+                let body = br#"{"errors":[{"code":50,"message":"User not found."}]}"#;
+                let _ = socket
+                    .write_all(json_head("404 Not Found", "", body).as_bytes())
+                    .await;
+                let _ = socket.write_all(body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (base, seen)
+}
+
+/// A received request with what varies per run (the port, the signature's nonce and
+/// timestamp) replaced, and the headers in a stable order.
+fn stable(raw: &str, base: &str) -> String {
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a head");
+    let mut lines = head.lines();
+    let request_line = lines.next().expect("a request line").to_owned();
+    let mut headers: Vec<String> = lines
+        .map(|line| match line.split_once(": ") {
+            Some(("authorization", value)) => {
+                let scheme = value.split(' ').next().unwrap_or_default();
+                format!("authorization: {scheme} [signed]")
+            }
+            _ => line.to_owned(),
+        })
+        .collect();
+    headers.sort();
+    let host = base.trim_start_matches("http://");
+    format!("{request_line}\n{}\n\n{body}", headers.join("\n")).replace(host, "[host]")
+}
+
+#[tokio::test]
+async fn what_goes_on_the_wire() {
+    let (base, seen) = recording_server().await;
+    let client = builder(&base)
+        .user_agent("twapi-tests/1")
+        .build()
+        .expect("a client");
+    let jack: ScreenName = "jack".parse().expect("valid");
+    let _ = client.send(&show()).await;
+    let _ = client
+        .send(&twapi_core::request::v1::FriendshipsCreate::user(jack))
+        .await;
+    let _ = client.follow(twapi_model::UserId::new(783_214)).await;
+    let requests: Vec<String> = seen
+        .lock()
+        .expect("not poisoned")
+        .iter()
+        .map(|raw| stable(raw, &base))
+        .collect();
+    insta::assert_snapshot!(requests.join("\n----\n"));
+}
