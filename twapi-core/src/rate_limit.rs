@@ -574,7 +574,10 @@ impl Limiter {
         if announced.reset <= now {
             return;
         }
-        let reset = announced.reset.min(after(now, period));
+        // Resets are whole epoch seconds and servers round them up, so an honest reset can lie
+        // up to a second past `now + period`; allowing that second keeps a client from waking a
+        // fraction of a second before the server's window ends.
+        let reset = announced.reset.min(after(now, period + RESET_SLACK));
         let remaining = announced.remaining.min(announced.limit);
         state.window = Some(match state.window {
             Some(open) if now < open.reset => Window {
@@ -585,6 +588,9 @@ impl Limiter {
         });
     }
 }
+
+/// How far past one period a server's announced reset may lie: the rounding of whole seconds.
+const RESET_SLACK: Duration = Duration::from_secs(1);
 
 /// `now + period`, saturating at `now` for times at the very end of `SystemTime`'s range.
 fn after(now: SystemTime, period: Duration) -> SystemTime {

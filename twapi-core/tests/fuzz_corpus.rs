@@ -1,5 +1,7 @@
 //! Replays every saved fuzz corpus (`fuzz/corpus/<target>/`) through the same target
-//! functions cargo-fuzz runs (`fuzz/src/targets.rs`), on stable, in every CI run.
+//! functions cargo-fuzz runs (`fuzz/src/targets.rs`), on stable, in every CI run: an input that
+//! once crashed a target, or that reached code no other input reaches, is checked again
+//! without nightly.
 
 use std::path::Path;
 
@@ -7,6 +9,7 @@ use std::path::Path;
 #[allow(dead_code, unreachable_pub)]
 mod targets;
 
+/// Runs `run` over every file of the target's corpus; returns how many there were.
 fn replay(target: &str, run: fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fuzz/corpus")
@@ -23,19 +26,34 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
     entries.sort();
     for path in &entries {
         let data = std::fs::read(path).expect("a readable corpus file");
-        run(&data);
+        // Name the input that failed, so it can be rerun with `cargo fuzz run <target> <file>`.
+        let outcome = std::panic::catch_unwind(|| run(&data));
+        assert!(outcome.is_ok(), "{target} fails on {}", path.display());
     }
     entries.len()
 }
 
-#[test]
-fn model_decode_corpus() {
-    let n = replay("model_decode", targets::model_decode);
-    assert!(n >= 30, "the model_decode corpus holds only {n} inputs");
+/// One test per target, each asserting a floor on its corpus size so that an emptied or
+/// misplaced corpus cannot pass vacuously.
+macro_rules! corpus {
+    ($($target:ident >= $min:literal),* $(,)?) => {$(
+        #[test]
+        fn $target() {
+            let n = replay(stringify!($target), targets::$target);
+            assert!(n >= $min, "the {} corpus holds only {n} inputs", stringify!($target));
+        }
+    )*};
 }
 
-#[test]
-fn v2_page_reader_corpus() {
-    let n = replay("v2_page_reader", targets::v2_page_reader);
-    assert!(n >= 5, "the v2_page_reader corpus holds only {n} inputs");
-}
+corpus!(
+    model_decode >= 30,
+    v2_page_reader >= 5,
+    reply_decode >= 40,
+    rate_limit_headers >= 10,
+    oauth_header >= 10,
+    token_responses >= 10,
+    percent_decode >= 10,
+    signature_differential >= 10,
+    pager >= 10,
+    request_read >= 24,
+);

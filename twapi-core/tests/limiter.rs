@@ -292,12 +292,13 @@ fn the_servers_reset_is_adopted_and_clamped_to_one_window() {
     );
     assert_eq!(drain(&mut limiter, ids, &ctx, at(T0 + 100)).0, 15);
 
-    // A reset an hour ahead is clock skew: clamped to one window from now.
+    // A reset an hour ahead is clock skew: clamped to one window from now, plus the second a
+    // server may round its whole-second reset up by.
     let mut limiter = Limiter::default();
     limiter.observe(ids, &ctx, &window(15, 0, at(T0 + 3_600)), at(T0));
     assert_eq!(
         limiter.acquire(ids, &ctx, at(T0)).unwrap_err().until,
-        at(T0 + 900)
+        at(T0 + 901)
     );
 }
 

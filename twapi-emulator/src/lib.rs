@@ -1,2 +1,298 @@
-//! A local X API server for tests, examples and offline development (filled by the emulator issue).
+//! A local X API server for tests, examples and offline development: the follow, search and
+//! get-users endpoints of v1.1 and v2, served from a seeded in-memory social graph, with real
+//! OAuth 1.0a verification, app-only and OAuth 2.0 user bearer tokens, X's cursors and
+//! pagination tokens, rate-limit windows and daily caps with X's headers, X's error bodies,
+//! and switchable fault injection.
+//!
+//! It reads the same endpoint table, limits and error codes as the client side
+//! (twapi-core), verifies with twapi-auth and answers with twapi-model's types, so that it
+//! is the server side of the very protocol the clients speak.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! use twapi_emulator::{Config, Emulator};
+//!
+//! let emulator = Emulator::start(Config { users: 2_000, ..Config::default() }).await?;
+//! let facts = emulator.facts();
+//! println!("serving {} for app {}", facts.base_url, facts.consumer_key);
+//! let top = facts.users.iter().find(|u| u.role == "most_followed").unwrap();
+//! let followers = emulator.follower_ids(top.id.parse().unwrap());
+//! assert_eq!(followers.len() as u64, top.followers);
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! What it serves: every endpoint of [`twapi_core::EndpointId`] at `/1.1/...` and `/2/...`,
+//! plus `POST /oauth2/token` and `/oauth2/invalidate_token` (app-only bearer, with the app's
+//! key and secret), and the PKCE flow: `GET /i/oauth2/authorize` (approves at once, as the
+//! user named by the emulator's own `login` parameter, or the first `plain` demo user) and
+//! `POST /2/oauth2/token`, `/2/oauth2/revoke`.
 #![forbid(unsafe_code)]
+
+mod answer;
+mod auth;
+mod clock;
+mod credentials;
+mod cursor;
+mod demo;
+mod directory;
+mod errors;
+mod faults;
+mod graph;
+mod http1;
+mod limits;
+mod oauth2;
+mod profile;
+mod render;
+mod rng;
+mod server;
+mod service;
+mod v1;
+mod v2;
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use faults::Faults;
+
+use crate::credentials::access_token;
+use crate::demo::Cast;
+use crate::directory::Directory;
+use crate::graph::Graph;
+use crate::service::{Service, Setup};
+
+/// The fewest users a graph may have: enough for every demo role to be a different account.
+pub const MIN_USERS: u32 = 32;
+/// The most users a graph may have (indices and list offsets are 32-bit).
+pub const MAX_USERS: u32 = 50_000_000;
+
+/// How to start an emulator.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port (default `127.0.0.1:0`).
+    pub listen: SocketAddr,
+    /// Seeds the graph, the profiles and the credentials: the same seed, the same world
+    /// (default 42).
+    pub seed: u64,
+    /// How many accounts the graph has (default 10,000; [`MIN_USERS`] to [`MAX_USERS`]).
+    pub users: u32,
+    /// The length of X's 15-minute rate-limit windows (default 900 s).
+    pub window: Duration,
+    /// The length of the 24-hour follow and unfollow caps (default 86,400 s).
+    pub day: Duration,
+    /// Faults to inject (default: none).
+    pub faults: Faults,
+    /// No log line per request (default `true` for the library; the binary logs).
+    pub quiet: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            seed: 42,
+            users: 10_000,
+            window: Duration::from_secs(900),
+            day: Duration::from_secs(86_400),
+            faults: Faults::default(),
+            quiet: true,
+        }
+    }
+}
+
+/// What a started emulator tells its user (the binary prints it as one JSON line).
+#[derive(Clone, Debug, Serialize)]
+pub struct Facts {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The app's consumer key.
+    pub consumer_key: String,
+    /// The app's consumer secret (serialized: it is a local test credential).
+    pub consumer_secret: String,
+    /// The app-only bearer token (also obtainable with `POST /oauth2/token`).
+    pub bearer_token: String,
+    /// The OAuth 2.0 client id, for the PKCE flow against the emulator.
+    pub oauth2_client_id: String,
+    /// A handful of users to act as, by role.
+    pub users: Vec<DemoUser>,
+}
+
+/// A user whose credentials the emulator hands out.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoUser {
+    /// The id, in decimal.
+    pub id: String,
+    /// The screen name.
+    pub screen_name: String,
+    /// `most_followed`, `protected`, `suspended`, `plain` or `blocker` (see the crate docs
+    /// of the staged relationships).
+    pub role: String,
+    /// How many followers the user had at start.
+    pub followers: u64,
+    /// The OAuth 1.0a access token, `<user id>-<random>` as X shapes them.
+    pub access_token: String,
+    /// The access token's secret.
+    pub access_token_secret: String,
+}
+
+/// A running emulator. Dropping it stops it too; [`Emulator::shutdown`] also waits.
+#[derive(Debug)]
+pub struct Emulator {
+    facts: Facts,
+    service: Arc<Service>,
+    stop: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds, builds the graph (on a blocking thread), and serves in background tasks.
+    ///
+    /// Fails when the address cannot be bound, or `users` is outside
+    /// [`MIN_USERS`]..=[`MAX_USERS`] (`InvalidInput`).
+    pub async fn start(config: Config) -> io::Result<Emulator> {
+        if !(MIN_USERS..=MAX_USERS).contains(&config.users) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "users must be from {MIN_USERS} to {MAX_USERS}, not {}",
+                    config.users
+                ),
+            ));
+        }
+        let listener = TcpListener::bind(config.listen).await?;
+        let local = listener.local_addr()?;
+        let host = if local.ip().is_unspecified() {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, local.port()))
+        } else {
+            local
+        };
+        let base_url = format!("http://{host}");
+        let (service, facts) = tokio::task::spawn_blocking(move || build(&config, base_url))
+            .await
+            .map_err(io::Error::other)?;
+        let service = Arc::new(service);
+        let (stop, stopped) = watch::channel(false);
+        let server = tokio::spawn(server::run(listener, Arc::clone(&service), stopped));
+        Ok(Emulator {
+            facts,
+            service,
+            stop,
+            server: Some(server),
+        })
+    }
+
+    /// The base URL, credentials and demo users.
+    pub fn facts(&self) -> &Facts {
+        &self.facts
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> &str {
+        &self.facts.base_url
+    }
+
+    /// Ground truth for tests: the follower ids of `user`, in the order the API lists them
+    /// (newest first); empty for an unknown user.
+    pub fn follower_ids(&self, user: u64) -> Vec<u64> {
+        self.list(user, Graph::followers)
+    }
+
+    /// Ground truth for tests: the ids `user` follows, in the order the API lists them.
+    pub fn following_ids(&self, user: u64) -> Vec<u64> {
+        self.list(user, Graph::following)
+    }
+
+    fn list(&self, user: u64, list: fn(&Graph, u32) -> &[u32]) -> Vec<u64> {
+        let dir = &self.service.dir;
+        let Some(index) = dir.by_id(user) else {
+            return Vec::new();
+        };
+        let world = self.service.world();
+        list(&world.graph, index)
+            .iter()
+            .rev()
+            .map(|&u| dir.id(u))
+            .collect()
+    }
+
+    /// Switches fault injection (per run, or mid-run); the sequence restarts from
+    /// `faults.seed`.
+    pub fn set_faults(&self, faults: Faults) {
+        self.service.set_faults(faults);
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to a few seconds), and returns
+    /// once every connection is closed.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+/// Generates the world and the facts (CPU-bound: run off the async threads).
+fn build(config: &Config, base_url: String) -> (Service, Facts) {
+    let started = Instant::now();
+    let dir = Directory::generate(config.seed, config.users);
+    let mut graph = Graph::generate(&dir);
+    let cast = Cast::choose(&dir);
+    cast.stage(&dir, &mut graph);
+    let users = cast
+        .roles()
+        .into_iter()
+        .map(|(index, role)| {
+            let (token, secret) = access_token(&dir, index);
+            DemoUser {
+                id: dir.id(index).to_string(),
+                screen_name: dir.screen_name(index),
+                role: role.to_owned(),
+                followers: graph.followers(index).len() as u64,
+                access_token: token,
+                access_token_secret: secret.expose().to_owned(),
+            }
+        })
+        .collect();
+    if !config.quiet {
+        let mib = (dir.heap_bytes() + graph.heap_bytes()) / (1024 * 1024);
+        eprintln!(
+            "twapi-emulator: {} users, {} follows, about {mib} MiB, built in {} ms",
+            dir.len(),
+            graph.edge_count(),
+            started.elapsed().as_millis()
+        );
+    }
+    let service = Service::new(Setup {
+        dir,
+        graph,
+        window: config.window,
+        day: config.day,
+        faults: config.faults.clone(),
+        default_login: cast.plain[0],
+        quiet: config.quiet,
+    });
+    let facts = Facts {
+        base_url,
+        consumer_key: service.app.consumer_key.clone(),
+        consumer_secret: service.app.consumer_secret.expose().to_owned(),
+        bearer_token: service.app_bearer(),
+        oauth2_client_id: service.app.client_id.clone(),
+        users,
+    };
+    (service, facts)
+}

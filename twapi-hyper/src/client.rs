@@ -5,14 +5,14 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::HeaderValue;
 use tracing::Instrument;
 use tracing::field::Empty;
 use twapi_core::error::DecodeFailure;
-use twapi_core::rate_limit::{Context, Limiter, LimiterConfig, WaitUntil};
+use twapi_core::rate_limit::{Context, Limiter, LimiterConfig};
 use twapi_core::request::v2::{Follow, Me, Unfollow};
 use twapi_core::retry::{RetryDecision, RetryPolicy};
 use twapi_core::{Api, ApiRequest, Auth, AuthMode, EndpointId, Reply, Stamp, decode_reply};
@@ -278,7 +278,7 @@ impl Client {
                 return Ok(prepared);
             };
             let verdict = lock(limiter).acquire(endpoint, context, SystemTime::now());
-            match verdict.map_err(on_whole_second) {
+            match verdict {
                 Ok(_permit) => return Ok(prepared),
                 Err(wait) if self.inner.wait_on_rate_limit => {
                     tracing::info!(
@@ -373,22 +373,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The limiter's "wait until T", with T rounded up to a whole second.
-///
-/// X announces resets in whole epoch seconds, and a server may round them up (the emulator
-/// does, so that waiting until the announced reset is never refused). The limiter clamps a
-/// reset to one period after the answer that announced it, which can land a fraction of a
-/// second before the server's own reset; waking on the next whole second is never early.
-fn on_whole_second(mut wait: WaitUntil) -> WaitUntil {
-    if let Ok(since) = wait.until.duration_since(UNIX_EPOCH)
-        && since.subsec_nanos() > 0
-    {
-        let whole = Duration::from_secs(since.as_secs().saturating_add(1));
-        wait.until = UNIX_EPOCH.checked_add(whole).unwrap_or(wait.until);
-    }
-    wait
-}
-
 /// `now + period`, or X's window when that is past the end of time (an absurd period).
 fn after(now: SystemTime, period: Duration) -> SystemTime {
     now.checked_add(period)
@@ -405,22 +389,4 @@ fn millis_until(until: SystemTime, now: SystemTime) -> u64 {
     until
         .duration_since(now)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use twapi_core::rate_limit::Bucket;
-
-    #[test]
-    fn a_wait_ends_on_a_whole_second() {
-        let wait = |nanos: u64| WaitUntil {
-            until: UNIX_EPOCH + Duration::from_nanos(nanos),
-            bucket: Bucket::Window(EndpointId::FollowersIds),
-        };
-        let second = |s: u64| UNIX_EPOCH + Duration::from_secs(s);
-        assert_eq!(on_whole_second(wait(49_389_000_000)).until, second(50));
-        assert_eq!(on_whole_second(wait(50_000_000_000)).until, second(50));
-        assert_eq!(on_whole_second(wait(1)).until, second(1));
-    }
 }

@@ -1,0 +1,505 @@
+//! The X service behind the HTTP layer: routes a request to an endpoint of twapi-core's
+//! table, then runs X's checks in X's order, then the endpoint.
+//!
+//! 1. the path and method name an endpoint, or it is 404 code 34 (the token endpoints of
+//!    OAuth 2.0 are served before this);
+//! 2. an injected fault may answer instead ([`crate::faults`]);
+//! 3. the query and a form body decode, or it is 400;
+//! 4. the caller authenticates ([`crate::auth`]), or it is 400/401;
+//! 5. the endpoint accepts the caller's auth mode, or it is 403 (code 220 /
+//!    `unsupported-authentication`);
+//! 6. the endpoint's 15-minute window has room, or it is 429 (a window's headers go on every
+//!    answer after this point);
+//! 7. the typed request reads ([`ApiRequest::read`]), or it is 400;
+//! 8. the endpoint runs ([`crate::v1`], [`crate::v2`]).
+//!
+//! Locks: the graph and the daily caps share one `RwLock` (a follow checks the cap and
+//! changes the graph under one write lock, so under any concurrency no follow is lost or
+//! applied twice and no cap is exceeded); the windows, the token store and the fault dice
+//! each have a `Mutex` of their own, held only for a few operations.
+
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, SystemTime};
+
+use http::Method;
+use twapi_core::ApiRequest;
+use twapi_core::endpoint::{ApiVersion, EndpointId, PathParams};
+use twapi_core::error_code::ErrorCode;
+use twapi_core::request::{IncomingRequest, v1 as rq1, v2 as rq2};
+
+use crate::answer::Answer;
+use crate::auth::{self, Caller, Received};
+use crate::clock;
+use crate::credentials::AppCredentials;
+use crate::cursor::{Codec, ListKind};
+use crate::directory::Directory;
+use crate::errors;
+use crate::faults::{Dice, Fault, Faults};
+use crate::graph::Graph;
+use crate::http1::{Delivery, Incoming};
+use crate::limits::{DailyCaps, Subject, Windows};
+use crate::oauth2::Tokens;
+use crate::{v1, v2};
+
+/// The part of the world that requests change: the graph and the daily caps, under one lock.
+#[derive(Debug)]
+pub(crate) struct World {
+    /// Who follows whom.
+    pub(crate) graph: Graph,
+    /// The 24-hour follow and unfollow budgets.
+    pub(crate) daily: DailyCaps,
+}
+
+/// Everything the service needs, shared by all connections.
+#[derive(Debug)]
+pub(crate) struct Service {
+    pub(crate) dir: Directory,
+    pub(crate) app: AppCredentials,
+    pub(crate) codec: Codec,
+    world: RwLock<World>,
+    windows: Mutex<Windows>,
+    tokens: Mutex<Tokens>,
+    dice: Mutex<Dice>,
+    /// The user who approves OAuth 2.0 authorizations unless `login` names another.
+    default_login: u32,
+    /// No log lines.
+    pub(crate) quiet: bool,
+}
+
+/// What the service decided for one request.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    /// The answer.
+    pub(crate) answer: Answer,
+    /// How to deliver it.
+    pub(crate) delivery: Delivery,
+    /// The authenticated user's id, for the log.
+    pub(crate) user: Option<u64>,
+    /// Whether the caller was the app (for the log).
+    pub(crate) app: bool,
+}
+
+impl Outcome {
+    fn plain(answer: Answer) -> Self {
+        Self {
+            answer,
+            delivery: Delivery::Whole,
+            user: None,
+            app: false,
+        }
+    }
+}
+
+/// One request's context, handed to the endpoint code.
+pub(crate) struct Ctx<'a> {
+    /// The service.
+    pub(crate) service: &'a Service,
+    /// Who is calling.
+    pub(crate) caller: Caller,
+    /// The time the request is served at.
+    pub(crate) now: SystemTime,
+    /// The request path (without query), for error bodies that echo it.
+    pub(crate) path: &'a str,
+}
+
+impl Ctx<'_> {
+    /// The graph, for reading.
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.service
+            .world
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The graph, for changing.
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, World> {
+        self.service
+            .world
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The user table.
+    pub(crate) fn dir(&self) -> &Directory {
+        &self.service.dir
+    }
+
+    /// The cursor and token codec.
+    pub(crate) fn codec(&self) -> &Codec {
+        &self.service.codec
+    }
+
+    /// The calling user, in user context.
+    pub(crate) fn viewer(&self) -> Option<u32> {
+        self.caller.user()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The settings a service is built with.
+#[derive(Debug)]
+pub(crate) struct Setup {
+    pub(crate) dir: Directory,
+    pub(crate) graph: Graph,
+    pub(crate) window: Duration,
+    pub(crate) day: Duration,
+    pub(crate) faults: Faults,
+    pub(crate) default_login: u32,
+    pub(crate) quiet: bool,
+}
+
+impl Service {
+    /// A service over a generated world.
+    pub(crate) fn new(setup: Setup) -> Self {
+        let seed = setup.dir.seed();
+        let app = AppCredentials::derive(seed);
+        let tokens = Tokens::new(seed, &app);
+        Self {
+            codec: Codec::new(seed),
+            tokens: Mutex::new(tokens),
+            app,
+            dir: setup.dir,
+            world: RwLock::new(World {
+                graph: setup.graph,
+                daily: DailyCaps::new(setup.day),
+            }),
+            windows: Mutex::new(Windows::new(setup.window)),
+            dice: Mutex::new(Dice::new(setup.faults)),
+            default_login: setup.default_login,
+            quiet: setup.quiet,
+        }
+    }
+
+    /// The current app-only bearer token.
+    pub(crate) fn app_bearer(&self) -> String {
+        lock(&self.tokens).app_bearer().to_owned()
+    }
+
+    /// Replaces the fault configuration (and restarts its sequence).
+    pub(crate) fn set_faults(&self, faults: Faults) {
+        *lock(&self.dice) = Dice::new(faults);
+    }
+
+    /// Reads the world (for the library's ground-truth accessors).
+    pub(crate) fn world(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Answers one request. `local` is the server's own address, for requests without `Host`.
+    pub(crate) async fn serve(&self, incoming: &Incoming, local: &str) -> Outcome {
+        let request = &incoming.request;
+        let path = request.uri().path();
+        let now = clock::now();
+        let method = request.method();
+        let body = request.body();
+        let query = request.uri().query().unwrap_or_default().as_bytes();
+        match (method, path) {
+            (&Method::POST, "/oauth2/token") => {
+                let tokens = lock(&self.tokens);
+                return Outcome::plain(tokens.app_token(&self.app, request.headers(), body));
+            }
+            (&Method::POST, "/oauth2/invalidate_token") => {
+                let mut tokens = lock(&self.tokens);
+                return Outcome::plain(tokens.invalidate(&self.app, request.headers(), body));
+            }
+            (&Method::GET, "/i/oauth2/authorize" | "/2/oauth2/authorize") => {
+                let mut tokens = lock(&self.tokens);
+                return Outcome::plain(tokens.authorize(
+                    &self.app,
+                    &self.dir,
+                    query,
+                    self.default_login,
+                    now,
+                ));
+            }
+            (&Method::POST, "/2/oauth2/token") => {
+                let mut tokens = lock(&self.tokens);
+                return Outcome::plain(tokens.user_token(&self.app, request.headers(), body, now));
+            }
+            (&Method::POST, "/2/oauth2/revoke") => {
+                let mut tokens = lock(&self.tokens);
+                return Outcome::plain(tokens.revoke(&self.app, request.headers(), body));
+            }
+            _ => {}
+        }
+        let Some((endpoint, params)) = EndpointId::match_request(method, path) else {
+            return Outcome::plain(errors::page_does_not_exist());
+        };
+
+        let fault = lock(&self.dice).draw();
+        let delivery = match fault {
+            Some(Fault::OverCapacity) => {
+                return Outcome::plain(errors::code(ErrorCode::OverCapacity));
+            }
+            Some(Fault::InternalError) => {
+                return Outcome::plain(errors::code(ErrorCode::InternalError));
+            }
+            Some(Fault::Slow(delay)) => {
+                tokio::time::sleep(delay).await;
+                Delivery::Whole
+            }
+            Some(Fault::CloseMidBody) => Delivery::CloseMidBody,
+            Some(Fault::TruncatedBody) => Delivery::Truncated,
+            None => Delivery::Whole,
+        };
+        let authority = incoming.authority.as_deref().unwrap_or(local);
+        let (answer, caller) = self.api(endpoint, params, request, authority, clock::now());
+        Outcome {
+            answer,
+            delivery,
+            user: caller.and_then(Caller::user).map(|u| self.dir.id(u)),
+            app: caller == Some(Caller::App),
+        }
+    }
+
+    fn api(
+        &self,
+        endpoint: EndpointId,
+        params: PathParams<'_>,
+        request: &http::Request<bytes::Bytes>,
+        authority: &str,
+        now: SystemTime,
+    ) -> (Answer, Option<Caller>) {
+        let descriptor = endpoint.descriptor();
+        let version = descriptor.version;
+        let incoming = match IncomingRequest::from_http(params, request) {
+            Ok(incoming) => incoming,
+            Err(error) => return (errors::invalid_request(version, &error), None),
+        };
+        let is_form = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        let target = request
+            .uri()
+            .path_and_query()
+            .map_or("/", http::uri::PathAndQuery::as_str);
+        let received = Received {
+            method: request.method().as_str(),
+            scheme: "http",
+            authority,
+            target,
+            form_body: is_form.then(|| request.body().as_ref()),
+            authorization: request.headers().get(http::header::AUTHORIZATION),
+        };
+        let caller = match auth::authenticate(
+            &received,
+            &self.dir,
+            &self.app,
+            clock::unix_seconds(now),
+            |token| lock(&self.tokens).caller(token, now),
+        ) {
+            Ok(caller) => caller,
+            Err(failure) => return (errors::unauthorized(version, failure), None),
+        };
+        if !descriptor.auth.contains(caller.mode()) {
+            return (
+                errors::refused(version, caller.mode(), descriptor.auth),
+                Some(caller),
+            );
+        }
+        let window = match descriptor.window.for_context(caller.user().is_some()) {
+            Some(limit) => {
+                let subject = caller.user().map_or(Subject::App, Subject::User);
+                let (state, allowed) = lock(&self.windows).take(endpoint, subject, limit, now);
+                if !allowed {
+                    return (
+                        errors::rate_limited(version).with_window(Some(state)),
+                        Some(caller),
+                    );
+                }
+                Some(state)
+            }
+            None => None,
+        };
+        let ctx = Ctx {
+            service: self,
+            caller,
+            now,
+            path: request.uri().path(),
+        };
+        let answer = dispatch(&ctx, endpoint, version, &incoming);
+        // The daily headers were set by the endpoint; the window goes on top.
+        let answer = if window.is_some() {
+            answer.with_window(window)
+        } else {
+            answer
+        };
+        (answer, Some(caller))
+    }
+}
+
+/// Reads the typed request, answering X's 400 when it breaks a rule.
+fn read<R: ApiRequest>(version: ApiVersion, incoming: &IncomingRequest<'_>) -> Result<R, Answer> {
+    R::read(incoming).map_err(|error| errors::invalid_request(version, &error))
+}
+
+fn dispatch(
+    ctx: &Ctx<'_>,
+    endpoint: EndpointId,
+    version: ApiVersion,
+    incoming: &IncomingRequest<'_>,
+) -> Answer {
+    use EndpointId as E;
+    let run = || -> Result<Answer, Answer> {
+        Ok(match endpoint {
+            E::FollowersIds => {
+                let r: rq1::FollowersIds = read(version, incoming)?;
+                v1::ids(
+                    ctx,
+                    endpoint,
+                    r.user.as_ref(),
+                    r.cursor,
+                    r.count,
+                    r.stringify_ids,
+                    ListKind::Followers,
+                )
+            }
+            E::FriendsIds => {
+                let r: rq1::FriendsIds = read(version, incoming)?;
+                v1::ids(
+                    ctx,
+                    endpoint,
+                    r.user.as_ref(),
+                    r.cursor,
+                    r.count,
+                    r.stringify_ids,
+                    ListKind::Following,
+                )
+            }
+            E::FollowersList => {
+                let r: rq1::FollowersList = read(version, incoming)?;
+                v1::users_page(
+                    ctx,
+                    endpoint,
+                    r.user.as_ref(),
+                    r.cursor,
+                    r.count,
+                    r.skip_status,
+                    ListKind::Followers,
+                )
+            }
+            E::FriendsList => {
+                let r: rq1::FriendsList = read(version, incoming)?;
+                v1::users_page(
+                    ctx,
+                    endpoint,
+                    r.user.as_ref(),
+                    r.cursor,
+                    r.count,
+                    r.skip_status,
+                    ListKind::Following,
+                )
+            }
+            E::FriendshipsIncoming => {
+                let r: rq1::FriendshipsIncoming = read(version, incoming)?;
+                v1::pending(ctx, r.cursor, r.stringify_ids, ListKind::Incoming)
+            }
+            E::FriendshipsOutgoing => {
+                let r: rq1::FriendshipsOutgoing = read(version, incoming)?;
+                v1::pending(ctx, r.cursor, r.stringify_ids, ListKind::Outgoing)
+            }
+            E::FriendshipsLookup => {
+                let r: rq1::FriendshipsLookup = read(version, incoming)?;
+                v1::friendships_lookup(ctx, &r.users)
+            }
+            E::FriendshipsNoRetweetsIds => {
+                let r: rq1::FriendshipsNoRetweetsIds = read(version, incoming)?;
+                v1::no_retweets(ctx, r.stringify_ids)
+            }
+            E::FriendshipsShow => {
+                let r: rq1::FriendshipsShow = read(version, incoming)?;
+                v1::friendships_show(ctx, r.source.as_ref(), &r.target)
+            }
+            E::UsersLookup => {
+                let r: rq1::UsersLookup = read(version, incoming)?;
+                v1::users_lookup(ctx, &r.users)
+            }
+            E::UsersSearch => {
+                let r: rq1::UsersSearch = read(version, incoming)?;
+                v1::users_search(ctx, &r.q, r.page, r.count)
+            }
+            E::UsersShow => {
+                let r: rq1::UsersShow = read(version, incoming)?;
+                v1::users_show(ctx, &r.user)
+            }
+            E::FriendshipsCreate => {
+                let r: rq1::FriendshipsCreate = read(version, incoming)?;
+                v1::friendships_create(ctx, &r.user, r.follow)
+            }
+            E::FriendshipsDestroy => {
+                let r: rq1::FriendshipsDestroy = read(version, incoming)?;
+                v1::friendships_destroy(ctx, &r.user)
+            }
+            E::FriendshipsUpdate => {
+                let r: rq1::FriendshipsUpdate = read(version, incoming)?;
+                v1::friendships_update(ctx, &r.user, r.device, r.retweets)
+            }
+            E::V2Followers => {
+                let r: rq2::Followers = read(version, incoming)?;
+                v2::follows_page(
+                    ctx,
+                    endpoint,
+                    r.id,
+                    r.max_results,
+                    r.pagination_token.as_ref(),
+                    &r.fields,
+                    ListKind::Followers,
+                )
+            }
+            E::V2Following => {
+                let r: rq2::Following = read(version, incoming)?;
+                v2::follows_page(
+                    ctx,
+                    endpoint,
+                    r.id,
+                    r.max_results,
+                    r.pagination_token.as_ref(),
+                    &r.fields,
+                    ListKind::Following,
+                )
+            }
+            E::V2Follow => {
+                let r: rq2::Follow = read(version, incoming)?;
+                v2::follow(ctx, r.source_user_id, r.target_user_id)
+            }
+            E::V2Unfollow => {
+                let r: rq2::Unfollow = read(version, incoming)?;
+                v2::unfollow(ctx, r.source_user_id, r.target_user_id)
+            }
+            E::V2UsersByIds => {
+                let r: rq2::UsersByIds = read(version, incoming)?;
+                v2::users_by_ids(ctx, &r.ids, &r.fields)
+            }
+            E::V2UserById => {
+                let r: rq2::UserById = read(version, incoming)?;
+                v2::user_by_id(ctx, r.id, &r.fields)
+            }
+            E::V2UsersByUsernames => {
+                let r: rq2::UsersByUsernames = read(version, incoming)?;
+                v2::users_by_usernames(ctx, &r.usernames, &r.fields)
+            }
+            E::V2UserByUsername => {
+                let r: rq2::UserByUsername = read(version, incoming)?;
+                v2::user_by_username(ctx, &r.username, &r.fields)
+            }
+            E::V2Me => {
+                let r: rq2::Me = read(version, incoming)?;
+                v2::me(ctx, &r.fields)
+            }
+            // An endpoint a newer core adds is not served until this emulator learns it.
+            _ => errors::page_does_not_exist(),
+        })
+    };
+    run().unwrap_or_else(|answer| answer)
+}
