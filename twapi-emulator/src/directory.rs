@@ -36,6 +36,11 @@ const LAST_SEQUENTIAL_ID: u64 = 1_200_000_000;
 const FIRST_ACCOUNT_MS: i64 = 1_142_899_200_000;
 /// 2013-01-01, when the table switches to snowflake ids, in Unix milliseconds.
 const SNOWFLAKE_START_MS: i64 = 1_356_998_400_000;
+/// The most followed account's screen name: the one X's own docs and the README's examples use,
+/// so `screen_name=twitterdev` works offline too. Every other name ends in its index, so it
+/// cannot collide.
+pub(crate) const FLAGSHIP: &str = "TwitterDev";
+
 /// 2024-06-01, the emulated "present" (profiles do not depend on the real clock).
 pub(crate) const PRESENT_MS: i64 = 1_717_200_000_000;
 
@@ -168,6 +173,9 @@ impl Directory {
 
     /// The user with this screen name, compared without regard to case as X does.
     pub(crate) fn by_screen_name(&self, name: &str) -> Option<u32> {
+        if name.eq_ignore_ascii_case(FLAGSHIP) {
+            return Some(self.at_rank(0));
+        }
         let digits_from = name
             .bytes()
             .rposition(|b| !b.is_ascii_digit())
@@ -180,8 +188,12 @@ impl Directory {
         (index < self.len() && self.screen_name(index).eq_ignore_ascii_case(name)).then_some(index)
     }
 
-    /// The screen name of user `index`: a word in one of a few styles, then the index.
+    /// The screen name of user `index`: a word in one of a few styles, then the index (the most
+    /// followed account is [`FLAGSHIP`]).
     pub(crate) fn screen_name(&self, index: u32) -> String {
+        if self.rank(index) == 0 {
+            return FLAGSHIP.to_owned();
+        }
         let h = hash(&[self.seed, tag::PROFILE, u64::from(index), 0x5C]);
         let word = WORDS[usize::try_from(h % WORDS.len() as u64).unwrap_or(0)];
         let mut name = String::with_capacity(15);
