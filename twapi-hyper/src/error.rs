@@ -39,6 +39,10 @@ pub enum Error {
         /// The cap, in bytes.
         limit: usize,
     },
+    /// The answer's head is larger than the client accepts (hyper's limits: 100 headers,
+    /// about 400 KiB of status line and headers); the rest was not read. The same server
+    /// would send the same head again, so it is not retried.
+    HeadTooLarge(BoxError),
     /// The connection failed while sending the request or reading the answer.
     Transport(BoxError),
     /// A page walk cannot continue: the server pointed back at the page just fetched.
@@ -84,7 +88,10 @@ impl Error {
             Self::Connect(_) | Self::ConnectTimeout(_) | Self::Timeout(_) | Self::Transport(_) => {
                 Retryability::Now
             }
-            Self::BodyTooLarge { .. } | Self::Pager(_) | Self::Randomness(_) => Retryability::Never,
+            Self::BodyTooLarge { .. }
+            | Self::HeadTooLarge(_)
+            | Self::Pager(_)
+            | Self::Randomness(_) => Retryability::Never,
             Self::Interrupted(i) => i.error.retryability(),
         }
     }
@@ -163,6 +170,11 @@ impl fmt::Display for Error {
             Self::BodyTooLarge { limit } => {
                 write!(f, "the answer's body is larger than the {limit}-byte cap")
             }
+            Self::HeadTooLarge(e) => write!(
+                f,
+                "the answer's head is larger than the client accepts: {}",
+                Causes(e.as_ref())
+            ),
             Self::Transport(e) => write!(f, "the connection failed: {}", Causes(e.as_ref())),
             Self::Pager(e) => write!(f, "the page walk cannot continue: {e}"),
             Self::Randomness(e) => write!(f, "no OAuth nonce: {e}"),
@@ -186,7 +198,7 @@ impl StdError for Error {
         match self {
             Self::Core(e) => Some(e),
             Self::Throttled(w) => Some(w),
-            Self::Connect(e) | Self::Transport(e) => Some(e.as_ref()),
+            Self::Connect(e) | Self::Transport(e) | Self::HeadTooLarge(e) => Some(e.as_ref()),
             Self::Pager(e) => Some(e),
             Self::Randomness(e) => Some(e),
             Self::Interrupted(i) => Some(&i.error),
@@ -252,6 +264,10 @@ mod tests {
         );
         assert_eq!(
             Error::BodyTooLarge { limit: 10 }.retryability(),
+            Retryability::Never
+        );
+        assert_eq!(
+            Error::HeadTooLarge("message head is too large".into()).retryability(),
             Retryability::Never
         );
         let invalid: Error = InvalidRequest::new("count", Invalid::Missing).into();

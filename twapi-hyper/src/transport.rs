@@ -96,6 +96,9 @@ impl Transport {
 
     fn request_error(&self, error: hyper_util::client::legacy::Error) -> Error {
         if !error.is_connect() {
+            if is_head_too_large(&error) {
+                return Error::HeadTooLarge(Box::new(error));
+            }
             return Error::Transport(Box::new(error));
         }
         if has_io_kind(&error, io::ErrorKind::TimedOut) {
@@ -114,6 +117,21 @@ impl Transport {
             Error::Transport(error)
         }
     }
+}
+
+/// Whether hyper refused the answer's head for its size (too many headers, or too many bytes)
+/// somewhere in the chain of causes.
+fn is_head_too_large(error: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse_too_large)
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// Whether an I/O error of `kind` is somewhere in the chain of causes.
