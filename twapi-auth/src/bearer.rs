@@ -22,7 +22,6 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderValue, Method, StatusCode};
 use serde::Deserialize;
@@ -31,7 +30,7 @@ use zeroize::Zeroize;
 use crate::X_API_BASE;
 use crate::api_error::{self, ApiError};
 use crate::percent;
-use crate::secret::Secret;
+use crate::secret::{Secret, SecretBody};
 
 /// The `Content-Type` X documents for the token endpoints.
 pub const TOKEN_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=UTF-8";
@@ -108,7 +107,7 @@ pub(crate) fn basic_form_post(
     basic: Option<&Secret>,
     content_type: &'static str,
     body: String,
-) -> Result<http::Request<Bytes>, http::Error> {
+) -> Result<http::Request<SecretBody>, http::Error> {
     let mut builder = http::Request::builder()
         .method(Method::POST)
         .uri(uri)
@@ -116,7 +115,7 @@ pub(crate) fn basic_form_post(
     if let Some(basic) = basic {
         builder = builder.header(AUTHORIZATION, sensitive_header("Basic ", basic.expose())?);
     }
-    builder.body(Bytes::from(body))
+    builder.body(SecretBody::new(body))
 }
 
 /// Joins a base URL and an absolute path without doubling the slash.
@@ -155,7 +154,7 @@ impl AppAuth {
 
     /// `POST {base}/oauth2/token` with the Basic credential and
     /// `grant_type=client_credentials`. Fails only if the base URL is not a valid URI.
-    pub fn token_request(&self) -> Result<http::Request<Bytes>, http::Error> {
+    pub fn token_request(&self) -> Result<http::Request<SecretBody>, http::Error> {
         let basic = basic_credential(&self.consumer_key, &self.consumer_secret);
         basic_form_post(
             &join(&self.base_url, "/oauth2/token"),
@@ -170,7 +169,7 @@ impl AppAuth {
     pub fn invalidate_request(
         &self,
         token: &BearerToken,
-    ) -> Result<http::Request<Bytes>, http::Error> {
+    ) -> Result<http::Request<SecretBody>, http::Error> {
         let basic = basic_credential(&self.consumer_key, &self.consumer_secret);
         let mut body = String::from("access_token=");
         percent::encode_into(token.expose(), &mut body);

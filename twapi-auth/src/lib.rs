@@ -40,7 +40,7 @@ pub mod system;
 pub mod three_legged;
 
 pub use api_error::ApiError;
-pub use secret::Secret;
+pub use secret::{Secret, SecretBody};
 
 /// The X API host: the default base URL of the app-only and 3-legged endpoints.
 pub const X_API_BASE: &str = "https://api.x.com";

@@ -31,7 +31,6 @@
 
 use std::fmt;
 
-use bytes::Bytes;
 use http::StatusCode;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -39,7 +38,7 @@ use subtle::ConstantTimeEq;
 use crate::bearer::{BearerToken, basic_credential, basic_form_post};
 use crate::form::{self, FormError};
 use crate::pkce::{CHALLENGE_METHOD, PkceVerifier};
-use crate::secret::Secret;
+use crate::secret::{Secret, SecretBody};
 
 /// X's authorize page, where the user approves the app.
 pub const AUTHORIZE_URL: &str = "https://x.com/i/oauth2/authorize";
@@ -202,7 +201,7 @@ impl ClientConfig {
     pub fn refresh_request(
         &self,
         refresh_token: &RefreshToken,
-    ) -> Result<http::Request<Bytes>, http::Error> {
+    ) -> Result<http::Request<SecretBody>, http::Error> {
         self.post(
             &self.token_url,
             &[
@@ -217,7 +216,7 @@ impl ClientConfig {
     pub fn revoke_request<'a>(
         &self,
         token: impl Into<Revocable<'a>>,
-    ) -> Result<http::Request<Bytes>, http::Error> {
+    ) -> Result<http::Request<SecretBody>, http::Error> {
         let (token, hint) = match token.into() {
             Revocable::AccessToken(token) => (token.expose(), "access_token"),
             Revocable::RefreshToken(token) => (token.expose(), "refresh_token"),
@@ -230,7 +229,11 @@ impl ClientConfig {
 
     /// A form POST authenticated as this client: Basic for a confidential client,
     /// `client_id` in the body for a public one.
-    fn post(&self, url: &str, pairs: &[(&str, &str)]) -> Result<http::Request<Bytes>, http::Error> {
+    fn post(
+        &self,
+        url: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<http::Request<SecretBody>, http::Error> {
         let mut pairs = pairs.to_vec();
         let basic = if let Some(secret) = &self.client_secret {
             Some(basic_credential(&self.client_id, secret))
@@ -349,7 +352,7 @@ impl AuthorizationPending {
         self,
         code: &str,
         returned_state: &str,
-    ) -> Result<http::Request<Bytes>, OAuth2Error> {
+    ) -> Result<http::Request<SecretBody>, OAuth2Error> {
         if !bool::from(self.state.as_bytes().ct_eq(returned_state.as_bytes())) {
             return Err(OAuth2Error::StateMismatch);
         }

@@ -243,13 +243,6 @@ impl DecodeError {
         }
     }
 
-    pub(crate) fn invalid_utf8(offset: usize) -> Self {
-        Self {
-            offset,
-            kind: DecodeErrorKind::InvalidUtf8,
-        }
-    }
-
     /// The same error for a component that starts `base` bytes into a larger input.
     pub(crate) fn shifted(self, base: usize) -> Self {
         Self {

@@ -85,3 +85,56 @@ impl<'de> Deserialize<'de> for Secret {
         String::deserialize(deserializer).map(Self)
     }
 }
+
+/// The body of a request to a token endpoint: it carries a secret (a refresh token, a PKCE
+/// verifier, a token to revoke or invalidate), so it prints as its length only, and a request
+/// logged with `{:?}` leaks nothing. Send it with [`SecretBody::into_bytes`] (or
+/// `request.map(bytes::Bytes::from)`).
+///
+/// ```
+/// use twapi_auth::oauth2::{ClientConfig, RefreshToken};
+///
+/// let client = ClientConfig::public("client-id", "https://app.example/callback");
+/// let request = client.refresh_request(&RefreshToken::new("r3fr3sh"))?;
+/// assert!(!format!("{request:?}").contains("r3fr3sh"));
+/// let sendable: http::Request<bytes::Bytes> = request.map(bytes::Bytes::from);
+/// assert!(std::str::from_utf8(sendable.body())?.contains("r3fr3sh"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretBody(bytes::Bytes);
+
+impl SecretBody {
+    /// Wraps a body.
+    pub fn new(body: impl Into<bytes::Bytes>) -> Self {
+        Self(body.into())
+    }
+
+    /// The bytes, to send. Named so that every place that reads them stands out.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, to send.
+    pub fn into_bytes(self) -> bytes::Bytes {
+        self.0
+    }
+}
+
+impl fmt::Debug for SecretBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretBody({} bytes)", self.0.len())
+    }
+}
+
+impl AsRef<[u8]> for SecretBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<SecretBody> for bytes::Bytes {
+    fn from(body: SecretBody) -> Self {
+        body.0
+    }
+}

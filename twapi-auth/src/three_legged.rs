@@ -158,12 +158,14 @@ fn form_reply<B: AsRef<[u8]>>(
     form::parse(body).map_err(FlowError::NotFormEncoded)
 }
 
+/// The first value of `name`, removed. The order of the rest is kept, so a field that appears
+/// twice always yields its first value, whatever was taken before it.
 fn take(pairs: &mut Vec<(String, String)>, name: &'static str) -> Result<String, FlowError> {
     let index = pairs
         .iter()
         .position(|(n, _)| n == name)
         .ok_or(FlowError::MissingField(name))?;
-    Ok(pairs.swap_remove(index).1)
+    Ok(pairs.remove(index).1)
 }
 
 /// A request token (temporary credentials) and its secret.

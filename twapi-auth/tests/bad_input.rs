@@ -286,6 +286,36 @@ fn three_legged_replies() {
     ));
 }
 
+/// A field sent twice yields its first value, whichever fields were read before it (found by the
+/// `token_responses` fuzz target: taking a field used to move the last pair into its place, so
+/// a repeated `user_id` read as its second value).
+#[test]
+fn three_legged_repeated_fields_read_their_first_value() {
+    let consumer = Credentials::new("key", "secret");
+    let grant = three_legged::parse_access_token_response(
+        &consumer,
+        &response(
+            200,
+            b"oauth_token=t1&oauth_token_secret=s1&oauth_token_secret=s2\
+              &user_id=1&user_id=2&screen_name=a&screen_name=b",
+        ),
+    )
+    .unwrap();
+    assert_eq!(grant.credentials().token(), Some("t1"));
+    assert_eq!(
+        grant.credentials().token_secret().map(|s| s.expose()),
+        Some("s1")
+    );
+    assert_eq!((grant.user_id(), grant.screen_name()), ("1", "a"));
+    let token = three_legged::parse_request_token_response(&response(
+        200,
+        b"oauth_token=t1&oauth_token=t2&oauth_token_secret=s1&oauth_token_secret=s2\
+          &oauth_callback_confirmed=true&oauth_callback_confirmed=false",
+    ))
+    .unwrap();
+    assert_eq!((token.token.as_str(), token.secret.expose()), ("t1", "s1"));
+}
+
 #[test]
 fn bearer_replies() {
     let parse = bearer::parse_token_response;

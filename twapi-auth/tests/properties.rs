@@ -362,3 +362,57 @@ proptest! {
         }
     }
 }
+
+/// Decoded form pairs, as a request's parts borrow them.
+type DecodedPairs = &'static [(&'static str, &'static str)];
+
+/// A form body whose raw bytes are not UTF-8 but decode to UTF-8 (a raw lead byte completed by
+/// an escape, or the reverse) signs alike in the streamed signer and the reference, as the
+/// decoded pairs; one that stays broken once decoded is refused by both. Found by the
+/// `signature_differential` fuzz target: the signer used to refuse any body that was not UTF-8
+/// before decoding.
+#[test]
+fn fast_signer_equals_reference_on_bodies_utf8_only_once_decoded() {
+    let credentials = Credentials::new("ck", "cs").with_token("t", "ts");
+    let oauth = OAuthParams::new("n", 1);
+    let signer = Signer::new(&credentials);
+    let url = "http://example.com/request";
+    let cases: [(&[u8], DecodedPairs); 3] = [
+        (b"a=\xC3%A9", &[("a", "\u{e9}")]),
+        (b"a=%C3\xA9&b=2", &[("a", "\u{e9}"), ("b", "2")]),
+        (b"\xC3%A9=1", &[("\u{e9}", "1")]),
+    ];
+    for (body, pairs) in cases {
+        let request = RequestParts::new("POST", url).unwrap().with_form_body(body);
+        let fast = signer
+            .signature(&request, &oauth)
+            .map(|s| s.as_str().to_owned());
+        assert_eq!(
+            fast,
+            reference::signature(&credentials, &request, &oauth),
+            "{body:?}"
+        );
+        let decoded = RequestParts::new("POST", url)
+            .unwrap()
+            .with_form_pairs(pairs);
+        assert_eq!(
+            fast.unwrap(),
+            signer.signature(&decoded, &oauth).unwrap().as_str()
+        );
+    }
+    for body in [&b"a=\xC3"[..], b"a=\xC3%41", b"\xFF=%A9", b"a=1&b=\xC3"] {
+        let request = RequestParts::new("POST", url).unwrap().with_form_body(body);
+        let fast = signer.signature(&request, &oauth);
+        assert!(
+            matches!(fast, Err(twapi_auth::oauth1::RequestError::Body(_))),
+            "{body:?}: {fast:?}"
+        );
+        assert!(
+            matches!(
+                reference::signature(&credentials, &request, &oauth),
+                Err(twapi_auth::oauth1::RequestError::Body(_))
+            ),
+            "{body:?}"
+        );
+    }
+}

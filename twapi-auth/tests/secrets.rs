@@ -77,10 +77,10 @@ fn bearer_types_hide_secrets() {
     let app = AppAuth::new("key", CONSUMER_SECRET);
     assert_hidden(&app);
     assert_hidden_display(&basic_credential("key", &Secret::new(CONSUMER_SECRET)));
-    // Requests are `http` types; the Basic credential header is marked sensitive. (A body
-    // that must carry a token, such as invalidate_token's, is the request's payload.)
+    // Requests are `http` types: the Basic credential header is marked sensitive, and a body
+    // that carries a token (invalidate_token's) is a `SecretBody`, which prints its length only.
     assert_hidden(&app.token_request().unwrap());
-    assert_hidden(app.invalidate_request(&token).unwrap().headers());
+    assert_hidden(&app.invalidate_request(&token).unwrap());
     assert_hidden(&token.authorization().unwrap());
     assert_hidden(
         &parse_token_response(&response(
@@ -101,10 +101,11 @@ fn oauth2_types_hide_secrets() {
     let pending = flow.authorize(&[Scope::UsersRead]);
     assert_hidden(&pending);
     assert!(!pending.authorize_url().contains(VERIFIER));
-    assert_hidden(pending.token_request("code", "state").unwrap().headers());
+    assert_hidden(&pending.token_request("code", "state").unwrap());
     let refresh = RefreshToken::new(REFRESH);
     assert_hidden(&refresh);
-    assert_hidden(client.refresh_request(&refresh).unwrap().headers());
+    assert_hidden(&client.refresh_request(&refresh).unwrap());
+    assert_hidden(&client.revoke_request(&refresh).unwrap());
     let tokens = oauth2::parse_token_response(
         &response(r#"{"token_type":"bearer","access_token":"BearerTokenValue0123456789","refresh_token":"RefreshTokenValue0123456789"}"#),
         0,

@@ -24,14 +24,14 @@ fn docs_credentials() -> Credentials {
 }
 
 /// `METHOD URI`, the headers one per line (sorted), a blank line, the body.
-fn render(request: &http::Request<Bytes>) -> String {
+fn render<B: AsRef<[u8]>>(request: &http::Request<B>) -> String {
     let mut headers: Vec<String> = request
         .headers()
         .iter()
         .map(|(name, value)| format!("{name}: {}", value.to_str().expect("ASCII header")))
         .collect();
     headers.sort();
-    let body = std::str::from_utf8(request.body()).expect("UTF-8 body");
+    let body = std::str::from_utf8(request.body().as_ref()).expect("UTF-8 body");
     format!(
         "{} {}\n{}\n\n{body}",
         request.method(),

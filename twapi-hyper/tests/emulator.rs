@@ -363,7 +363,8 @@ async fn without_the_access_token_prefix_the_user_is_asked_once_of_users_me() {
 
 /// Sends a request outside the client (the OAuth 2.0 flow's own requests) and reads the
 /// whole answer.
-async fn raw(request: http::Request<Bytes>) -> http::Response<Bytes> {
+async fn raw<B: Into<Bytes>>(request: http::Request<B>) -> http::Response<Bytes> {
+    let request = request.map(Into::into);
     let pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .build_http::<Full<Bytes>>();
     let (parts, body) = request.into_parts();

@@ -97,7 +97,8 @@ impl Renderings {
 }
 
 /// Sends a request outside the client (the token flows' own requests); the whole answer.
-async fn raw(request: http::Request<Bytes>) -> http::Response<Bytes> {
+async fn raw<B: Into<Bytes>>(request: http::Request<B>) -> http::Response<Bytes> {
+    let request = request.map(Into::into);
     let pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .build_http::<Full<Bytes>>();
     let (parts, body) = request.into_parts();

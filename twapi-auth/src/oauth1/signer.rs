@@ -527,15 +527,16 @@ impl<'a> ParamList<'a> {
 /// Splits a raw query or form body into parameters in one pass, checking every escape.
 /// `utf8_known` says the bytes come from a `&str`; a body is checked here. Components whose
 /// escapes decode to non-ASCII bytes are checked to decode to UTF-8.
+///
+/// A body that is not UTF-8 as it stands can still decode to UTF-8 (a raw lead byte completed
+/// by an escape, `a=\xC3%A9`), as the reference reads it; such a body has every component
+/// checked by decoding, so both accept and refuse the same bodies.
 fn push_encoded<'a>(
     params: &mut ParamList<'a>,
     raw: &'a [u8],
     utf8_known: bool,
 ) -> Result<(), percent::DecodeError> {
-    if !utf8_known {
-        std::str::from_utf8(raw)
-            .map_err(|e| percent::DecodeError::invalid_utf8(e.valid_up_to()))?;
-    }
+    let raw_utf8 = utf8_known || std::str::from_utf8(raw).is_ok();
     let mut start = 0;
     let mut eq: Option<usize> = None;
     let mut name_form = false;
@@ -548,7 +549,7 @@ fn push_encoded<'a>(
             None | Some(b'&') => {
                 if i > start {
                     let component = raw.get(start..i).unwrap_or_default();
-                    if non_ascii_escape {
+                    if non_ascii_escape || !raw_utf8 {
                         percent::validate_form(component).map_err(|e| e.shifted(start))?;
                     }
                     let (name, value) = match eq {

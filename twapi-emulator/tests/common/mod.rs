@@ -92,7 +92,8 @@ pub async fn call<R: ApiRequest>(
 }
 
 /// Sends one request on a new connection and reads the whole answer.
-pub async fn send(request: http::Request<Bytes>) -> http::Response<Bytes> {
+pub async fn send<B: Into<Bytes>>(request: http::Request<B>) -> http::Response<Bytes> {
+    let request = request.map(Into::into);
     let authority = request
         .uri()
         .authority()
