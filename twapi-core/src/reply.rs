@@ -35,7 +35,12 @@ pub trait Payload: DeserializeOwned {
 
 impl Payload for v1::User {}
 impl Payload for Vec<v1::User> {}
-impl Payload for v1::IdPage {}
+// A page of ids is what crawlers read most: it has a reader of its own.
+impl Payload for v1::IdPage {
+    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
+        v1::IdPage::decode(body)
+    }
+}
 impl Payload for v1::UserPage {}
 impl Payload for Vec<v1::Friendship> {}
 impl Payload for v1::RelationshipResponse {}

@@ -41,6 +41,7 @@ mod entities;
 mod error;
 mod friendship;
 mod id_list;
+mod id_page_reader;
 mod object;
 mod relationship;
 mod tweet;

@@ -134,6 +134,35 @@ pub struct IdPage {
     pub previous_cursor: Cursor,
 }
 
+impl IdPage {
+    /// Decodes a page of ids: the same result as
+    /// [`twapi_model::decode::<IdPage>`](crate::decode()), errors included, in about half the
+    /// time.
+    ///
+    /// A followers/ids page of 5,000 ids is what a crawler reads most, so it gets a reader of
+    /// its own, which reads each id's digits straight into a `u64` and hands anything unusual
+    /// (an escape, a sign, a repeated key, malformed JSON) back to serde. See the crate's tests
+    /// for the proof that both agree.
+    ///
+    /// ```
+    /// use twapi_model::v1::{IdForm, IdPage};
+    /// let body = br#"{"ids":["9007199254740993","12"],"next_cursor":0,"next_cursor_str":"0",
+    ///   "previous_cursor":-1482172157213781578,"previous_cursor_str":"-1482172157213781578",
+    ///   "total_count":null}"#;
+    /// let page = IdPage::decode(body)?;
+    /// assert_eq!((page.ids[0].get(), page.form), (9_007_199_254_740_993, IdForm::String));
+    /// let err = IdPage::decode(br#"{"ids":[1,"2"],"next_cursor":0,"previous_cursor":0}"#).unwrap_err();
+    /// assert_eq!(err.path(), "ids[1]");
+    /// # Ok::<(), twapi_model::DecodeError>(())
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
+        match super::id_page_reader::read_id_page(bytes) {
+            Some(page) => Ok(page),
+            None => crate::decode(bytes),
+        }
+    }
+}
+
 const NEXT: [&str; 2] = ["next_cursor", "next_cursor_str"];
 const PREVIOUS: [&str; 2] = ["previous_cursor", "previous_cursor_str"];
 

@@ -198,12 +198,24 @@ impl<'a> Reader<'a> {
                         b'r' => ('\r', 2),
                         b't' => ('\t', 2),
                         b'u' => {
-                            let hex = self.text.get(self.pos + 2..self.pos + 6)?;
-                            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                                return None;
+                            let unit = self.hex4(self.pos + 2)?;
+                            match unit {
+                                // A high surrogate and the low one after it: one character
+                                // outside the BMP (v2 writes every emoji so). A lone surrogate
+                                // is left to serde.
+                                0xD800..=0xDBFF => {
+                                    if self.bytes.get(self.pos + 6..self.pos + 8) != Some(b"\\u") {
+                                        return None;
+                                    }
+                                    let low = self.hex4(self.pos + 8)?;
+                                    if !(0xDC00..=0xDFFF).contains(&low) {
+                                        return None;
+                                    }
+                                    let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                    (char::from_u32(c)?, 12)
+                                }
+                                _ => (char::from_u32(unit)?, 6),
                             }
-                            // Surrogates (pairs or lone) are left to serde.
-                            (char::from_u32(u32::from_str_radix(hex, 16).ok()?)?, 6)
                         }
                         _ => return None,
                     };
@@ -220,6 +232,16 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// The UTF-16 unit of the four hex digits at `at` (of a `\u` escape).
+    #[inline]
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let hex = self.text.get(at..at + 4)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(hex, 16).ok()
     }
 
     /// Reads a non-negative integer written as JSON digits (`0` or no leading zero), as serde
@@ -932,11 +954,25 @@ mod tests {
     }
 
     #[test]
+    fn reads_surrogate_pairs_itself() {
+        // v2 escapes every character outside the BMP (emoji) as a pair, upper or lower case.
+        let body = r#"{"data":[{"id":"1","name":"EL \uD83C\uDF0F\ud83d\ude00!","username":"u","location":"\uDBFF\uDFFF"}]}"#;
+        let page = read(body).unwrap();
+        assert_eq!(page.items()[0].name, "EL 🌏😀!");
+        assert_eq!(page.items()[0].location.as_deref(), Some("\u{10FFFF}"));
+    }
+
+    #[test]
     fn leaves_the_unusual_to_serde() {
         let user =
             |extra: &str| format!(r#"{{"data":[{{"id":"1","name":"n","username":"u"{extra}}}]}}"#);
         for body in [
-            user(r#","location":"\ud83d\ude00""#),
+            // Lone surrogates (serde rejects them, with the path).
+            user(r#","location":"\ud83d""#),
+            user(r#","location":"\ud83dx""#),
+            user(r#","location":"\ude00""#),
+            user(r#","location":"\ud83d\u0041""#),
+            user(r#","location":"\ud83d\ud83d""#),
             user(r#","verified_followers_count":01"#),
             user(r#","verified_followers_count":1e3"#),
             user(r#","id":"2""#),
@@ -959,6 +995,8 @@ mod tests {
             "\\",
             "\\u00e9",
             "\\ud83d",
+            "\\ude00",
+            "\\uD83D\\uDE00",
             "\\n",
             "null",
             ",",

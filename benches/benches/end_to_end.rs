@@ -1,0 +1,603 @@
+//! Items 4 and 5: twapi-hyper against the emulator on loopback, beside a bare hyper-util
+//! client sending the same pre-signed requests; a crawl of 1,000,000 follower ids with its
+//! peak memory; the emulator's start time, memory and requests per second.
+//!
+//! Not criterion: every run needs a fresh emulator (X's rate limits are real there, so a run
+//! gets exactly one window's budget), and memory is only measurable per process. The bench
+//! re-executes itself as the emulator (`TWAPI_BENCH_CHILD=emulator`) and as the crawler
+//! (`TWAPI_BENCH_CHILD=crawl`); everything runs on 127.0.0.1, bounded in requests and time.
+//!
+//! Figures go to stdout and to `<target>/twapi-bench/e2e.tsv` (read by `examples/report.rs`).
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write as _};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client as BareClient;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+use twapi_auth::oauth1::Credentials;
+use twapi_core::pager::Pager;
+use twapi_core::rate_limit::LimiterConfig;
+use twapi_core::request::v1::{FollowersIds, UsersShow};
+use twapi_core::{Api, Auth, Stamp, UserRef};
+use twapi_emulator::{Config, Emulator};
+use twapi_hyper::ClientBuilder;
+use twapi_model::UserId;
+
+const CHILD: &str = "TWAPI_BENCH_CHILD";
+/// users/show allows 900 requests per user per window; the emulator hands out six users
+/// who may call it.
+const USERS_SHOW_PER_USER: usize = 900;
+/// followers/ids allows 15.
+const FOLLOWERS_IDS_PER_USER: usize = 15;
+/// Repetitions of each load run (a fresh emulator each); the median is reported.
+const REPEATS: usize = 3;
+/// No load run may take longer.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+fn main() {
+    match std::env::var(CHILD).as_deref() {
+        Ok("emulator") => emulator_child(),
+        Ok("crawl") => crawl_child(),
+        _ => {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            // Only `cargo bench` (which passes `--bench`) runs it, not `cargo test --benches`;
+            // and `cargo bench -- <filter>` only when the filter names this bench.
+            if !args.iter().any(|a| a == "--bench")
+                || args
+                    .iter()
+                    .filter(|a| !a.starts_with('-'))
+                    .any(|f| !"end_to_end".contains(f.as_str()))
+            {
+                return;
+            }
+            // `TWAPI_BENCH_PROFILE=twapi|bare valgrind --tool=callgrind <this bench> --bench`:
+            // one users/show run at 1 in flight, nothing else (the emulator runs in a child
+            // process, which callgrind leaves alone).
+            if let Ok(which) = std::env::var("TWAPI_BENCH_PROFILE") {
+                profile(&which);
+                return;
+            }
+            parent();
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+// ---------------------------------------------------------------- the emulator, as a child
+
+/// Starts an emulator, prints its facts and start time as one JSON line, serves until stdin
+/// closes.
+fn emulator_child() {
+    let users = u32::try_from(env_u64("TWAPI_BENCH_USERS", 10_000)).expect("users fit u32");
+    let window = Duration::from_millis(env_u64("TWAPI_BENCH_WINDOW_MS", 900_000));
+    runtime().block_on(async move {
+        let started = Instant::now();
+        let emulator = Emulator::start(Config {
+            users,
+            window,
+            ..Config::default()
+        })
+        .await
+        .expect("the emulator starts");
+        let start_ms = started.elapsed().as_secs_f64() * 1e3;
+        let line = json!({ "facts": emulator.facts(), "start_ms": start_ms });
+        println!("{line}");
+        std::io::stdout().flush().expect("stdout");
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut sink = String::new();
+            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
+        })
+        .await;
+        emulator.shutdown().await;
+    });
+}
+
+/// An emulator running in a child process.
+struct EmulatorProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    facts: Value,
+    /// Building the world and binding, as the emulator measured it.
+    start_ms: f64,
+    /// From spawning the process to its first line (process start included).
+    ready_ms: f64,
+}
+
+impl EmulatorProcess {
+    fn spawn(users: u32, window_ms: u64) -> Self {
+        let spawned = Instant::now();
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .env(CHILD, "emulator")
+            .env("TWAPI_BENCH_USERS", users.to_string())
+            .env("TWAPI_BENCH_WINDOW_MS", window_ms.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the emulator process starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the emulator's facts");
+        let ready_ms = spawned.elapsed().as_secs_f64() * 1e3;
+        let first: Value = serde_json::from_str(&line).expect("one JSON line");
+        Self {
+            stdin: child.stdin.take(),
+            child,
+            facts: first["facts"].clone(),
+            start_ms: first["start_ms"].as_f64().unwrap_or(0.0),
+            ready_ms,
+        }
+    }
+
+    fn base_url(&self) -> String {
+        self.facts["base_url"]
+            .as_str()
+            .expect("base_url")
+            .to_owned()
+    }
+
+    /// The demo users who may call users/show and followers/ids (not the suspended one).
+    fn users(&self) -> Vec<Value> {
+        self.facts["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .filter(|u| u["role"] != "suspended")
+            .cloned()
+            .collect()
+    }
+
+    fn user(&self, role: &str) -> Value {
+        self.users()
+            .into_iter()
+            .find(|u| u["role"] == role)
+            .expect("a demo user of that role")
+    }
+
+    fn credentials(&self, user: &Value) -> Credentials {
+        let s = |v: &Value| v.as_str().expect("a string").to_owned();
+        Credentials::new(
+            s(&self.facts["consumer_key"]),
+            s(&self.facts["consumer_secret"]),
+        )
+        .with_token(s(&user["access_token"]), s(&user["access_token_secret"]))
+    }
+
+    /// `VmHWM` (peak) and `VmRSS` of the process, in KiB.
+    fn memory_kib(&self) -> (u64, u64) {
+        memory_kib(&format!("/proc/{}/status", self.child.id()))
+    }
+
+    fn stop(mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+fn memory_kib(status_path: &str) -> (u64, u64) {
+    let status = std::fs::read_to_string(status_path).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn user_id(user: &Value) -> u64 {
+    user["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("a decimal id")
+}
+
+// ---------------------------------------------------------------- load
+
+/// The same request for every user in turn: request `i` is sent as user `i % users`.
+#[derive(Clone, Copy)]
+enum Load {
+    UsersShow,
+    FollowersIds,
+}
+
+impl Load {
+    fn per_user(self) -> usize {
+        match self {
+            Load::UsersShow => USERS_SHOW_PER_USER,
+            Load::FollowersIds => FOLLOWERS_IDS_PER_USER,
+        }
+    }
+}
+
+fn users_show(target: u64) -> UsersShow {
+    UsersShow::of(UserRef::Id(UserId::new(target)))
+}
+
+fn followers_ids(target: u64) -> FollowersIds {
+    let mut request = FollowersIds::of(UserRef::Id(UserId::new(target)));
+    request.count = Some(5_000);
+    request
+}
+
+/// What one run measured.
+struct Run {
+    requests: usize,
+    elapsed: Duration,
+    body_bytes: usize,
+}
+
+impl Run {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// The bare client: hyper-util's pooled client sending requests that twapi-core built and
+/// signed before the clock started, reading each body whole.
+async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
+    let api = Api::new(&emulator.base_url()).expect("the emulator's URL");
+    let users = emulator.users();
+    let target = user_id(&emulator.user("most_followed"));
+    let auths: Vec<Auth> = users
+        .iter()
+        .map(|u| Auth::oauth1(&emulator.credentials(u)))
+        .collect();
+    let total = load.per_user() * users.len();
+    let now = twapi_auth::system::unix_now();
+    let requests: Vec<std::sync::Mutex<Option<http::Request<Full<Bytes>>>>> = (0..total)
+        .map(|i| {
+            let nonce = format!("bench{i:027}");
+            let stamp = Stamp {
+                timestamp: now,
+                nonce: &nonce,
+            };
+            let auth = &auths[i % auths.len()];
+            let prepared = match load {
+                Load::UsersShow => api.prepare(&users_show(target), auth, stamp),
+                Load::FollowersIds => api.prepare(&followers_ids(target), auth, stamp),
+            }
+            .expect("a valid request");
+            std::sync::Mutex::new(Some(prepared.map(Full::new)))
+        })
+        .collect();
+    let requests = Arc::new(requests);
+    let client: BareClient<_, Full<Bytes>> = BareClient::builder(TokioExecutor::new()).build_http();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let (client, next, requests) = (client.clone(), next.clone(), requests.clone());
+            tokio::spawn(async move {
+                let mut bytes = 0;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(slot) = requests.get(i) else { break };
+                    let request = slot.lock().expect("unpoisoned").take().expect("sent once");
+                    let response = client.request(request).await.expect("an answer");
+                    assert_eq!(response.status(), 200, "request {i}");
+                    bytes += response
+                        .into_body()
+                        .collect()
+                        .await
+                        .expect("a whole body")
+                        .to_bytes()
+                        .len();
+                }
+                bytes
+            })
+        })
+        .collect();
+    let mut body_bytes = 0;
+    for task in tasks {
+        body_bytes += task.await.expect("the task ends");
+    }
+    Run {
+        requests: total,
+        elapsed: started.elapsed(),
+        body_bytes,
+    }
+}
+
+/// twapi-hyper: one client per user (signing, limiter, decoding into `v1::User` or
+/// `v1::IdPage`, all included).
+async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
+    let users = emulator.users();
+    let target = user_id(&emulator.user("most_followed"));
+    let clients: Vec<twapi_hyper::Client> = users
+        .iter()
+        .map(|u| {
+            ClientBuilder::oauth1(&emulator.credentials(u))
+                .base_url(emulator.base_url())
+                .build()
+                .expect("a client")
+        })
+        .collect();
+    let clients = Arc::new(clients);
+    let total = load.per_user() * users.len();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let (clients, next) = (clients.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut bytes = 0;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        break;
+                    }
+                    let client = &clients[i % clients.len()];
+                    bytes += match load {
+                        Load::UsersShow => client
+                            .send(&users_show(target))
+                            .await
+                            .map(|r| r.body().len()),
+                        Load::FollowersIds => client
+                            .send(&followers_ids(target))
+                            .await
+                            .map(|r| r.body().len()),
+                    }
+                    .unwrap_or_else(|e| panic!("request {i}: {e}"));
+                }
+                bytes
+            })
+        })
+        .collect();
+    let mut body_bytes = 0;
+    for task in tasks {
+        body_bytes += task.await.expect("the task ends");
+    }
+    Run {
+        requests: total,
+        elapsed: started.elapsed(),
+        body_bytes,
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+// ---------------------------------------------------------------- the crawl, as a child
+
+/// Walks followers/ids of `TWAPI_BENCH_TARGET` up to `TWAPI_BENCH_LIMIT` ids through
+/// twapi-hyper (waiting out the windows), counting the ids without keeping them; prints the
+/// count, the pages, the time and the process's peak memory.
+fn crawl_child() {
+    let var = |name: &str| std::env::var(name).expect("set by the parent");
+    let credentials = Credentials::new(var("TWAPI_BENCH_KEY"), var("TWAPI_BENCH_SECRET"))
+        .with_token(var("TWAPI_BENCH_TOKEN"), var("TWAPI_BENCH_TOKEN_SECRET"));
+    let target = env_u64("TWAPI_BENCH_TARGET", 0);
+    let limit = env_u64("TWAPI_BENCH_LIMIT", 1_000_000);
+    runtime().block_on(async move {
+        let client = ClientBuilder::oauth1(&credentials)
+            .base_url(var("TWAPI_BENCH_BASE"))
+            .wait_on_rate_limit(true)
+            // The emulator's windows last a second here; the client learns them from headers.
+            .limiter_config(LimiterConfig {
+                window: Duration::ZERO,
+                day: Duration::from_secs(86_400),
+            })
+            .build()
+            .expect("a client");
+        let pager = Pager::new(followers_ids(target)).with_limit(limit);
+        let started = Instant::now();
+        let (mut ids, mut pages, mut checksum) = (0_u64, 0_u64, 0_u64);
+        let mut stream = client.pages_with(pager);
+        while let Some(page) = stream.next().await {
+            let page = page.unwrap_or_else(|e| panic!("page {pages}: {e}"));
+            ids += page.items.len() as u64;
+            pages += 1;
+            checksum = page.items.iter().fold(checksum, |c, id| c ^ id.get());
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let (peak, rss) = memory_kib("/proc/self/status");
+        println!(
+            "{}",
+            json!({ "ids": ids, "pages": pages, "secs": secs, "peak_kib": peak, "rss_kib": rss, "checksum": checksum })
+        );
+    });
+}
+
+fn crawl(emulator: &EmulatorProcess, limit: u64) -> Value {
+    let me = emulator.user("plain");
+    let target = user_id(&emulator.user("most_followed"));
+    let s = |v: &Value| v.as_str().expect("a string").to_owned();
+    let output = Command::new(std::env::current_exe().expect("own path"))
+        .env(CHILD, "crawl")
+        .env("TWAPI_BENCH_BASE", emulator.base_url())
+        .env("TWAPI_BENCH_KEY", s(&emulator.facts["consumer_key"]))
+        .env("TWAPI_BENCH_SECRET", s(&emulator.facts["consumer_secret"]))
+        .env("TWAPI_BENCH_TOKEN", s(&me["access_token"]))
+        .env("TWAPI_BENCH_TOKEN_SECRET", s(&me["access_token_secret"]))
+        .env("TWAPI_BENCH_TARGET", target.to_string())
+        .env("TWAPI_BENCH_LIMIT", limit.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the crawler runs");
+    assert!(output.status.success(), "the crawl failed");
+    serde_json::from_slice(&output.stdout).expect("one JSON line")
+}
+
+// ---------------------------------------------------------------- the parent
+
+fn profile(which: &str) {
+    let emulator = EmulatorProcess::spawn(10_000, 900_000);
+    let run = runtime().block_on(async {
+        if which == "twapi" {
+            twapi_run(&emulator, Load::UsersShow, 1).await
+        } else {
+            bare_run(&emulator, Load::UsersShow, 1).await
+        }
+    });
+    println!("{which}: {:.0} req/s", run.per_second());
+    emulator.stop();
+}
+
+fn parent() {
+    let exe = std::env::current_exe().expect("own path");
+    let target_dir = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .and_then(std::path::Path::parent)
+        .expect("<target>/release/deps/<bench>")
+        .join("twapi-bench");
+    std::fs::create_dir_all(&target_dir).expect("the output folder");
+    let mut figures: Vec<(String, String)> = Vec::new();
+    let mut record = |key: &str, value: String| {
+        println!("{key:<60} {value}");
+        figures.push((key.to_owned(), value));
+    };
+    let rt = runtime();
+
+    // Item 4: users/show through twapi-hyper and through the bare client, same emulator kind,
+    // same requests, a fresh emulator (a fresh window) per run.
+    for in_flight in [1, 8, 64] {
+        let mut bare = Vec::new();
+        let mut twapi = Vec::new();
+        for _ in 0..REPEATS {
+            for twapi_first in [false, true] {
+                let emulator = EmulatorProcess::spawn(10_000, 900_000);
+                let run = rt.block_on(async {
+                    tokio::time::timeout(RUN_LIMIT, async {
+                        if twapi_first {
+                            twapi_run(&emulator, Load::UsersShow, in_flight).await
+                        } else {
+                            bare_run(&emulator, Load::UsersShow, in_flight).await
+                        }
+                    })
+                    .await
+                    .expect("the run ends in time")
+                });
+                if twapi_first {
+                    twapi.push(run.per_second());
+                } else {
+                    bare.push(run.per_second());
+                }
+                emulator.stop();
+            }
+        }
+        let (bare, twapi) = (median(bare), median(twapi));
+        record(
+            &format!("users/show, {in_flight} in flight: bare hyper-util, req/s"),
+            format!("{bare:.0}"),
+        );
+        record(
+            &format!("users/show, {in_flight} in flight: twapi-hyper, req/s"),
+            format!("{twapi:.0}"),
+        );
+        record(
+            &format!("users/show, {in_flight} in flight: twapi-hyper / bare (target >= 0.9x)"),
+            format!("{:.2}x", twapi / bare),
+        );
+    }
+
+    // Item 5: the emulator with 1,000,000 users: start, memory, requests per second.
+    let emulator = EmulatorProcess::spawn(1_000_000, 900_000);
+    record(
+        "emulator, 1,000,000 users: start (world built and bound), ms",
+        format!("{:.0}", emulator.start_ms),
+    );
+    record(
+        "emulator, 1,000,000 users: process spawn to ready, ms",
+        format!("{:.0}", emulator.ready_ms),
+    );
+    let (peak, rss) = emulator.memory_kib();
+    record(
+        "emulator, 1,000,000 users: peak memory after start, MiB",
+        format!("{:.0}", peak as f64 / 1024.0),
+    );
+    record(
+        "emulator, 1,000,000 users: resident memory after start, MiB",
+        format!("{:.0}", rss as f64 / 1024.0),
+    );
+    let show = rt.block_on(bare_run(&emulator, Load::UsersShow, 64));
+    record(
+        "emulator, 1,000,000 users: users/show served, req/s (64 in flight)",
+        format!("{:.0}", show.per_second()),
+    );
+    record(
+        "emulator, users/show body, bytes",
+        format!("{}", show.body_bytes / show.requests),
+    );
+    let ids = rt.block_on(bare_run(&emulator, Load::FollowersIds, 8));
+    record(
+        "emulator, 1,000,000 users: followers/ids (5,000 ids) served, req/s (8 in flight)",
+        format!("{:.0}", ids.per_second()),
+    );
+    record(
+        "emulator, followers/ids body, bytes",
+        format!("{}", ids.body_bytes / ids.requests),
+    );
+    let (peak, rss) = emulator.memory_kib();
+    record(
+        "emulator, 1,000,000 users: peak memory after the load, MiB",
+        format!("{:.0}", peak as f64 / 1024.0),
+    );
+    record(
+        "emulator, 1,000,000 users: resident memory after the load, MiB",
+        format!("{:.0}", rss as f64 / 1024.0),
+    );
+    emulator.stop();
+
+    // Item 4: crawl 1,000,000 follower ids (the most followed account of a world of 3.1M
+    // users has about a third of them), one-second windows, in a process of its own.
+    let emulator = EmulatorProcess::spawn(3_100_000, 0);
+    let followers = emulator.user("most_followed")["followers"]
+        .as_u64()
+        .unwrap_or(0);
+    record(
+        "crawl: followers of the account crawled",
+        followers.to_string(),
+    );
+    for limit in [100_000, 1_000_000] {
+        let result = crawl(&emulator, limit);
+        let peak = result["peak_kib"].as_f64().unwrap_or(0.0) / 1024.0;
+        record(
+            &format!("crawl of {limit} ids: ids, pages"),
+            format!("{}, {}", result["ids"], result["pages"]),
+        );
+        record(
+            &format!("crawl of {limit} ids: seconds (one-second windows of 15 pages)"),
+            format!("{:.1}", result["secs"].as_f64().unwrap_or(0.0)),
+        );
+        record(
+            &format!("crawl of {limit} ids: crawler peak memory, MiB (target < 64)"),
+            format!("{peak:.1}"),
+        );
+    }
+    emulator.stop();
+
+    let tsv = figures.iter().fold(String::new(), |mut out, (k, v)| {
+        let _ = writeln!(out, "{k}\t{v}");
+        out
+    });
+    std::fs::write(target_dir.join("e2e.tsv"), tsv).expect("e2e.tsv");
+}
