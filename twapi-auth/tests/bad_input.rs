@@ -303,7 +303,10 @@ fn three_legged_repeated_fields_read_their_first_value() {
     .unwrap();
     assert_eq!(grant.credentials().token(), Some("t1"));
     assert_eq!(
-        grant.credentials().token_secret().map(|s| s.expose()),
+        grant
+            .credentials()
+            .token_secret()
+            .map(twapi_auth::Secret::expose),
         Some("s1")
     );
     assert_eq!((grant.user_id(), grant.screen_name()), ("1", "a"));
