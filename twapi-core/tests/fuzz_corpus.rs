@@ -46,14 +46,14 @@ macro_rules! corpus {
 }
 
 corpus!(
-    model_decode >= 30,
-    v2_page_reader >= 5,
-    reply_decode >= 40,
-    rate_limit_headers >= 10,
-    oauth_header >= 10,
-    token_responses >= 10,
-    percent_decode >= 10,
-    signature_differential >= 10,
-    pager >= 10,
-    request_read >= 24,
+    model_decode >= 100,
+    v2_page_reader >= 100,
+    reply_decode >= 100,
+    rate_limit_headers >= 50,
+    oauth_header >= 100,
+    token_responses >= 100,
+    percent_decode >= 20,
+    signature_differential >= 100,
+    pager >= 100,
+    request_read >= 100,
 );
