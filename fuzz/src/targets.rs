@@ -83,6 +83,27 @@ pub fn v2_page_reader(data: &[u8]) {
     }
 }
 
+/// The v1.1 fast readers (`User::decode`, `User::decode_list`, `UserPage::decode`,
+/// `IdPage::decode`) against serde: for any bytes, the same value or an error from both.
+pub fn v1_readers(data: &[u8]) {
+    differential(data, v1::User::decode);
+    differential(data, v1::User::decode_list);
+    differential(data, v1::UserPage::decode);
+    differential(data, v1::IdPage::decode);
+}
+
+fn differential<T>(data: &[u8], fast: fn(&[u8]) -> Result<T, twapi_model::DecodeError>)
+where
+    T: serde::de::DeserializeOwned + PartialEq + Debug,
+{
+    let serde = decode::<T>(data);
+    match (fast(data), serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the fast reader and serde read different values"),
+        (Err(a), Err(b)) => assert_eq!(a, b, "the fast reader and serde fail differently"),
+        (a, b) => panic!("the fast reader and serde disagree: {a:?} vs {b:?}"),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Headers
 

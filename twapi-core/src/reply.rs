@@ -33,15 +33,28 @@ pub trait Payload: DeserializeOwned {
     }
 }
 
-impl Payload for v1::User {}
-impl Payload for Vec<v1::User> {}
-// A page of ids is what crawlers read most: it has a reader of its own.
+// Users, their lists and pages, and pages of ids are what clients and crawlers read most:
+// they have readers of their own.
+impl Payload for v1::User {
+    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
+        v1::User::decode(body)
+    }
+}
+impl Payload for Vec<v1::User> {
+    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
+        v1::User::decode_list(body)
+    }
+}
 impl Payload for v1::IdPage {
     fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
         v1::IdPage::decode(body)
     }
 }
-impl Payload for v1::UserPage {}
+impl Payload for v1::UserPage {
+    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
+        v1::UserPage::decode(body)
+    }
+}
 impl Payload for Vec<v1::Friendship> {}
 impl Payload for v1::RelationshipResponse {}
 impl Payload for v1::NoRetweetIds {}

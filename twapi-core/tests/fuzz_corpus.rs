@@ -47,6 +47,7 @@ macro_rules! corpus {
 
 corpus!(
     model_decode >= 100,
+    v1_readers >= 100,
     v2_page_reader >= 100,
     reply_decode >= 100,
     rate_limit_headers >= 50,

@@ -75,11 +75,37 @@ fn check<T: DeserializeOwned + Serialize>(what: &str, body: &Value) -> Vec<Strin
     problems
 }
 
+/// Whether the fast decoder of `T` reads `body` as serde does.
+fn check_fast<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
+    what: &str,
+    body: &Value,
+    fast: fn(&[u8]) -> Result<T, twapi_model::DecodeError>,
+) -> Vec<String> {
+    let bytes = serde_json::to_vec(body).unwrap();
+    if fast(&bytes) == decode::<T>(&bytes) {
+        Vec::new()
+    } else {
+        vec![format!("{what}: the fast decoder and serde disagree")]
+    }
+}
+
 fn check_shape(shape: Shape, what: &str, body: &Value) -> Vec<String> {
     match shape {
-        Shape::User => check::<User>(what, body),
-        Shape::Users => check::<Vec<User>>(what, body),
-        Shape::UserPage => check::<UserPage>(what, body),
+        Shape::User => [
+            check::<User>(what, body),
+            check_fast(what, body, User::decode),
+        ]
+        .concat(),
+        Shape::Users => [
+            check::<Vec<User>>(what, body),
+            check_fast(what, body, User::decode_list),
+        ]
+        .concat(),
+        Shape::UserPage => [
+            check::<UserPage>(what, body),
+            check_fast(what, body, UserPage::decode),
+        ]
+        .concat(),
         Shape::IdPage => check::<IdPage>(what, body),
         Shape::Relationship => check::<RelationshipResponse>(what, body),
         Shape::Friendships => check::<Vec<Friendship>>(what, body),

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::User;
 use super::id_list::{IdForm, IdsOut, IdsSeed};
 use super::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
+use super::user::Users;
 use crate::UserId;
 
 /// A position in a cursored list: an opaque signed 64-bit value.
@@ -57,6 +58,15 @@ impl Cursor {
     pub const fn is_end(self) -> bool {
         self.0 == 0
     }
+
+    /// Reads the string form: an optional `-` and decimal digits that fit in 64 bits.
+    pub(crate) fn from_digits(v: &str) -> Option<Self> {
+        let digits = v.strip_prefix('-').unwrap_or(v);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        v.parse().ok().map(Cursor)
+    }
 }
 
 impl fmt::Debug for Cursor {
@@ -94,13 +104,8 @@ impl<'de> Deserialize<'de> for Cursor {
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Cursor, E> {
-                let digits = v.strip_prefix('-').unwrap_or(v);
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(E::invalid_value(de::Unexpected::Str(v), &self));
-                }
-                v.parse()
-                    .map(Cursor)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+                Cursor::from_digits(v)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
             }
         }
         d.deserialize_any(CursorVisitor)
@@ -262,10 +267,30 @@ wire_object! {
     #[derive(Debug, Clone, PartialEq)]
     pub struct UserPage expecting "a v1.1 page of users" {
         /// The users, newest follow first.
-        pub users: Vec<User> = req ["users"],
+        pub users: Vec<User> = req via Users ["users"],
         /// The next page's cursor; [`Cursor::END`] on the last page.
         pub next_cursor: Cursor = twin ["next_cursor", "next_cursor_str"],
         /// The previous page's cursor; [`Cursor::END`] on the first page.
         pub previous_cursor: Cursor = twin ["previous_cursor", "previous_cursor_str"],
+    }
+}
+
+impl UserPage {
+    /// Decodes a page of users (followers/list, friends/list): the same result as
+    /// [`twapi_model::decode::<UserPage>`](crate::decode()), errors included, faster (see
+    /// [`User::decode`]).
+    ///
+    /// ```
+    /// use twapi_model::v1::UserPage;
+    /// let body = br#"{"users":[],"next_cursor":0,"next_cursor_str":"0",
+    ///   "previous_cursor":0,"previous_cursor_str":"0","total_count":null}"#;
+    /// assert!(UserPage::decode(body)?.users.is_empty());
+    /// let err = UserPage::decode(br#"{"users":[],"next_cursor":1,"next_cursor_str":"2"}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(err.path(), "next_cursor_str");
+    /// # Ok::<(), twapi_model::DecodeError>(())
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
+        crate::reader::decode_with(bytes, <Self as crate::reader::FromReader>::from_reader)
     }
 }

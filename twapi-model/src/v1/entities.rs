@@ -12,79 +12,80 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::object::wire_object;
+use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};
 
-/// The entities of a user's profile: the links in `url` and in `description`.
-///
-/// ```
-/// use twapi_model::v1::UserEntities;
-/// let e: UserEntities = serde_json::from_str(r#"{"description":{"urls":[]}}"#).unwrap();
-/// assert!(e.url.is_none() && e.description.urls.is_empty());
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct UserEntities {
-    /// The profile link; absent when the user set none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<UrlEntities>,
-    /// The links in the bio (present, often with no URLs).
-    #[serde(default)]
-    pub description: UrlEntities,
+wire_object! {
+    /// The entities of a user's profile: the links in `url` and in `description`.
+    ///
+    /// ```
+    /// use twapi_model::v1::UserEntities;
+    /// let e: UserEntities = serde_json::from_str(r#"{"description":{"urls":[]}}"#).unwrap();
+    /// assert!(e.url.is_none() && e.description.urls.is_empty());
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct UserEntities expecting "the entities of a v1.1 user" {
+        /// The profile link; absent when the user set none.
+        pub url: Option<UrlEntities> = omit ["url"],
+        /// The links in the bio (present, often with no URLs).
+        pub description: UrlEntities = default ["description"],
+    }
 }
 
-/// A list of links: the `{"urls": [...]}` wrapper X puts around URL entities.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct UrlEntities {
-    /// The links, in text order.
-    #[serde(default)]
-    pub urls: Vec<UrlEntity>,
+wire_object! {
+    /// A list of links: the `{"urls": [...]}` wrapper X puts around URL entities.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct UrlEntities expecting "a v1.1 list of url entities" {
+        /// The links, in text order.
+        pub urls: Vec<UrlEntity> = default ["urls"],
+    }
 }
 
-/// A link: the `t.co` form that is in the text, and what it stands for.
-///
-/// Like every entity's, `indices` is `[start, end]`: the half-open range of the entity in
-/// its text, counted in Unicode code points (not bytes, not UTF-16 units).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UrlEntity {
-    /// The wrapped `t.co` link as it appears in the text.
-    pub url: CompactString,
-    /// The original link (`null` on some very old profiles).
-    #[serde(default)]
-    pub expanded_url: Option<CompactString>,
-    /// The link as clients display it (shortened, no scheme); absent where `expanded_url` is
-    /// null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_url: Option<CompactString>,
-    /// `[start, end]` in the text, in code points.
-    pub indices: [u32; 2],
+wire_object! {
+    /// A link: the `t.co` form that is in the text, and what it stands for.
+    ///
+    /// Like every entity's, `indices` is `[start, end]`: the half-open range of the entity in
+    /// its text, counted in Unicode code points (not bytes, not UTF-16 units).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct UrlEntity expecting "a v1.1 url entity" {
+        /// The wrapped `t.co` link as it appears in the text.
+        pub url: CompactString = req ["url"],
+        /// The original link (`null` on some very old profiles).
+        pub expanded_url: Option<CompactString> = null ["expanded_url"],
+        /// The link as clients display it (shortened, no scheme); absent where `expanded_url`
+        /// is null.
+        pub display_url: Option<CompactString> = omit ["display_url"],
+        /// `[start, end]` in the text, in code points.
+        pub indices: [u32; 2] = req ["indices"],
+    }
 }
 
-/// The entities of a tweet.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TweetEntities {
-    /// `#hashtags`.
-    #[serde(default)]
-    pub hashtags: Vec<Hashtag>,
-    /// `$cashtags` ("symbols"), the same shape as hashtags.
-    #[serde(default)]
-    pub symbols: Vec<Hashtag>,
-    /// `@mentions`.
-    #[serde(default)]
-    pub user_mentions: Vec<UserMention>,
-    /// Links.
-    #[serde(default)]
-    pub urls: Vec<UrlEntity>,
-    /// The first photo, video or GIF; X sends the key only when the tweet has media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media: Option<Vec<Media>>,
+wire_object! {
+    /// The entities of a tweet.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TweetEntities expecting "the entities of a v1.1 tweet" {
+        /// `#hashtags`.
+        pub hashtags: Vec<Hashtag> = default ["hashtags"],
+        /// `$cashtags` ("symbols"), the same shape as hashtags.
+        pub symbols: Vec<Hashtag> = default ["symbols"],
+        /// `@mentions`.
+        pub user_mentions: Vec<UserMention> = default ["user_mentions"],
+        /// Links.
+        pub urls: Vec<UrlEntity> = default ["urls"],
+        /// The first photo, video or GIF; X sends the key only when the tweet has media.
+        pub media: Option<Vec<Media>> = omit ["media"],
+    }
 }
 
-/// A `#hashtag` or a `$cashtag` (`symbols`): the text without its sign, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hashtag {
-    /// The tag without `#` or `$`.
-    pub text: CompactString,
-    /// `[start, end]` in the text, in code points (the sign included).
-    pub indices: [u32; 2],
+wire_object! {
+    /// A `#hashtag` or a `$cashtag` (`symbols`): the text without its sign, and where it is.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Hashtag expecting "a v1.1 hashtag entity" {
+        /// The tag without `#` or `$`.
+        pub text: CompactString = req ["text"],
+        /// `[start, end]` in the text, in code points (the sign included).
+        pub indices: [u32; 2] = req ["indices"],
+    }
 }
 
 /// Every photo, video or GIF of a tweet (`extended_entities`; `entities.media` holds the
@@ -166,3 +167,6 @@ pub struct MediaSize {
     /// `fit` or `crop`.
     pub resize: CompactString,
 }
+
+// Rare on the wire (media are in a minority of tweets): serde reads them.
+read_with_serde!(ExtendedEntities, MediaSizes);

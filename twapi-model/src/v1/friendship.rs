@@ -119,3 +119,9 @@ impl<'de> Deserialize<'de> for Connection {
         d.deserialize_str(ConnectionVisitor)
     }
 }
+
+impl crate::reader::FromReader for Connection {
+    fn from_reader(r: &mut crate::reader::Reader<'_>) -> Option<Self> {
+        r.string().map(|text| Connection::from_wire(text.as_str()))
+    }
+}

@@ -22,6 +22,11 @@
 //! The generated `Deserialize` is what serde's derive would write for a flat struct — one
 //! pass over the map, a `match` on the borrowed key, unknown keys skipped with
 //! [`serde::de::IgnoredAny`] — plus the twin check, so it costs no more than a derive.
+//!
+//! From the same field list the macro writes the object's fast reader ([`FromReader`]), so the
+//! two can never list different fields: each codec reads its value the way its `decode` does
+//! (or gives up, and serde decides), and a repeated key, a disagreeing twin or a missing
+//! required field makes the reader give up where serde would fail.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -31,6 +36,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
 use super::Cursor;
+use crate::reader::{FromReader, Reader};
 use crate::{TweetId, UserId};
 
 /// A map key, borrowed from the input when it holds no escapes (keys on the wire never do).
@@ -74,17 +80,22 @@ impl<'de> Deserialize<'de> for Key<'de> {
 pub(crate) trait Codec<T> {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error>;
     fn encode<S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error>;
+    /// The same as `decode`, by the fast reader; `None` when serde must decide.
+    fn read(r: &mut Reader<'_>) -> Option<T>;
 }
 
 /// The value's own `Serialize` and `Deserialize`.
 pub(crate) struct Plain;
 
-impl<T: Serialize + DeserializeOwned> Codec<T> for Plain {
+impl<T: Serialize + DeserializeOwned + FromReader> Codec<T> for Plain {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
         T::deserialize(d)
     }
     fn encode<S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
         value.serialize(s)
+    }
+    fn read(r: &mut Reader<'_>) -> Option<T> {
+        T::from_reader(r)
     }
 }
 
@@ -97,6 +108,9 @@ impl Codec<OffsetDateTime> for DateV1 {
     }
     fn encode<S: Serializer>(value: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
         crate::date::v1::serialize(value, s)
+    }
+    fn read(r: &mut Reader<'_>) -> Option<OffsetDateTime> {
+        crate::date::v1::parse(r.string()?.as_str()).ok()
     }
 }
 
@@ -141,6 +155,8 @@ pub(crate) trait Twin: Copy + PartialEq {
     fn encode_string<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error>;
     /// The value in an error message.
     fn describe(self) -> String;
+    /// Reads either half by the fast reader; `None` when serde must decide.
+    fn read(r: &mut Reader<'_>) -> Option<Self>;
 }
 
 macro_rules! id_twin {
@@ -158,6 +174,9 @@ macro_rules! id_twin {
             }
             fn describe(self) -> String {
                 self.to_string()
+            }
+            fn read(r: &mut Reader<'_>) -> Option<Self> {
+                r.id().map(Self::new)
             }
         }
     )*};
@@ -180,6 +199,9 @@ impl Twin for u64 {
     fn describe(self) -> String {
         self.to_string()
     }
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        r.id()
+    }
 }
 
 impl Twin for Cursor {
@@ -194,6 +216,13 @@ impl Twin for Cursor {
     }
     fn describe(self) -> String {
         self.get().to_string()
+    }
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        if r.peek()? == b'"' {
+            Cursor::from_digits(r.string()?.as_str())
+        } else {
+            r.i64().map(Cursor::new)
+        }
     }
 }
 
@@ -231,6 +260,9 @@ impl<T: Twin> Twin for Option<T> {
     }
     fn describe(self) -> String {
         self.map_or_else(|| "null".to_owned(), T::describe)
+    }
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        r.opt(T::read)
     }
 }
 
@@ -337,6 +369,34 @@ macro_rules! wire_object {
         $slot.unwrap_or_default()
     };
 
+    (@read twin $r:ident $slot:ident $ty:ty, $codec:ty) => {
+        $crate::v1::object::wire_object!(@read_twin $r $slot $ty)
+    };
+    (@read twin_null $r:ident $slot:ident $ty:ty, $codec:ty) => {
+        $crate::v1::object::wire_object!(@read_twin $r $slot $ty)
+    };
+    (@read twin_omit $r:ident $slot:ident $ty:ty, $codec:ty) => {
+        $crate::v1::object::wire_object!(@read_twin $r $slot $ty)
+    };
+    (@read_twin $r:ident $slot:ident $ty:ty) => {{
+        // Both halves, or a repeated key, must agree (serde says so with an error).
+        let value = <$ty as $crate::v1::object::Twin>::read($r)?;
+        if $slot.is_some_and(|seen| seen != value) {
+            return None;
+        }
+        $slot = Some(value);
+    }};
+    (@read $presence:ident $r:ident $slot:ident $ty:ty, $codec:ty) => {{
+        if $slot.is_some() {
+            return None;
+        }
+        $slot = Some(<$codec as $crate::v1::object::Codec<$ty>>::read($r)?);
+    }};
+
+    (@finish_read req $slot:ident) => { $slot? };
+    (@finish_read twin $slot:ident) => { $slot? };
+    (@finish_read $presence:ident $slot:ident) => { $slot.unwrap_or_default() };
+
     (@len omit $value:expr) => { usize::from($value.is_some()) };
     (@len twin $value:expr) => { 2 };
     (@len twin_null $value:expr) => { 2 };
@@ -423,6 +483,27 @@ macro_rules! wire_object {
                     }
                 }
                 d.deserialize_struct(stringify!($name), FIELDS, ObjectVisitor)
+            }
+        }
+
+        impl $crate::reader::FromReader for $name {
+            fn from_reader(json: &mut $crate::reader::Reader<'_>) -> Option<Self> {
+                $( let mut $field: Option<$ty> = None; )*
+                json.object(|json, wire_key| {
+                    match wire_key {
+                        $(
+                            $($key)|+ => $crate::v1::object::wire_object!(
+                                @read $presence json $field $ty,
+                                $crate::v1::object::wire_object!(@codec $($codec)?)
+                            ),
+                        )*
+                        _ => json.skip()?,
+                    }
+                    Some(())
+                })?;
+                Some($name {
+                    $( $field: $crate::v1::object::wire_object!(@finish_read $presence $field), )*
+                })
             }
         }
 

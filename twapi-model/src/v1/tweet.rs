@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::object::{DateV1, wire_object};
 use super::{ExtendedEntities, TweetEntities, User};
+use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};
 
 wire_object! {
@@ -159,3 +160,6 @@ wire_object! {
         pub id: TweetId = twin ["id", "id_str"],
     }
 }
+
+// Rare on the wire, and `Coordinates` holds floating point: serde reads them.
+read_with_serde!(Coordinates, QuotedStatusPermalink);

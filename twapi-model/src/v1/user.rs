@@ -4,9 +4,12 @@
 use compact_str::CompactString;
 use time::OffsetDateTime;
 
-use super::object::{DateV1, wire_object};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::object::{Codec, DateV1, wire_object};
 use super::{Tweet, UserEntities};
-use crate::UserId;
+use crate::reader::{FromReader, Reader, decode_with};
+use crate::{DecodeError, UserId};
 
 wire_object! {
     /// A v1.1 user (API-FACTS 3.7): every documented field, with the nullability real data
@@ -150,5 +153,186 @@ wire_object! {
         pub suspended: Option<bool> = omit ["suspended"],
         /// Whether the account must verify a phone number (rare; the caller's own account).
         pub needs_phone_verification: Option<bool> = omit ["needs_phone_verification"],
+    }
+}
+
+impl User {
+    /// Decodes a user (users/show, friendships/create and /destroy): the same result as
+    /// [`twapi_model::decode::<User>`](crate::decode()), errors included, faster.
+    ///
+    /// X escapes every `/` and every non-ASCII character of a v1.1 body, so nearly every
+    /// string of a user goes through unescaping. This reads the user with the crate's own
+    /// strict reader, decoding each string once into its final form, and hands anything
+    /// unusual (a repeated key, an escape it does not decode, malformed JSON) back to serde,
+    /// which gives the value or the error with its path. Tests and a fuzz target check that
+    /// both always agree.
+    ///
+    /// ```
+    /// use twapi_model::v1::User;
+    /// let body = br#"{"id":783214,"id_str":"783214","name":"X \u2713","screen_name":"X",
+    ///   "location":null,"description":"","url":null,"entities":{"description":{"urls":[]}},
+    ///   "protected":false,"followers_count":1,"friends_count":2,"listed_count":3,
+    ///   "favourites_count":4,"statuses_count":5,
+    ///   "created_at":"Tue Feb 20 14:35:54 +0000 2007","verified":true,
+    ///   "default_profile":false,"default_profile_image":false,
+    ///   "profile_image_url":"http:\/\/pbs.twimg.com\/a_normal.jpg",
+    ///   "profile_image_url_https":"https:\/\/pbs.twimg.com\/a_normal.jpg",
+    ///   "contributors_enabled":false,"is_translator":false,"lang":null}"#;
+    /// let user = User::decode(body)?;
+    /// assert_eq!(user.name, "X ✓");
+    /// assert_eq!(user.profile_image_url, "http://pbs.twimg.com/a_normal.jpg");
+    /// let err = User::decode(br#"{"id":1,"id_str":"2"}"#).unwrap_err();
+    /// assert_eq!(err.path(), "id_str");
+    /// # Ok::<(), twapi_model::DecodeError>(())
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        decode_with(bytes, User::from_reader)
+    }
+
+    /// Decodes a list of users (users/lookup, users/search): the same result as
+    /// [`twapi_model::decode::<Vec<User>>`](crate::decode()), errors included, faster (see
+    /// [`User::decode`]).
+    ///
+    /// ```
+    /// use twapi_model::v1::User;
+    /// assert!(User::decode_list(b"[]")?.is_empty());
+    /// let err = User::decode_list(br#"[{"id":"x"}]"#).unwrap_err();
+    /// assert_eq!(err.path(), "[0].id");
+    /// # Ok::<(), twapi_model::DecodeError>(())
+    /// ```
+    pub fn decode_list(bytes: &[u8]) -> Result<Vec<Self>, DecodeError> {
+        decode_with(bytes, read_users)
+    }
+}
+
+/// The most users one body holds (followers/list and friends/list, `count` ≤ 200).
+const MAX_USERS: usize = 200;
+
+/// Fewer bytes than any real user takes on the wire (one with every nullable field `null`
+/// and no status is about 1,200).
+const MIN_USER_BYTES: usize = 1024;
+
+/// Reads a list of users into a vector sized for the body up front: a user is over a
+/// kilobyte in memory, and growing the vector one doubling at a time would copy the users
+/// about twice over.
+fn read_users(r: &mut Reader<'_>) -> Option<Vec<User>> {
+    let rest = r.bytes.len().saturating_sub(r.pos);
+    let mut users = Vec::with_capacity((rest / MIN_USER_BYTES).min(MAX_USERS));
+    r.array(|r| {
+        users.push(User::from_reader(r)?);
+        Some(())
+    })?;
+    Some(users)
+}
+
+/// A page's or a lookup's users: serde's `Vec<User>`, read by [`read_users`].
+pub(crate) struct Users;
+
+impl Codec<Vec<User>> for Users {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<User>, D::Error> {
+        Vec::deserialize(d)
+    }
+    fn encode<S: Serializer>(value: &Vec<User>, s: S) -> Result<S::Ok, S::Error> {
+        value.serialize(s)
+    }
+    fn read(r: &mut Reader<'_>) -> Option<Vec<User>> {
+        read_users(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{User, read_users};
+    use crate::reader::{FromReader, read_document};
+    use crate::v1::UserPage;
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/v1/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The fixture without whitespace (keys sorted), for edits by text.
+    fn compact(name: &str) -> String {
+        let value: serde_json::Value = serde_json::from_str(&fixture(name)).unwrap();
+        value.to_string()
+    }
+
+    /// The reader's own answer (not serde's fallback), checked against serde's.
+    fn read<T>(text: &str, read: impl FnOnce(&mut crate::reader::Reader<'_>) -> Option<T>) -> T
+    where
+        T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let value = read_document(text, read)
+            .unwrap_or_else(|| panic!("the reader left this to serde: {text}"));
+        assert_eq!(crate::decode::<T>(text.as_bytes()).as_ref(), Ok(&value));
+        value
+    }
+
+    #[test]
+    fn reads_the_fixtures_itself() {
+        for name in ["user_show", "user_protected_nulls", "friendships_create"] {
+            read(&fixture(name), User::from_reader);
+        }
+        assert!(!read(&fixture("users_lookup"), read_users).is_empty());
+        for name in ["followers_list", "followers_list_last"] {
+            read(&fixture(name), UserPage::from_reader);
+        }
+    }
+
+    #[test]
+    fn reads_x_escapes_itself() {
+        // v1.1 escapes every slash and every non-ASCII character, emoji as lower-case pairs.
+        let user = compact("user_show").replacen(
+            r#""name":"#,
+            r#""name":"\u00e9\ud83d\ude00 \u003cb\u003e \/\" \\","ignored":"#,
+            1,
+        );
+        let user = read(&user, User::from_reader);
+        assert_eq!(user.name, "é😀 <b> /\" \\");
+    }
+
+    #[test]
+    fn leaves_the_unusual_to_serde() {
+        let base = compact("user_show");
+        let with = |from: &str, to: &str| {
+            assert!(base.contains(from), "{from}");
+            base.replacen(from, to, 1)
+        };
+        for body in [
+            // A repeated key, even with the same value.
+            with(r#""name":"#, r#""name":"a","name":"#),
+            // The two halves of the id disagree.
+            with(r#""id_str":""#, r#""id_str":"1","x":""#),
+            // A lone surrogate, an unknown escape, a raw control character.
+            with(r#""name":""#, r#""name":"\ud83d"#),
+            with(r#""name":""#, r#""name":"\q"#),
+            with(r#""name":""#, "\"name\":\"\u{1}"),
+            // Numbers serde reads otherwise, or not at all.
+            with(r#""followers_count":"#, r#""followers_count":1.5,"x":"#),
+            with(r#""followers_count":"#, r#""followers_count":-1,"x":"#),
+            with(r#""followers_count":"#, r#""followers_count":01,"x":"#),
+            // A date that is not one, a missing required field, trailing bytes.
+            with(r#""created_at":""#, r#""created_at":"x","y":""#),
+            with(r#""screen_name":"#, r#""screen_nam":"#),
+            format!("{base} x"),
+        ] {
+            assert!(
+                read_document(&body, User::from_reader).is_none(),
+                "the reader accepted {body}"
+            );
+        }
+        // Signed cursors: -0 is a float to serde, so it is serde's to refuse.
+        let page = |cursor: &str| {
+            format!(
+                r#"{{"users":[],"next_cursor":{cursor},"next_cursor_str":"{cursor}","previous_cursor":0,"previous_cursor_str":"0"}}"#
+            )
+        };
+        assert!(read_document(&page("-0"), UserPage::from_reader).is_none());
+        let min = read(&page("-9223372036854775808"), UserPage::from_reader);
+        assert_eq!(min.next_cursor.get(), i64::MIN);
+        assert!(read_document(&page("9223372036854775808"), UserPage::from_reader).is_none());
     }
 }

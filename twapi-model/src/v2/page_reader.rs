@@ -1,20 +1,12 @@
-//! The fast path of [`UserPage::decode`](super::Response::decode): a strict JSON reader for
-//! the one body a crawler reads by the thousand, a page of users.
+//! The fast path of [`UserPage::decode`](super::Response::decode): the v2 user page, read
+//! by the crate's strict reader ([`crate::reader`]), which hands anything unusual back to
+//! serde. The parts of a page that are not hot (`includes`, `errors`, `meta`) or hold floating
+//! point (`annotations`) or rare objects (a link's `images`) are handed to serde as a slice.
 //!
-//! serde defines what a body means; this reader only makes the common case cheap. It reads
-//! the page and its users directly, without serde's per-field dispatch, and gives up (returns
-//! `None`) at the first thing it does not handle or that is not valid JSON: a repeated key, a
-//! missing required field, an escape it does not decode, a number it does not expect, nesting
-//! beyond [`MAX_DEPTH`]. The caller then decodes the body with serde, which produces either the
-//! value or the error with its path. The parts of a page that are not hot (`includes`,
-//! `errors`, `meta`) or hold floating point (`annotations`) or rare objects (a link's
-//! `images`) are delimited here and handed to serde as a slice.
-//!
-//! The invariant, checked by differential tests: when this reader returns a value, serde
-//! returns the same value for the same bytes.
+//! The invariant, checked by differential tests and fuzzing: when this reader returns a value,
+//! serde returns the same value for the same bytes.
 
 use compact_str::CompactString;
-use serde::de::DeserializeOwned;
 
 use super::entities::{FullTextEntities, MentionEntity, TagEntity, UrlEntities, UrlEntity};
 use super::meta::Meta;
@@ -23,424 +15,18 @@ use super::user::{
     Affiliation, ConnectionStatus, User, UserEntities, UserPublicMetrics, UserSubscription,
     UserWithheld,
 };
+use crate::reader::{Reader, Seen};
 use crate::{TweetId, UserId};
-
-/// Nesting deeper than this is left to serde (whose own limit is 128).
-const MAX_DEPTH: usize = 64;
 
 /// The most users a page holds (`max_results` is at most 1,000).
 const MAX_PAGE: usize = 1000;
 
 /// Reads a page of users; `None` when serde must decide.
-pub(super) fn read_user_page(text: &str) -> Option<Response<Vec<User>, Meta>> {
-    let mut r = Reader {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        depth: 0,
-    };
-    let page = r.user_page()?;
-    r.ws();
-    (r.pos == r.bytes.len()).then_some(page)
+pub(super) fn read_user_page(r: &mut Reader<'_>) -> Option<Response<Vec<User>, Meta>> {
+    r.user_page()
 }
 
-/// A text read from the input: borrowed, or decoded when it held escapes.
-enum Text<'a> {
-    Borrowed(&'a str),
-    Owned(String),
-}
-
-impl Text<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Borrowed(s) => s,
-            Self::Owned(s) => s,
-        }
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    text: &'a str,
-    pos: usize,
-    depth: usize,
-}
-
-/// A word with every byte set to `b`.
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-const HIGH_BITS: u64 = splat(0x80);
-
-/// The high bit of each byte of `w` that is below `n` (`n` ≤ 0x80). Higher bytes may be
-/// flagged wrongly (a borrow from a true hit below them), never lower ones, so the lowest flag
-/// of an OR of such masks is the first true hit: all the scan uses.
-const fn bytes_below(w: u64, n: u8) -> u64 {
-    w.wrapping_sub(splat(n)) & !w & HIGH_BITS
-}
-
-/// The high bit of each byte of `w` equal to `b`, exact for the lowest such byte.
-const fn bytes_equal(w: u64, b: u8) -> u64 {
-    bytes_below(w ^ splat(b), 1)
-}
-
-impl<'a> Reader<'a> {
-    /// Skips JSON whitespace.
-    #[inline]
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
-            self.pos += 1;
-        }
-    }
-
-    /// The next byte after whitespace, not consumed.
-    #[inline]
-    fn peek(&mut self) -> Option<u8> {
-        self.ws();
-        self.bytes.get(self.pos).copied()
-    }
-
-    /// Consumes `b` after whitespace.
-    #[inline]
-    fn eat(&mut self, b: u8) -> Option<()> {
-        (self.peek()? == b).then(|| self.pos += 1)
-    }
-
-    /// Consumes the literal `word` (`true`, `false`, `null`), the first byte already peeked.
-    #[inline]
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.pos.checked_add(word.len())?;
-        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
-    }
-
-    /// Consumes `null` if it comes next.
-    #[inline]
-    fn null(&mut self) -> Option<bool> {
-        if self.peek()? == b'n' {
-            self.literal(b"null")?;
-            Some(true)
-        } else {
-            Some(false)
-        }
-    }
-
-    /// The position of the first `"`, `\` or control byte at or after `from` (the length of
-    /// the input when there is none).
-    #[inline]
-    fn special_from(&self, from: usize) -> usize {
-        let is_special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
-        let Some(rest) = self.bytes.get(from..) else {
-            return self.bytes.len();
-        };
-        // Short strings (most keys) end within the first bytes.
-        match rest.first() {
-            None => return from,
-            Some(&b) if is_special(b) => return from,
-            Some(_) => {}
-        }
-        let chunks = rest.chunks_exact(8);
-        let tail = chunks.remainder();
-        let mut at = from;
-        for chunk in chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
-            if hits != 0 {
-                return at + (hits.trailing_zeros() / 8) as usize;
-            }
-            at += 8;
-        }
-        at + tail
-            .iter()
-            .position(|&b| is_special(b))
-            .unwrap_or(tail.len())
-    }
-
-    /// Reads a string, after whitespace.
-    #[inline]
-    fn string(&mut self) -> Option<Text<'a>> {
-        self.eat(b'"')?;
-        let start = self.pos;
-        let end = self.special_from(start);
-        match self.bytes.get(end)? {
-            b'"' => {
-                self.pos = end + 1;
-                self.text.get(start..end).map(Text::Borrowed)
-            }
-            b'\\' => {
-                let mut owned = String::from(self.text.get(start..end)?);
-                self.pos = end;
-                self.escaped_rest(&mut owned)?;
-                Some(Text::Owned(owned))
-            }
-            _ => None, // a control character: not JSON
-        }
-    }
-
-    /// Continues a string at an escape, appending to `out` until the closing quote.
-    fn escaped_rest(&mut self, out: &mut String) -> Option<()> {
-        loop {
-            match *self.bytes.get(self.pos)? {
-                b'"' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                b'\\' => {
-                    let (c, len) = match *self.bytes.get(self.pos + 1)? {
-                        b'"' => ('"', 2),
-                        b'\\' => ('\\', 2),
-                        b'/' => ('/', 2),
-                        b'b' => ('\u{8}', 2),
-                        b'f' => ('\u{c}', 2),
-                        b'n' => ('\n', 2),
-                        b'r' => ('\r', 2),
-                        b't' => ('\t', 2),
-                        b'u' => {
-                            let unit = self.hex4(self.pos + 2)?;
-                            match unit {
-                                // A high surrogate and the low one after it: one character
-                                // outside the BMP (v2 writes every emoji so). A lone surrogate
-                                // is left to serde.
-                                0xD800..=0xDBFF => {
-                                    if self.bytes.get(self.pos + 6..self.pos + 8) != Some(b"\\u") {
-                                        return None;
-                                    }
-                                    let low = self.hex4(self.pos + 8)?;
-                                    if !(0xDC00..=0xDFFF).contains(&low) {
-                                        return None;
-                                    }
-                                    let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                                    (char::from_u32(c)?, 12)
-                                }
-                                _ => (char::from_u32(unit)?, 6),
-                            }
-                        }
-                        _ => return None,
-                    };
-                    out.push(c);
-                    self.pos += len;
-                }
-                _ => {
-                    let end = self.special_from(self.pos);
-                    if end == self.pos {
-                        return None; // a control character
-                    }
-                    out.push_str(self.text.get(self.pos..end)?);
-                    self.pos = end;
-                }
-            }
-        }
-    }
-
-    /// The UTF-16 unit of the four hex digits at `at` (of a `\u` escape).
-    #[inline]
-    fn hex4(&self, at: usize) -> Option<u32> {
-        let hex = self.text.get(at..at + 4)?;
-        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u32::from_str_radix(hex, 16).ok()
-    }
-
-    /// Reads a non-negative integer written as JSON digits (`0` or no leading zero), as serde
-    /// reads a `u64`; anything else (sign, fraction, exponent, overflow) is left to serde.
-    #[inline]
-    fn u64(&mut self) -> Option<u64> {
-        self.ws();
-        let start = self.pos;
-        let mut value: u64 = 0;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
-            self.pos += 1;
-        }
-        let digits = self.pos - start;
-        let leading_zero = digits > 1 && self.bytes.get(start) == Some(&b'0');
-        let continues = matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E'));
-        (digits > 0 && !leading_zero && !continues).then_some(value)
-    }
-
-    /// Reads an integer that must fit in 32 bits (entity indices, image sizes).
-    #[inline]
-    fn u32(&mut self) -> Option<u32> {
-        u32::try_from(self.u64()?).ok()
-    }
-
-    #[inline]
-    fn bool(&mut self) -> Option<bool> {
-        match self.peek()? {
-            b't' => self.literal(b"true").map(|()| true),
-            b'f' => self.literal(b"false").map(|()| false),
-            _ => None,
-        }
-    }
-
-    /// Reads an id: a string of digits or a JSON integer, as [`UserId`]'s serde impl does.
-    #[inline]
-    fn id(&mut self) -> Option<u64> {
-        if self.peek()? != b'"' {
-            return self.u64();
-        }
-        // Digits then the closing quote, read in one pass; an escape or any other byte is
-        // not an id X writes, and is left to serde.
-        let start = self.pos + 1;
-        let mut at = start;
-        let mut value: u64 = 0;
-        loop {
-            let b = *self.bytes.get(at)?;
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                if b != b'"' || at == start {
-                    return None;
-                }
-                self.pos = at + 1;
-                return Some(value);
-            }
-            value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
-            at += 1;
-        }
-    }
-
-    /// Reads an optional value with `read`; `null` is `None`.
-    // The outer `Option` is the reader's (`None`: give up), the inner one the field's.
-    #[allow(clippy::option_option)]
-    #[inline]
-    fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
-        if self.null()? {
-            Some(None)
-        } else {
-            read(self).map(Some)
-        }
-    }
-
-    /// Reads an array whose every element `read` reads.
-    #[inline]
-    fn vec<T>(&mut self, mut read: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let mut all = Vec::new();
-        self.array(|r| {
-            all.push(read(r)?);
-            Some(())
-        })?;
-        Some(all)
-    }
-
-    #[inline]
-    fn text(&mut self) -> Option<CompactString> {
-        self.string().map(|t| CompactString::from(t.as_str()))
-    }
-
-    /// Skips any JSON value, checking that it is well formed.
-    fn skip(&mut self) -> Option<()> {
-        match self.peek()? {
-            b'"' => self.string().map(drop),
-            b'{' => self.object(|r, _| r.skip()),
-            b'[' => self.array(Self::skip),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.skip_number(),
-            _ => None,
-        }
-    }
-
-    /// Skips a number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-    fn skip_number(&mut self) -> Option<()> {
-        let digits = |r: &mut Self| {
-            let start = r.pos;
-            while r.bytes.get(r.pos).is_some_and(u8::is_ascii_digit) {
-                r.pos += 1;
-            }
-            r.pos - start
-        };
-        if self.bytes.get(self.pos) == Some(&b'-') {
-            self.pos += 1;
-        }
-        let first = self.pos;
-        let n = digits(self);
-        if n == 0 || (n > 1 && self.bytes.get(first) == Some(&b'0')) {
-            return None;
-        }
-        if self.bytes.get(self.pos) == Some(&b'.') {
-            self.pos += 1;
-            (digits(self) > 0).then_some(())?;
-        }
-        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
-                self.pos += 1;
-            }
-            (digits(self) > 0).then_some(())?;
-        }
-        Some(())
-    }
-
-    /// Reads an object, calling `field` with each key; `field` must read the value.
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        if self.peek()? == b'}' {
-            self.pos += 1;
-        } else {
-            loop {
-                let key = self.string()?;
-                self.eat(b':')?;
-                field(self, key.as_str())?;
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        self.depth -= 1;
-        Some(())
-    }
-
-    /// Reads an array, calling `item` for each element.
-    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'[')?;
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        if self.peek()? == b']' {
-            self.pos += 1;
-        } else {
-            loop {
-                item(self)?;
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        self.depth -= 1;
-        Some(())
-    }
-
-    /// Delimits the next value and decodes it with serde (for the parts that are not hot).
-    fn serde<T: DeserializeOwned>(&mut self) -> Option<T> {
-        self.ws();
-        let start = self.pos;
-        self.skip()?;
-        serde_json::from_str(self.text.get(start..self.pos)?).ok()
-    }
-
+impl Reader<'_> {
     fn user_page(&mut self) -> Option<Response<Vec<User>, Meta>> {
         let mut page = Response::default();
         let mut seen = Seen::default();
@@ -890,26 +476,10 @@ impl Reader<'_> {
     }
 }
 
-/// Which fields an object has had so far.
-#[derive(Default)]
-struct Seen(u64);
-
-impl Seen {
-    /// Marks field `i`; `None` when it was already there (serde rejects a repeated field).
-    fn first(&mut self, i: u32) -> Option<()> {
-        let bit = 1 << i;
-        (self.0 & bit == 0).then(|| self.0 |= bit)
-    }
-
-    /// Whether every field in `mask` was there.
-    fn all(&self, mask: u64) -> bool {
-        self.0 & mask == mask
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::read_user_page;
+    use crate::reader::read_document;
     use crate::v2::UserPage;
 
     fn fixture(name: &str) -> String {
@@ -922,7 +492,7 @@ mod tests {
 
     /// The reader's answer, checked against serde's when it gives one.
     fn read(text: &str) -> Option<UserPage> {
-        let page = read_user_page(text)?;
+        let page = read_document(text, read_user_page)?;
         assert_eq!(
             crate::decode::<UserPage>(text.as_bytes()).as_ref(),
             Ok(&page),
@@ -980,7 +550,7 @@ mod tests {
             r#"{"data":[]} x"#.to_owned(),
             "[]".to_owned(),
         ] {
-            assert!(read_user_page(&body).is_none(), "{body}");
+            assert!(read_document(&body, read_user_page).is_none(), "{body}");
         }
     }
 

@@ -118,12 +118,7 @@ impl Response<Vec<User>, Meta> {
     /// # Ok::<(), twapi_model::DecodeError>(())
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        if let Ok(text) = std::str::from_utf8(bytes)
-            && let Some(page) = super::page_reader::read_user_page(text)
-        {
-            return Ok(page);
-        }
-        crate::decode(bytes)
+        crate::reader::decode_with(bytes, super::page_reader::read_user_page)
     }
 }
 

@@ -1,0 +1,620 @@
+//! A strict JSON reader for the bodies that are read by the thousand: the fast path of the
+//! model's `decode` functions ([`crate::v1::User::decode`], [`crate::v1::UserPage::decode`],
+//! [`crate::v2::UserPage::decode`]).
+//!
+//! serde defines what a body means; this reader only makes the common case cheap. It reads
+//! values directly, without serde's per-field dispatch, decodes escapes once into a reused
+//! buffer, and gives up (returns `None`) at the first thing it does not handle or that is not
+//! valid JSON: a repeated key, a missing required field, an escape it does not decode, a
+//! number it does not expect, nesting beyond [`MAX_DEPTH`]. The caller then decodes the body
+//! with serde, which produces either the value or the error with its path. Parts that are not
+//! hot (floating point, rare objects) are delimited here and handed to serde as a slice.
+//!
+//! The invariant, checked by differential tests and fuzzing: when this reader returns a value,
+//! serde returns the same value for the same bytes.
+
+use compact_str::CompactString;
+use serde::de::DeserializeOwned;
+
+use crate::DecodeError;
+
+/// Nesting deeper than this is left to serde (whose own limit is 128).
+const MAX_DEPTH: usize = 64;
+
+/// Decodes `T` with `read`, or with serde (and its error path) when the reader gives up.
+pub(crate) fn decode_with<T: DeserializeOwned>(
+    bytes: &[u8],
+    read: impl FnOnce(&mut Reader<'_>) -> Option<T>,
+) -> Result<T, DecodeError> {
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let Some(value) = read_document(text, read)
+    {
+        return Ok(value);
+    }
+    crate::decode(bytes)
+}
+
+/// Reads a whole document with `read`: nothing but whitespace may follow the value.
+pub(crate) fn read_document<T>(
+    text: &str,
+    read: impl FnOnce(&mut Reader<'_>) -> Option<T>,
+) -> Option<T> {
+    let mut r = Reader::new(text);
+    let value = read(&mut r)?;
+    r.ws();
+    (r.pos == r.bytes.len()).then_some(value)
+}
+
+/// A type the reader reads itself, exactly as its `Deserialize` would; `None` when serde must
+/// decide.
+pub(crate) trait FromReader: Sized {
+    /// Reads one value, after whitespace.
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self>;
+}
+
+/// A text read from the input: borrowed, or decoded when it held escapes.
+pub(crate) enum Text<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl Text<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(s) => s,
+        }
+    }
+}
+
+/// The reader: a position in a text that is valid UTF-8 (checked once, for the whole body).
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    text: &'a str,
+    pub(crate) pos: usize,
+    depth: usize,
+    /// Where escaped strings are decoded, reused from string to string.
+    scratch: String,
+}
+
+/// A word with every byte set to `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+const HIGH_BITS: u64 = splat(0x80);
+
+/// The high bit of each byte of `w` that is below `n` (`n` ≤ 0x80). Higher bytes may be
+/// flagged wrongly (a borrow from a true hit below them), never lower ones, so the lowest flag
+/// of an OR of such masks is the first true hit: all the scan uses.
+const fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(splat(n)) & !w & HIGH_BITS
+}
+
+/// The high bit of each byte of `w` equal to `b`, exact for the lowest such byte.
+const fn bytes_equal(w: u64, b: u8) -> u64 {
+    bytes_below(w ^ splat(b), 1)
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            text,
+            pos: 0,
+            depth: 0,
+            scratch: String::new(),
+        }
+    }
+
+    /// Skips JSON whitespace.
+    #[inline]
+    pub(crate) fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Consumes `b` after whitespace.
+    #[inline]
+    pub(crate) fn eat(&mut self, b: u8) -> Option<()> {
+        (self.peek()? == b).then(|| self.pos += 1)
+    }
+
+    /// Consumes the literal `word` (`true`, `false`, `null`), the first byte already peeked.
+    #[inline]
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos.checked_add(word.len())?;
+        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// Consumes `null` if it comes next.
+    #[inline]
+    pub(crate) fn null(&mut self) -> Option<bool> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            Some(true)
+        } else {
+            Some(false)
+        }
+    }
+
+    /// The position of the first `"`, `\` or control byte at or after `from` (the length of
+    /// the input when there is none).
+    #[inline]
+    fn special_from(&self, from: usize) -> usize {
+        let is_special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        let Some(rest) = self.bytes.get(from..) else {
+            return self.bytes.len();
+        };
+        // Short strings (most keys) end within the first bytes.
+        match rest.first() {
+            None => return from,
+            Some(&b) if is_special(b) => return from,
+            Some(_) => {}
+        }
+        let chunks = rest.chunks_exact(8);
+        let tail = chunks.remainder();
+        let mut at = from;
+        for chunk in chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
+            if hits != 0 {
+                return at + (hits.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
+        at + tail
+            .iter()
+            .position(|&b| is_special(b))
+            .unwrap_or(tail.len())
+    }
+
+    /// Reads a string, after whitespace.
+    #[inline]
+    pub(crate) fn string(&mut self) -> Option<Text<'a>> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let end = self.special_from(start);
+        match self.bytes.get(end)? {
+            b'"' => {
+                self.pos = end + 1;
+                self.text.get(start..end).map(Text::Borrowed)
+            }
+            b'\\' => {
+                let mut owned = String::from(self.text.get(start..end)?);
+                self.pos = end;
+                self.escaped_rest(&mut owned)?;
+                Some(Text::Owned(owned))
+            }
+            _ => None, // a control character: not JSON
+        }
+    }
+
+    /// Continues a string at an escape, appending to `out` until the closing quote.
+    fn escaped_rest(&mut self, out: &mut String) -> Option<()> {
+        loop {
+            match *self.bytes.get(self.pos)? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    let (c, len) = match *self.bytes.get(self.pos + 1)? {
+                        b'"' => ('"', 2),
+                        b'\\' => ('\\', 2),
+                        b'/' => ('/', 2),
+                        b'b' => ('\u{8}', 2),
+                        b'f' => ('\u{c}', 2),
+                        b'n' => ('\n', 2),
+                        b'r' => ('\r', 2),
+                        b't' => ('\t', 2),
+                        b'u' => {
+                            let unit = self.hex4(self.pos + 2)?;
+                            match unit {
+                                // A high surrogate and the low one after it: one character
+                                // outside the BMP (v2 writes every emoji so). A lone surrogate
+                                // is left to serde.
+                                0xD800..=0xDBFF => {
+                                    if self.bytes.get(self.pos + 6..self.pos + 8) != Some(b"\\u") {
+                                        return None;
+                                    }
+                                    let low = self.hex4(self.pos + 8)?;
+                                    if !(0xDC00..=0xDFFF).contains(&low) {
+                                        return None;
+                                    }
+                                    let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                    (char::from_u32(c)?, 12)
+                                }
+                                _ => (char::from_u32(unit)?, 6),
+                            }
+                        }
+                        _ => return None,
+                    };
+                    out.push(c);
+                    self.pos += len;
+                }
+                _ => {
+                    let end = self.special_from(self.pos);
+                    if end == self.pos {
+                        return None; // a control character
+                    }
+                    out.push_str(self.text.get(self.pos..end)?);
+                    self.pos = end;
+                }
+            }
+        }
+    }
+
+    /// The UTF-16 unit of the four hex digits at `at` (of a `\u` escape).
+    #[inline]
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.bytes.get(at..at.checked_add(4)?)?;
+        digits.iter().try_fold(0, |unit, &b| {
+            let nibble = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => return None,
+            };
+            Some(unit << 4 | u32::from(nibble))
+        })
+    }
+
+    /// Reads a non-negative integer written as JSON digits (`0` or no leading zero), as serde
+    /// reads a `u64`; anything else (sign, fraction, exponent, overflow) is left to serde.
+    #[inline]
+    pub(crate) fn u64(&mut self) -> Option<u64> {
+        self.ws();
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+            self.pos += 1;
+        }
+        let digits = self.pos - start;
+        let leading_zero = digits > 1 && self.bytes.get(start) == Some(&b'0');
+        let continues = matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E'));
+        (digits > 0 && !leading_zero && !continues).then_some(value)
+    }
+
+    /// Reads an integer that must fit in 32 bits (entity indices, image sizes).
+    #[inline]
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.u64()?).ok()
+    }
+
+    /// Reads an integer, negative or not, as serde reads an `i64`: `-0`, which serde reads as
+    /// a float, and anything else it would not read as an integer is left to serde.
+    #[inline]
+    pub(crate) fn i64(&mut self) -> Option<i64> {
+        if self.peek()? != b'-' {
+            return i64::try_from(self.u64()?).ok();
+        }
+        self.pos += 1;
+        // No whitespace may follow the sign.
+        if !self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        let magnitude = self.u64()?;
+        if magnitude == 0 {
+            return None;
+        }
+        0i64.checked_sub_unsigned(magnitude)
+    }
+
+    #[inline]
+    pub(crate) fn bool(&mut self) -> Option<bool> {
+        match self.peek()? {
+            b't' => self.literal(b"true").map(|()| true),
+            b'f' => self.literal(b"false").map(|()| false),
+            _ => None,
+        }
+    }
+
+    /// Reads an id: a string of digits or a JSON integer, as [`UserId`]'s serde impl does.
+    #[inline]
+    pub(crate) fn id(&mut self) -> Option<u64> {
+        if self.peek()? != b'"' {
+            return self.u64();
+        }
+        // Digits then the closing quote, read in one pass; an escape or any other byte is
+        // not an id X writes, and is left to serde.
+        let start = self.pos + 1;
+        let mut at = start;
+        let mut value: u64 = 0;
+        loop {
+            let b = *self.bytes.get(at)?;
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                if b != b'"' || at == start {
+                    return None;
+                }
+                self.pos = at + 1;
+                return Some(value);
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+            at += 1;
+        }
+    }
+
+    /// Reads an optional value with `read`; `null` is `None`.
+    // The outer `Option` is the reader's (`None`: give up), the inner one the field's.
+    #[allow(clippy::option_option)]
+    #[inline]
+    pub(crate) fn opt<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if self.null()? {
+            Some(None)
+        } else {
+            read(self).map(Some)
+        }
+    }
+
+    /// Reads an array whose every element `read` reads.
+    #[inline]
+    pub(crate) fn vec<T>(
+        &mut self,
+        mut read: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut all = Vec::new();
+        self.array(|r| {
+            all.push(read(r)?);
+            Some(())
+        })?;
+        Some(all)
+    }
+
+    #[inline]
+    pub(crate) fn text(&mut self) -> Option<CompactString> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let end = self.special_from(start);
+        match self.bytes.get(end)? {
+            b'"' => {
+                self.pos = end + 1;
+                self.text.get(start..end).map(CompactString::from)
+            }
+            b'\\' => {
+                // Decoded into the scratch buffer, then copied once into the final string.
+                let mut out = std::mem::take(&mut self.scratch);
+                out.clear();
+                out.push_str(self.text.get(start..end)?);
+                self.pos = end;
+                let value = self
+                    .escaped_rest(&mut out)
+                    .map(|()| CompactString::from(out.as_str()));
+                self.scratch = out;
+                value
+            }
+            _ => None, // a control character: not JSON
+        }
+    }
+
+    /// Skips any JSON value, checking that it is well formed.
+    pub(crate) fn skip(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.object(|r, _| r.skip()),
+            b'[' => self.array(Self::skip),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => None,
+        }
+    }
+
+    /// Skips a number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn skip_number(&mut self) -> Option<()> {
+        let digits = |r: &mut Self| {
+            let start = r.pos;
+            while r.bytes.get(r.pos).is_some_and(u8::is_ascii_digit) {
+                r.pos += 1;
+            }
+            r.pos - start
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        let first = self.pos;
+        let n = digits(self);
+        if n == 0 || (n > 1 && self.bytes.get(first) == Some(&b'0')) {
+            return None;
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            (digits(self) > 0).then_some(())?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            (digits(self) > 0).then_some(())?;
+        }
+        Some(())
+    }
+
+    /// Reads an object, calling `field` with each key; `field` must read the value.
+    pub(crate) fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, &str) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == b'}' {
+            self.pos += 1;
+        } else {
+            loop {
+                let key = self.string()?;
+                self.eat(b':')?;
+                field(self, key.as_str())?;
+                match self.peek()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// Reads an array, calling `item` for each element.
+    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == b']' {
+            self.pos += 1;
+        } else {
+            loop {
+                item(self)?;
+                match self.peek()? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// Delimits the next value and decodes it with serde (for the parts that are not hot).
+    pub(crate) fn serde<T: DeserializeOwned>(&mut self) -> Option<T> {
+        self.ws();
+        let start = self.pos;
+        self.skip()?;
+        serde_json::from_str(self.text.get(start..self.pos)?).ok()
+    }
+}
+
+/// Which fields an object has had so far.
+#[derive(Default)]
+pub(crate) struct Seen(u64);
+
+impl Seen {
+    /// Marks field `i`; `None` when it was already there (serde rejects a repeated field).
+    pub(crate) fn first(&mut self, i: u32) -> Option<()> {
+        let bit = 1 << i;
+        (self.0 & bit == 0).then(|| self.0 |= bit)
+    }
+
+    /// Whether every field in `mask` was there.
+    pub(crate) fn all(&self, mask: u64) -> bool {
+        self.0 & mask == mask
+    }
+}
+
+impl FromReader for bool {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.bool()
+    }
+}
+
+impl FromReader for u64 {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.u64()
+    }
+}
+
+impl FromReader for u32 {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.u32()
+    }
+}
+
+impl FromReader for i32 {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        i32::try_from(r.i64()?).ok()
+    }
+}
+
+impl FromReader for CompactString {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.text()
+    }
+}
+
+/// `null` is `None`, as serde's `Option` reads it.
+impl<T: FromReader> FromReader for Option<T> {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.opt(T::from_reader)
+    }
+}
+
+impl<T: FromReader> FromReader for Box<T> {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        T::from_reader(r).map(Box::new)
+    }
+}
+
+impl<T: FromReader> FromReader for Vec<T> {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.vec(T::from_reader)
+    }
+}
+
+/// An entity's `[start, end]`: exactly two elements, as serde reads an array.
+impl FromReader for [u32; 2] {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        let mut pair = [0; 2];
+        let mut n = 0;
+        r.array(|r| {
+            *pair.get_mut(n)? = r.u32()?;
+            n += 1;
+            Some(())
+        })?;
+        (n == 2).then_some(pair)
+    }
+}
+
+/// An untyped value (a rare, open object such as a place): serde reads it.
+impl FromReader for serde_json::Value {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.serde()
+    }
+}
+
+/// Implements [`FromReader`] by handing the value to serde: for types that are rare on the
+/// wire or hold floating point.
+macro_rules! read_with_serde {
+    ($($ty:ty),* $(,)?) => {$(
+        impl $crate::reader::FromReader for $ty {
+            fn from_reader(r: &mut $crate::reader::Reader<'_>) -> Option<Self> {
+                r.serde()
+            }
+        }
+    )*};
+}
+
+pub(crate) use read_with_serde;
