@@ -257,6 +257,22 @@ proptest! {
     }
 
     #[test]
+    fn the_path_ends_at_the_first_question_mark_or_hash(target in "/[a-z/.?#=&]{0,60}") {
+        // The plain model: the path runs to the first `?` or `#`; a query follows a `?`
+        // that comes first, up to the next `#`.
+        let path_end = target.find(['?', '#']).unwrap_or(target.len());
+        let query = target[path_end..]
+            .strip_prefix('?')
+            .map(|rest| rest.split('#').next().unwrap_or_default());
+        let url = format!("https://api.x.com{target}");
+        let request = RequestParts::new("GET", &url).unwrap();
+        prop_assert_eq!(request.query(), query);
+        prop_assert_eq!(request.base_string_uri(), format!("https://api.x.com{}", &target[..path_end]));
+        let origin = RequestParts::from_origin("GET", "https", "api.x.com", &target).unwrap();
+        prop_assert_eq!(origin.query(), query);
+    }
+
+    #[test]
     fn other_parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64), input in any::<String>()) {
         let _ = form::parse(&bytes);
         let _ = percent::decode(&input);

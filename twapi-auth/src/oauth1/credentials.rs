@@ -205,6 +205,11 @@ impl Decimal {
         Self { digits, start }
     }
 
+    /// The digits as bytes, for writers that take bytes (no UTF-8 check needed).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or(b"0")
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         self.digits
             .get(self.start..)

@@ -12,9 +12,10 @@
 //!   are encoded once per credentials, for the base string and for the header.
 //!
 //! The only allocation per request is the `Authorization` header string, sized once.
-//! Measured on the followers/ids request of the benchmark (release build, 2 shared cores):
-//! the signature costs about 1.3x, the whole header about 1.45x, a raw HMAC-SHA1 + base64
-//! of the same base string; the reference implementation about 9x.
+//! Measured on the followers/ids request of the benchmark (release build, 2 shared cores;
+//! `BENCHMARKS.md`): the whole header costs about 1.3x a raw HMAC-SHA1 keyed per call + base64
+//! of the same base string in time, and fewer instructions than it (the key is hashed once
+//! per credentials); the reference implementation about 9x.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -57,6 +58,32 @@ impl Signature {
             }
         }
         Self(out)
+    }
+
+    /// The percent-encoded form the header carries, in a stack buffer: at most three bytes
+    /// per base64 character, and in practice a few `%2B`, `%2F` and `%3D`. Returns the
+    /// buffer and the length used.
+    fn percent_encoded(&self) -> ([u8; 28 * 3], usize) {
+        let mut out = [0; 28 * 3];
+        let mut len = 0;
+        for &byte in &self.0 {
+            if percent::is_unreserved(byte) {
+                if let Some(slot) = out.get_mut(len) {
+                    *slot = byte;
+                }
+                len += 1;
+            } else {
+                if let Some(slots) = out.get_mut(len..len + 3) {
+                    slots.copy_from_slice(&[
+                        b'%',
+                        HEX[usize::from(byte >> 4)],
+                        HEX[usize::from(byte & 0x0F)],
+                    ]);
+                }
+                len += 3;
+            }
+        }
+        (out, len)
     }
 
     /// The base64 text, e.g. `hCtSmYh+iHYCEqBWrE7C7hYmtUk=`.
@@ -136,8 +163,8 @@ struct OAuthBlock {
 }
 
 const BASE_MIDDLE: &[u8] = b"%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D";
-const HEADER_SIGNATURE: &str = "\", oauth_signature=\"";
-const HEADER_MIDDLE: &str = "\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"";
+const HEADER_SIGNATURE: &[u8] = b"\", oauth_signature=\"";
+const HEADER_MIDDLE: &[u8] = b"\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"";
 
 impl OAuthBlock {
     fn new(consumer_key: &str, token: Option<&str>) -> Self {
@@ -214,24 +241,41 @@ impl Signer {
         let timestamp = Decimal::new(oauth.timestamp());
         let (signature, fast) = self.sign(request, oauth, &timestamp)?;
         if fast {
+            // Written as bytes, every piece copied whole into a buffer sized exactly once;
+            // the one UTF-8 check at the end (a fast ASCII scan) cannot fail, since every
+            // piece is ASCII, and is cheaper than turning each piece into a `str`.
             let block = &self.block;
-            let mut out = String::with_capacity(
+            let nonce = oauth.nonce().as_bytes();
+            let nonce_unreserved = percent::all_unreserved(nonce);
+            let nonce_len = if nonce_unreserved {
+                nonce.len()
+            } else {
+                percent::encoded_len(oauth.nonce())
+            };
+            let (signature_buffer, signature_len) = signature.percent_encoded();
+            let signature = signature_buffer.get(..signature_len).unwrap_or_default();
+            let timestamp = timestamp.as_bytes();
+            let mut out = Vec::with_capacity(
                 block.header_head.len()
-                    + oauth.nonce().len() * 3
+                    + nonce_len
                     + HEADER_SIGNATURE.len()
-                    + 28 * 3
+                    + signature.len()
                     + HEADER_MIDDLE.len()
-                    + 20
+                    + timestamp.len()
                     + block.header_tail.len(),
             );
-            out.push_str(&block.header_head);
-            percent::encode_into(oauth.nonce(), &mut out);
-            out.push_str(HEADER_SIGNATURE);
-            percent::encode_into(signature.as_str(), &mut out);
-            out.push_str(HEADER_MIDDLE);
-            out.push_str(timestamp.as_str());
-            out.push_str(&block.header_tail);
-            Ok(out)
+            out.extend_from_slice(block.header_head.as_bytes());
+            if nonce_unreserved {
+                out.extend_from_slice(nonce);
+            } else {
+                percent::encode_bytes_into(nonce, &mut out);
+            }
+            out.extend_from_slice(HEADER_SIGNATURE);
+            out.extend_from_slice(signature);
+            out.extend_from_slice(HEADER_MIDDLE);
+            out.extend_from_slice(timestamp);
+            out.extend_from_slice(block.header_tail.as_bytes());
+            String::from_utf8(out).map_err(|_| RequestError::InvalidHeaderValue)
         } else {
             Ok(write_header(
                 self.protocol(oauth, &timestamp).as_slice(),
@@ -266,7 +310,7 @@ impl Signer {
             sink.put(&self.block.base_head);
             sink.double_encoded(Piece::Plain(oauth.nonce().as_bytes()));
             sink.put(BASE_MIDDLE);
-            sink.put(timestamp.as_str().as_bytes());
+            sink.put(timestamp.as_bytes());
             sink.put(&self.block.base_tail);
             for param in after {
                 sink.put(b"%26");
@@ -424,32 +468,66 @@ fn sort(params: &mut [Param<'_>]) {
 /// query or form body (validated) that is decoded on the fly.
 #[derive(Clone, Copy, Debug)]
 enum Piece<'a> {
+    /// Decoded text made only of unreserved bytes, so that it is its own encoding (single
+    /// or double): the parser knows this for free, and the sink then copies it whole.
+    Unreserved(&'a [u8]),
+    /// Decoded text.
     Plain(&'a [u8]),
+    /// A raw query or form component with escapes or `+`, decoded on the fly.
     Form(&'a [u8]),
 }
 
 impl<'a> Piece<'a> {
+    /// The bytes of a piece that needs no decoding.
+    fn decoded(self) -> Option<&'a [u8]> {
+        match self {
+            Self::Unreserved(bytes) | Self::Plain(bytes) => Some(bytes),
+            Self::Form(_) => None,
+        }
+    }
+
     fn bytes(self) -> PieceBytes<'a> {
         match self {
-            Self::Plain(bytes) => PieceBytes::Plain(bytes.iter()),
+            Self::Unreserved(bytes) | Self::Plain(bytes) => PieceBytes::Plain(bytes.iter()),
             Self::Form(raw) => PieceBytes::Form(FormBytes::new(raw)),
         }
     }
 
     fn starts_with(self, prefix: &[u8]) -> bool {
-        match self {
-            Self::Plain(bytes) => bytes.starts_with(prefix),
-            Self::Form(_) => {
-                let mut bytes = self.bytes();
-                prefix.iter().all(|&p| bytes.next() == Some(p))
-            }
+        if let Some(bytes) = self.decoded() {
+            bytes.starts_with(prefix)
+        } else {
+            let mut bytes = self.bytes();
+            prefix.iter().all(|&p| bytes.next() == Some(p))
         }
     }
 
     fn eq_str(self, text: &str) -> bool {
+        match self.decoded() {
+            Some(bytes) => bytes == text.as_bytes(),
+            None => self.bytes().eq(text.bytes()),
+        }
+    }
+}
+
+/// What a query or form component holds, as far as encoding goes; the parser widens it as
+/// it meets bytes (the order is from least to most work).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Escaping {
+    /// Only unreserved bytes.
+    None,
+    /// Some byte that encoding escapes, but no `%` escape or `+` to decode.
+    Reserved,
+    /// Escapes or `+`: decoded on the fly.
+    Form,
+}
+
+impl Escaping {
+    fn piece(self, bytes: &[u8]) -> Piece<'_> {
         match self {
-            Self::Plain(bytes) => bytes == text.as_bytes(),
-            Self::Form(_) => self.bytes().eq(text.bytes()),
+            Self::None => Piece::Unreserved(bytes),
+            Self::Reserved => Piece::Plain(bytes),
+            Self::Form => Piece::Form(bytes),
         }
     }
 }
@@ -478,8 +556,8 @@ struct Param<'a> {
 }
 
 const EMPTY: Param<'static> = Param {
-    name: Piece::Plain(&[]),
-    value: Piece::Plain(&[]),
+    name: Piece::Unreserved(&[]),
+    value: Piece::Unreserved(&[]),
 };
 
 const INLINE: usize = 16;
@@ -536,15 +614,28 @@ fn push_encoded<'a>(
     raw: &'a [u8],
     utf8_known: bool,
 ) -> Result<(), percent::DecodeError> {
-    let raw_utf8 = utf8_known || std::str::from_utf8(raw).is_ok();
+    // ASCII is UTF-8: the word-at-a-time ASCII test spares the full check for most bodies.
+    let raw_utf8 = utf8_known || raw.is_ascii() || std::str::from_utf8(raw).is_ok();
     let mut start = 0;
     let mut eq: Option<usize> = None;
-    let mut name_form = false;
-    let mut value_form = false;
+    let mut name_escaping = Escaping::None;
+    let mut value_escaping = Escaping::None;
     let mut non_ascii_escape = false;
     let mut i = 0;
     loop {
+        // Most bytes are unreserved and need nothing: skip them with one lookup each.
+        i += raw
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| percent::is_unreserved(b))
+            .count();
         let byte = raw.get(i).copied();
+        let escaping = if eq.is_some() {
+            &mut value_escaping
+        } else {
+            &mut name_escaping
+        };
         match byte {
             None | Some(b'&') => {
                 if i > start {
@@ -559,17 +650,9 @@ fn push_encoded<'a>(
                         ),
                         None => (component, &[][..]),
                     };
-                    let name = if name_form {
-                        Piece::Form(name)
-                    } else {
-                        Piece::Plain(name)
-                    };
+                    let name = name_escaping.piece(name);
                     if !name.eq_str("oauth_signature") {
-                        let value = if value_form {
-                            Piece::Form(value)
-                        } else {
-                            Piece::Plain(value)
-                        };
+                        let value = value_escaping.piece(value);
                         params.push(Param { name, value });
                     }
                 }
@@ -578,8 +661,8 @@ fn push_encoded<'a>(
                 }
                 start = i + 1;
                 eq = None;
-                name_form = false;
-                value_form = false;
+                name_escaping = Escaping::None;
+                value_escaping = Escaping::None;
                 non_ascii_escape = false;
                 i += 1;
             }
@@ -598,22 +681,17 @@ fn push_encoded<'a>(
                     })
                     .ok_or(percent::DecodeError::invalid_escape(i))?;
                 non_ascii_escape |= escaped >= 0x80;
-                if eq.is_some() {
-                    value_form = true;
-                } else {
-                    name_form = true;
-                }
+                *escaping = Escaping::Form;
                 i += 3;
             }
             Some(b'+') => {
-                if eq.is_some() {
-                    value_form = true;
-                } else {
-                    name_form = true;
-                }
+                *escaping = Escaping::Form;
                 i += 1;
             }
-            Some(_) => i += 1,
+            Some(_) => {
+                *escaping = (*escaping).max(Escaping::Reserved);
+                i += 1;
+            }
         }
     }
 }
@@ -622,15 +700,24 @@ fn compare_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
     compare_pieces(a.name, b.name).then_with(|| compare_pieces(a.value, b.value))
 }
 
-/// Orders two pieces as their percent-encodings would order byte-wise.
+/// Orders two pieces as their percent-encodings would order byte-wise. Inlined: the sort
+/// calls it a few times per request, and decoded pieces usually differ in a byte or two.
+#[inline]
 fn compare_pieces(left: Piece<'_>, right: Piece<'_>) -> Ordering {
-    if let (Piece::Plain(lhs), Piece::Plain(rhs)) = (left, right) {
-        let common = lhs.iter().zip(rhs).take_while(|(l, r)| l == r).count();
-        return match (lhs.get(common), rhs.get(common)) {
-            (Some(&l), Some(&r)) => percent::order_key(l).cmp(&percent::order_key(r)),
-            _ => lhs.len().cmp(&rhs.len()),
-        };
+    if let (Some(lhs), Some(rhs)) = (left.decoded(), right.decoded()) {
+        for (&l, &r) in lhs.iter().zip(rhs) {
+            if l != r {
+                return percent::order_key(l).cmp(&percent::order_key(r));
+            }
+        }
+        return lhs.len().cmp(&rhs.len());
     }
+    compare_decoding(left, right)
+}
+
+/// [`compare_pieces`] when a piece has escapes to decode on the way.
+#[inline(never)]
+fn compare_decoding(left: Piece<'_>, right: Piece<'_>) -> Ordering {
     let (mut lhs, mut rhs) = (left.bytes(), right.bytes());
     loop {
         match (lhs.next(), rhs.next()) {
@@ -684,8 +771,15 @@ fn write_method_and_uri(sink: &mut MacSink, request: &RequestParts<'_>) {
     sink.put(b"&");
     let mut port_buffer = [0; 5];
     let uri = request.base_uri(&mut port_buffer);
-    sink.encoded_lower(uri.scheme.as_bytes());
-    sink.put(b"%3A%2F%2F");
+    // The two schemes X serves are written as constants.
+    if uri.scheme.eq_ignore_ascii_case("https") {
+        sink.put(b"https%3A%2F%2F");
+    } else if uri.scheme.eq_ignore_ascii_case("http") {
+        sink.put(b"http%3A%2F%2F");
+    } else {
+        sink.encoded_lower(uri.scheme.as_bytes());
+        sink.put(b"%3A%2F%2F");
+    }
     sink.encoded_lower(uri.host.as_bytes());
     if !uri.port.is_empty() {
         sink.put(b"%3A");
@@ -756,10 +850,22 @@ impl MacSink {
 
     /// Writes `pe(bytes)`.
     fn encoded(&mut self, bytes: &[u8]) {
+        self.encoded_mapped(bytes, |byte| byte);
+    }
+
+    /// Writes `pe(lowercase(bytes))` (scheme and host), lower-casing on the way.
+    fn encoded_lower(&mut self, bytes: &[u8]) {
+        self.encoded_mapped(bytes, |byte| byte.to_ascii_lowercase());
+    }
+
+    /// Writes `pe(map(bytes))` for a byte-to-byte `map`, in one pass.
+    #[inline]
+    fn encoded_mapped(&mut self, bytes: &[u8], map: impl Fn(u8) -> u8) {
         for chunk in bytes.chunks(CHUNK) {
             self.reserve(chunk.len() * 3);
             let (buffer, mut at) = (&mut self.buffer, self.len);
             for &byte in chunk {
+                let byte = map(byte);
                 if percent::is_unreserved(byte) {
                     buffer[at & MASK] = byte;
                     at += 1;
@@ -774,17 +880,6 @@ impl MacSink {
         }
     }
 
-    /// Writes `pe(lowercase(bytes))` (scheme and host).
-    fn encoded_lower(&mut self, bytes: &[u8]) {
-        if bytes.iter().any(u8::is_ascii_uppercase) {
-            for &byte in bytes {
-                self.encoded(&[byte.to_ascii_lowercase()]);
-            }
-        } else {
-            self.encoded(bytes);
-        }
-    }
-
     /// Writes `pe(pe(name))%3Dpe(pe(value))`.
     fn param(&mut self, param: &Param<'_>) {
         self.double_encoded(param.name);
@@ -795,6 +890,7 @@ impl MacSink {
     /// Writes `pe(pe(piece))`: an unreserved byte stays, any other becomes `%25XX`.
     fn double_encoded(&mut self, piece: Piece<'_>) {
         match piece {
+            Piece::Unreserved(bytes) => self.put(bytes),
             // Long unreserved runs (keys, tokens, nonces) are copied as they are.
             Piece::Plain(bytes) if bytes.len() >= 16 && percent::all_unreserved(bytes) => {
                 self.put(bytes);
