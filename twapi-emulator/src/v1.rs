@@ -21,6 +21,7 @@ use crate::answer::Answer;
 use crate::cursor::{self, ListKind};
 use crate::directory::Directory;
 use crate::errors;
+use crate::graph::Graph;
 use crate::render;
 use crate::service::Ctx;
 
@@ -91,6 +92,44 @@ fn form(stringify: Option<bool>) -> IdForm {
     }
 }
 
+/// One page of a user's followers or friends, newest first, each made into an entry by
+/// `entry`, and the page's next and previous cursors. The list's owner must exist, not be
+/// suspended, and be visible to the caller; otherwise the answer is X's error.
+#[allow(clippy::too_many_arguments)]
+fn list_page<T>(
+    ctx: &Ctx<'_>,
+    endpoint: EndpointId,
+    user: Option<&UserRef>,
+    cursor: Option<Cursor>,
+    count: Option<u32>,
+    kind: ListKind,
+    entry: impl Fn(&Graph, u32) -> T,
+) -> Result<(Vec<T>, Cursor, Cursor), Answer> {
+    let owner = subject(ctx, user, ErrorCode::UserNotFound, StatusCode::NOT_FOUND)?;
+    let world = ctx.read();
+    let graph = &world.graph;
+    if !render::may_see_tweets(ctx.dir(), graph, owner, ctx.viewer()) {
+        return Err(errors::not_authorized(ctx.path));
+    }
+    let list = match kind {
+        ListKind::Followers => graph.followers(owner),
+        _ => graph.following(owner),
+    };
+    let position = ctx
+        .codec()
+        .read_cursor(owner, kind, cursor.map(Cursor::get));
+    let page = cursor::page(list.len(), position, page_size(endpoint, count));
+    let entries = list
+        .get(page.items.clone())
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .map(|&u| entry(graph, u))
+        .collect();
+    let (next, previous) = cursors(ctx, owner, kind, &page);
+    Ok((entries, next, previous))
+}
+
 /// `followers/ids`, `friends/ids`.
 pub(crate) fn ids(
     ctx: &Ctx<'_>,
@@ -101,35 +140,16 @@ pub(crate) fn ids(
     stringify: Option<bool>,
     kind: ListKind,
 ) -> Answer {
-    let owner = match subject(ctx, user, ErrorCode::UserNotFound, StatusCode::NOT_FOUND) {
-        Ok(owner) => owner,
-        Err(answer) => return answer,
-    };
-    let world = ctx.read();
-    let graph = &world.graph;
-    if !render::may_see_tweets(ctx.dir(), graph, owner, ctx.viewer()) {
-        return errors::not_authorized(ctx.path);
+    let id = |_: &Graph, u| UserId::new(ctx.dir().id(u));
+    match list_page(ctx, endpoint, user, cursor, count, kind, id) {
+        Ok((ids, next_cursor, previous_cursor)) => Answer::ok_v1(&IdPage {
+            ids,
+            form: form(stringify),
+            next_cursor,
+            previous_cursor,
+        }),
+        Err(answer) => answer,
     }
-    let list = match kind {
-        ListKind::Followers => graph.followers(owner),
-        _ => graph.following(owner),
-    };
-    let position = ctx
-        .codec()
-        .read_cursor(owner, kind, cursor.map(Cursor::get));
-    let page = cursor::page(list.len(), position, page_size(endpoint, count));
-    let ids = list[page.items.clone()]
-        .iter()
-        .rev()
-        .map(|&u| UserId::new(ctx.dir().id(u)))
-        .collect();
-    let (next_cursor, previous_cursor) = cursors(ctx, owner, kind, &page);
-    Answer::ok_v1(&IdPage {
-        ids,
-        form: form(stringify),
-        next_cursor,
-        previous_cursor,
-    })
 }
 
 /// `followers/list`, `friends/list`.
@@ -142,35 +162,17 @@ pub(crate) fn users_page(
     skip_status: Option<bool>,
     kind: ListKind,
 ) -> Answer {
-    let owner = match subject(ctx, user, ErrorCode::UserNotFound, StatusCode::NOT_FOUND) {
-        Ok(owner) => owner,
-        Err(answer) => return answer,
-    };
-    let world = ctx.read();
-    let graph = &world.graph;
-    if !render::may_see_tweets(ctx.dir(), graph, owner, ctx.viewer()) {
-        return errors::not_authorized(ctx.path);
-    }
-    let list = match kind {
-        ListKind::Followers => graph.followers(owner),
-        _ => graph.following(owner),
-    };
-    let position = ctx
-        .codec()
-        .read_cursor(owner, kind, cursor.map(Cursor::get));
-    let page = cursor::page(list.len(), position, page_size(endpoint, count));
     let with_status = skip_status != Some(true);
-    let users = list[page.items.clone()]
-        .iter()
-        .rev()
-        .map(|&u| render::v1_user(ctx.dir(), graph, u, ctx.viewer(), with_status))
-        .collect();
-    let (next_cursor, previous_cursor) = cursors(ctx, owner, kind, &page);
-    Answer::ok_v1(&UserPage {
-        users,
-        next_cursor,
-        previous_cursor,
-    })
+    let user_object =
+        |graph: &Graph, u| render::v1_user(ctx.dir(), graph, u, ctx.viewer(), with_status);
+    match list_page(ctx, endpoint, user, cursor, count, kind, user_object) {
+        Ok((users, next_cursor, previous_cursor)) => Answer::ok_v1(&UserPage {
+            users,
+            next_cursor,
+            previous_cursor,
+        }),
+        Err(answer) => answer,
+    }
 }
 
 /// `friendships/incoming`, `friendships/outgoing`: the caller's pending requests.

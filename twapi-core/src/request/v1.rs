@@ -63,30 +63,34 @@ impl Users {
     }
 }
 
-macro_rules! cursored_ids {
-    ($(#[$doc:meta])* $name:ident, $endpoint:ident) => {
+/// A cursored list of a user's followers or friends: whose, where to start, how many, and the
+/// endpoint's own flags (each an optional boolean parameter named like the field).
+macro_rules! cursored {
+    (
+        $(#[$doc:meta])* $name:ident, $endpoint:ident -> $output:ty, count: $count_doc:literal,
+        { $( $(#[$fdoc:meta])* $field:ident ),* $(,)? }
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name {
             /// Whose; `None` means the authenticating user.
             pub user: Option<UserRef>,
-            /// Where to start; `None` sends no cursor, which X treats as `-1`.
+            /// Where to start; `None` sends no cursor, which X treats as `-1`, the first page.
             pub cursor: Option<Cursor>,
-            /// Ids per page, 1 to 5,000.
+            #[doc = $count_doc]
             pub count: Option<u32>,
-            /// Ids as strings (`stringify_ids=true`), for readers that lose precision above 2^53.
-            pub stringify_ids: Option<bool>,
+            $( $(#[$fdoc])* pub $field: Option<bool>, )*
         }
 
         impl $name {
             /// The first page of `user`'s list, with X's defaults.
             pub fn of(user: UserRef) -> Self {
-                Self { user: Some(user), cursor: None, count: None, stringify_ids: None }
+                Self { user: Some(user), cursor: None, count: None, $( $field: None, )* }
             }
         }
 
         impl ApiRequest for $name {
-            type Output = model::IdPage;
+            type Output = $output;
             const ENDPOINT: EndpointId = EndpointId::$endpoint;
 
             fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
@@ -97,7 +101,7 @@ macro_rules! cursored_ids {
                 }
                 p.opt("cursor", self.cursor.as_ref());
                 p.opt("count", self.count.as_ref());
-                p.opt("stringify_ids", self.stringify_ids.as_ref());
+                $( p.opt(stringify!($field), self.$field.as_ref()); )*
                 Ok(())
             }
 
@@ -107,100 +111,52 @@ macro_rules! cursored_ids {
                     user: p.user(Role::Subject)?,
                     cursor: p.get("cursor")?,
                     count: p.get("count")?,
-                    stringify_ids: p.get("stringify_ids")?,
+                    $( $field: p.get(stringify!($field))?, )*
                 };
                 check_page_size(Self::ENDPOINT, request.count)?;
                 Ok(request)
             }
         }
-
     };
 }
 
-cursored_ids!(
+cursored!(
     /// `GET followers/ids`: ids of a user's followers, newest first, up to 5,000 a page.
-    FollowersIds,
-    FollowersIds
+    FollowersIds, FollowersIds -> model::IdPage, count: "Ids per page, 1 to 5,000.",
+    {
+        /// Ids as strings (`stringify_ids=true`), for readers that lose precision above 2^53.
+        stringify_ids,
+    }
 );
-cursored_ids!(
+cursored!(
     /// `GET friends/ids`: ids of the accounts a user follows, up to 5,000 a page.
-    FriendsIds,
-    FriendsIds
+    FriendsIds, FriendsIds -> model::IdPage, count: "Ids per page, 1 to 5,000.",
+    {
+        /// Ids as strings (`stringify_ids=true`), for readers that lose precision above 2^53.
+        stringify_ids,
+    }
 );
-
-macro_rules! cursored_users {
-    ($(#[$doc:meta])* $name:ident, $endpoint:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub struct $name {
-            /// Whose; `None` means the authenticating user.
-            pub user: Option<UserRef>,
-            /// Where to start; `None` is the first page.
-            pub cursor: Option<Cursor>,
-            /// Users per page, 1 to 200 (X's default is 20).
-            pub count: Option<u32>,
-            /// Leave out each user's latest tweet.
-            pub skip_status: Option<bool>,
-            /// Include each user's `entities`.
-            pub include_user_entities: Option<bool>,
-        }
-
-        impl $name {
-            /// The first page of `user`'s list, with X's defaults.
-            pub fn of(user: UserRef) -> Self {
-                Self {
-                    user: Some(user),
-                    cursor: None,
-                    count: None,
-                    skip_status: None,
-                    include_user_entities: None,
-                }
-            }
-        }
-
-        impl ApiRequest for $name {
-            type Output = model::UserPage;
-            const ENDPOINT: EndpointId = EndpointId::$endpoint;
-
-            fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
-                check_page_size(Self::ENDPOINT, self.count)?;
-                let p = &mut out.params;
-                if let Some(user) = &self.user {
-                    p.user(Role::Subject, user);
-                }
-                p.opt("cursor", self.cursor.as_ref());
-                p.opt("count", self.count.as_ref());
-                p.opt("skip_status", self.skip_status.as_ref());
-                p.opt("include_user_entities", self.include_user_entities.as_ref());
-                Ok(())
-            }
-
-            fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
-                let p = &incoming.params;
-                let request = Self {
-                    user: p.user(Role::Subject)?,
-                    cursor: p.get("cursor")?,
-                    count: p.get("count")?,
-                    skip_status: p.get("skip_status")?,
-                    include_user_entities: p.get("include_user_entities")?,
-                };
-                check_page_size(Self::ENDPOINT, request.count)?;
-                Ok(request)
-            }
-        }
-
-    };
-}
-
-cursored_users!(
+cursored!(
     /// `GET followers/list`: a user's followers as full user objects, up to 200 a page.
-    FollowersList,
-    FollowersList
+    FollowersList, FollowersList -> model::UserPage,
+    count: "Users per page, 1 to 200 (X's default is 20).",
+    {
+        /// Leave out each user's latest tweet.
+        skip_status,
+        /// Include each user's `entities`.
+        include_user_entities,
+    }
 );
-cursored_users!(
+cursored!(
     /// `GET friends/list`: the accounts a user follows as full user objects, up to 200 a page.
-    FriendsList,
-    FriendsList
+    FriendsList, FriendsList -> model::UserPage,
+    count: "Users per page, 1 to 200 (X's default is 20).",
+    {
+        /// Leave out each user's latest tweet.
+        skip_status,
+        /// Include each user's `entities`.
+        include_user_entities,
+    }
 );
 
 macro_rules! pending_ids {
