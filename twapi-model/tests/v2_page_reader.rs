@@ -1,6 +1,8 @@
 //! `UserPage::decode`, the hot-path reader, against serde: for any bytes, the same page or the
 //! same error.
 
+mod mutation;
+
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -164,15 +166,7 @@ proptest! {
         edits in vec((any::<Index>(), select(TOKENS), any::<bool>()), 1..4),
     ) {
         let mut bytes = fixture(base);
-        for (at, token, overwrite) in edits {
-            let i = at.index(bytes.len() + 1);
-            if overwrite {
-                let end = (i + token.len()).min(bytes.len());
-                bytes.splice(i..end, token.iter().copied());
-            } else {
-                bytes.splice(i..i, token.iter().copied());
-            }
-        }
+        mutation::apply(&mut bytes, edits);
         let fast = UserPage::decode(&bytes);
         let serde = twapi_model::decode::<UserPage>(&bytes);
         prop_assert_eq!(fast, serde);
