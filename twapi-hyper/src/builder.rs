@@ -67,6 +67,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     limiter: Option<Arc<Mutex<Limiter>>>,
     jitter_seed: Option<u64>,
+    connections: Option<Transport>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -81,6 +82,7 @@ impl fmt::Debug for ClientBuilder {
             .field("wait_on_rate_limit", &self.wait_on_rate_limit)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter.is_some())
+            .field("shares_connections", &self.connections.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +108,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             limiter: Some(Arc::new(Mutex::new(Limiter::default()))),
             jitter_seed: None,
+            connections: None,
         }
     }
 
@@ -141,7 +144,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for a connection (10 s by default).
+    /// How long to wait for a connection (10 s by default). With
+    /// [`Self::share_connections`] the pool connects, and its client's timeout applies.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -217,6 +221,33 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends over `other`'s connections instead of opening a pool of its own.
+    ///
+    /// An app acting for many users has one client per user (each with its credentials and
+    /// its budget in the limiter); with this, they all keep one set of connections — and of
+    /// TLS sessions — to X, as one client would, instead of one set per user. The pool's
+    /// connect timeout is `other`'s; this builder's request timeout and body cap still apply
+    /// to its own requests. Requests of both clients may then ride the same connection, one
+    /// after the other (HTTP/1.1) or side by side (HTTP/2).
+    ///
+    /// ```
+    /// use twapi_auth::oauth1::Credentials;
+    /// use twapi_hyper::ClientBuilder;
+    ///
+    /// let alice = Credentials::new("consumer-key", "consumer-secret")
+    ///     .with_token("783214-alice-token", "alice-secret");
+    /// let bob = Credentials::new("consumer-key", "consumer-secret")
+    ///     .with_token("6253282-bob-token", "bob-secret");
+    /// let for_alice = ClientBuilder::oauth1(&alice).build()?;
+    /// let for_bob = ClientBuilder::oauth1(&bob).share_connections(&for_alice).build()?;
+    /// # let _ = for_bob;
+    /// # Ok::<(), twapi_hyper::Error>(())
+    /// ```
+    pub fn share_connections(mut self, other: &Client) -> Self {
+        self.connections = Some(other.transport().clone());
+        self
+    }
+
     /// The client, after checking the base URL and the user agent.
     pub fn build(self) -> Result<Client, Error> {
         let api = Api::new(&self.base_url)?;
@@ -229,8 +260,10 @@ impl ClientBuilder {
                 },
             )
         })?;
-        let transport =
-            Transport::new(self.connect_timeout, self.request_timeout, self.body_limit)?;
+        let transport = match &self.connections {
+            Some(shared) => shared.sharing_pool(self.request_timeout, self.body_limit),
+            None => Transport::new(self.connect_timeout, self.request_timeout, self.body_limit)?,
+        };
         let user_context = self.auth.mode().is_user_context();
         let known_user = self
             .user

@@ -92,6 +92,11 @@ impl Client {
         }
     }
 
+    /// The transport, for a builder that shares its connections.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
     /// Where requests go.
     pub fn api(&self) -> &Api {
         &self.inner.api

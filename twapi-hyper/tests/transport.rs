@@ -460,3 +460,80 @@ async fn what_goes_on_the_wire() {
         .collect();
     insta::assert_snapshot!(requests.join("\n----\n"));
 }
+
+/// Answers every request on a connection with `404` and X's "User not found", keeping the
+/// connection open; counts the connections and the requests.
+async fn keep_alive_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let (accepted, served) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (connections, requests) = (Arc::clone(&accepted), Arc::clone(&served));
+    tokio::spawn(async move {
+        let body = br#"{"errors":[{"code":50,"message":"User not found."}]}"#;
+        let answer = [json_head("404 Not Found", "", body).as_bytes(), body].concat();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            connections.fetch_add(1, Ordering::SeqCst);
+            let (answer, requests) = (answer.clone(), Arc::clone(&requests));
+            tokio::spawn(async move {
+                let mut pending = Vec::new();
+                let mut buf = [0u8; 1024];
+                loop {
+                    while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                        pending.drain(..end + 4);
+                        requests.fetch_add(1, Ordering::SeqCst);
+                        if socket.write_all(&answer).await.is_err() {
+                            return;
+                        }
+                    }
+                    match socket.read(&mut buf).await {
+                        Ok(n) if n > 0 => pending.extend_from_slice(&buf[..n]),
+                        _ => return,
+                    }
+                }
+            });
+        }
+    });
+    (base, accepted, served)
+}
+
+#[tokio::test]
+async fn clients_sharing_connections_send_over_one_pool() {
+    let (base, accepted, served) = keep_alive_server().await;
+    let alice = builder(&base)
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    let bob_credentials = Credentials::new("ck", "cs").with_token("34-bt", "bts");
+    let bob = ClientBuilder::oauth1(&bob_credentials)
+        .base_url(&base)
+        .share_connections(&alice)
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    for client in [&alice, &bob, &alice, &bob] {
+        let error = client.send(&show()).await.expect_err("not found");
+        assert!(
+            error
+                .api()
+                .is_some_and(|api| api.has_code(ErrorCode::UserNotFound))
+        );
+    }
+    assert_eq!(served.load(Ordering::SeqCst), 4);
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "one connection for both"
+    );
+
+    // Without sharing, each client opens its own.
+    let (base, accepted, _) = keep_alive_server().await;
+    let carol = builder(&base).build().expect("a client");
+    let dave = ClientBuilder::oauth1(&bob_credentials)
+        .base_url(&base)
+        .build()
+        .expect("a client");
+    for client in [&carol, &dave, &carol, &dave] {
+        client.send(&show()).await.expect_err("not found");
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 2, "a connection each");
+}
