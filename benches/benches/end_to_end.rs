@@ -258,9 +258,20 @@ impl Run {
     }
 }
 
+/// What the bare client does with each body it has read whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Nothing: it only counts the bytes.
+    Read,
+    /// A validating JSON scan (`serde::de::IgnoredAny`), the least any decoder must do: the
+    /// lower bound of item 2, per request.
+    Scan,
+}
+
 /// The bare client: hyper-util's pooled client sending requests that twapi-core built and
-/// signed before the clock started, reading each body whole.
-async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
+/// signed before the clock started, reading each body whole (and scanning it, with
+/// [`Body::Scan`]).
+async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body: Body) -> Run {
     let api = Api::new(&emulator.base_url()).expect("the emulator's URL");
     let users = emulator.users();
     let target = user_id(&emulator.user("most_followed"));
@@ -301,13 +312,19 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> R
                     let request = slot.lock().expect("unpoisoned").take().expect("sent once");
                     let response = client.request(request).await.expect("an answer");
                     assert_eq!(response.status(), 200, "request {i}");
-                    bytes += response
+                    let whole = response
                         .into_body()
                         .collect()
                         .await
                         .expect("a whole body")
-                        .to_bytes()
-                        .len();
+                        .to_bytes();
+                    if body == Body::Scan {
+                        std::hint::black_box(
+                            serde_json::from_slice::<serde::de::IgnoredAny>(&whole)
+                                .expect("a JSON body"),
+                        );
+                    }
+                    bytes += whole.len();
                 }
                 bytes
             })
@@ -457,7 +474,7 @@ fn profile(which: &str) {
         if which == "twapi" {
             twapi_run(&emulator, Load::UsersShow, 1).await
         } else {
-            bare_run(&emulator, Load::UsersShow, 1).await
+            bare_run(&emulator, Load::UsersShow, 1, Body::Read).await
         }
     });
     println!("{which}: {:.0} req/s", run.per_second());
@@ -482,43 +499,54 @@ fn parent() {
 
     // Item 4: users/show through twapi-hyper and through the bare client, same emulator kind,
     // same requests, a fresh emulator (a fresh window) per run.
+    // The bare client also runs with a validating scan of each body: what any client that
+    // decodes must spend at least, so the ratio of that run to the bare one bounds item 4.
     for in_flight in [1, 8, 64] {
         let mut bare = Vec::new();
+        let mut scan = Vec::new();
         let mut twapi = Vec::new();
         for _ in 0..REPEATS {
-            for twapi_first in [false, true] {
+            for side in 0..3 {
                 let emulator = EmulatorProcess::spawn(10_000, 900_000);
                 let run = rt.block_on(async {
                     tokio::time::timeout(RUN_LIMIT, async {
-                        if twapi_first {
-                            twapi_run(&emulator, Load::UsersShow, in_flight).await
-                        } else {
-                            bare_run(&emulator, Load::UsersShow, in_flight).await
+                        match side {
+                            0 => bare_run(&emulator, Load::UsersShow, in_flight, Body::Read).await,
+                            1 => bare_run(&emulator, Load::UsersShow, in_flight, Body::Scan).await,
+                            _ => twapi_run(&emulator, Load::UsersShow, in_flight).await,
                         }
                     })
                     .await
                     .expect("the run ends in time")
                 });
-                if twapi_first {
-                    twapi.push(run.per_second());
-                } else {
-                    bare.push(run.per_second());
-                }
+                [&mut bare, &mut scan, &mut twapi][side].push(run.per_second());
                 emulator.stop();
             }
         }
-        let (bare, twapi) = (median(bare), median(twapi));
+        let (bare, scan, twapi) = (median(bare), median(scan), median(twapi));
         record(
             &format!("users/show, {in_flight} in flight: bare hyper-util, req/s"),
             format!("{bare:.0}"),
+        );
+        record(
+            &format!("users/show, {in_flight} in flight: bare hyper-util + validating scan, req/s"),
+            format!("{scan:.0}"),
         );
         record(
             &format!("users/show, {in_flight} in flight: twapi-hyper, req/s"),
             format!("{twapi:.0}"),
         );
         record(
+            &format!("users/show, {in_flight} in flight: bare + scan / bare (the bound)"),
+            format!("{:.2}x", scan / bare),
+        );
+        record(
             &format!("users/show, {in_flight} in flight: twapi-hyper / bare (target >= 0.9x)"),
             format!("{:.2}x", twapi / bare),
+        );
+        record(
+            &format!("users/show, {in_flight} in flight: twapi-hyper / (bare + scan)"),
+            format!("{:.2}x", twapi / scan),
         );
     }
 
@@ -541,7 +569,7 @@ fn parent() {
         "emulator, 1,000,000 users: resident memory after start, MiB",
         format!("{:.0}", rss as f64 / 1024.0),
     );
-    let show = rt.block_on(bare_run(&emulator, Load::UsersShow, 64));
+    let show = rt.block_on(bare_run(&emulator, Load::UsersShow, 64, Body::Read));
     record(
         "emulator, 1,000,000 users: users/show served, req/s (64 in flight)",
         format!("{:.0}", show.per_second()),
@@ -550,7 +578,7 @@ fn parent() {
         "emulator, users/show body, bytes",
         format!("{}", show.body_bytes / show.requests),
     );
-    let ids = rt.block_on(bare_run(&emulator, Load::FollowersIds, 8));
+    let ids = rt.block_on(bare_run(&emulator, Load::FollowersIds, 8, Body::Read));
     record(
         "emulator, 1,000,000 users: followers/ids (5,000 ids) served, req/s (8 in flight)",
         format!("{:.0}", ids.per_second()),

@@ -84,10 +84,11 @@ impl RateLimitSnapshot {
     /// header and the bad value, so a proxy that mangles headers is noticed instead of
     /// silently disabling the limiter.
     pub fn from_headers(headers: &HeaderMap) -> Result<Self, RateLimitHeaderError> {
+        let [window, app_day, user_day] = find(headers);
         Ok(RateLimitSnapshot {
-            window: WINDOW_HEADERS.read(headers)?,
-            app_day: APP_DAY_HEADERS.read(headers)?,
-            user_day: USER_DAY_HEADERS.read(headers)?,
+            window: WINDOW_HEADERS.read(window)?,
+            app_day: APP_DAY_HEADERS.read(app_day)?,
+            user_day: USER_DAY_HEADERS.read(user_day)?,
         })
     }
 
@@ -179,11 +180,52 @@ const USER_DAY_HEADERS: HeaderGroup = HeaderGroup {
     reset: "x-user-limit-24hour-reset",
 };
 
+/// How often a header of a group was found.
+#[derive(Clone, Copy)]
+enum Found<'h> {
+    Absent,
+    Once(&'h HeaderValue),
+    Repeated,
+}
+
+/// The headers of the three groups (window, app day, user day; each limit, remaining, reset),
+/// found in one pass over the response's headers. A lookup by name would parse and hash the
+/// name nine times for the ten or so headers an answer has.
+fn find(headers: &HeaderMap) -> [[Found<'_>; 3]; 3] {
+    let mut found = [[Found::Absent; 3]; 3];
+    for (name, value) in headers {
+        let name = name.as_str();
+        // All nine start with `x-`: most headers are passed over on their first two bytes.
+        if !name.starts_with("x-") {
+            continue;
+        }
+        for (group, slots) in [&WINDOW_HEADERS, &APP_DAY_HEADERS, &USER_DAY_HEADERS]
+            .into_iter()
+            .zip(&mut found)
+        {
+            for (header, slot) in group.names().into_iter().zip(slots.iter_mut()) {
+                if name == header {
+                    *slot = match *slot {
+                        Found::Absent => Found::Once(value),
+                        Found::Once(_) | Found::Repeated => Found::Repeated,
+                    };
+                }
+            }
+        }
+    }
+    found
+}
+
 impl HeaderGroup {
-    fn read(&self, headers: &HeaderMap) -> Result<Option<RateLimit>, RateLimitHeaderError> {
-        let limit = single(headers, self.limit)?;
-        let remaining = single(headers, self.remaining)?;
-        let reset = single(headers, self.reset)?;
+    fn names(&self) -> [&'static str; 3] {
+        [self.limit, self.remaining, self.reset]
+    }
+
+    fn read(&self, found: [Found<'_>; 3]) -> Result<Option<RateLimit>, RateLimitHeaderError> {
+        let [limit, remaining, reset] = found;
+        let limit = single(limit, self.limit)?;
+        let remaining = single(remaining, self.remaining)?;
+        let reset = single(reset, self.reset)?;
         match (limit, remaining, reset) {
             (None, None, None) => Ok(None),
             (Some(limit), Some(remaining), Some(reset)) => {
@@ -231,15 +273,14 @@ impl HeaderGroup {
 }
 
 fn single<'h>(
-    headers: &'h HeaderMap,
+    found: Found<'h>,
     name: &'static str,
 ) -> Result<Option<&'h HeaderValue>, RateLimitHeaderError> {
-    let mut values = headers.get_all(name).iter();
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(RateLimitHeaderError::Repeated { header: name });
+    match found {
+        Found::Absent => Ok(None),
+        Found::Once(value) => Ok(Some(value)),
+        Found::Repeated => Err(RateLimitHeaderError::Repeated { header: name }),
     }
-    Ok(first)
 }
 
 fn decimal<T: std::str::FromStr>(
