@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every figure of BENCHMARKS.md: criterion times (`cargo bench`), callgrind
-# instruction counts per operation, the emulator's figures when it exists, and the table.
+# instruction counts per operation, interleaved best-of times, the emulator's figures, and the
+# table.
 #
 #   cd benches && ./report.sh            # everything (about 15 minutes on 2 cores)
 #   ./report.sh --no-bench               # only callgrind and the table (reuses the last run)
@@ -38,6 +39,15 @@ for op in $("$count" list); do
   i2=$(instructions "$op" "$n2")
   per=$(( (i2 - i1) / (n2 - n1) ))
   printf '%s\t%s\n' "$op" "$per" | tee -a "$out/callgrind.tsv"
+done
+
+# Best-of times: each group's operations timed in turn (`count time`), 40 rounds of ~10 ms
+# batches, the fastest batch of each kept: every operation meets the same load, and the
+# fastest batch is the least disturbed by it.
+: > "$out/time.tsv"
+for group in $("$count" list | sed 's,/[^/]*$,,' | uniq); do
+  # shellcheck disable=SC2046
+  "$count" time 40 $("$count" list | grep "^$group/") | tee -a "$out/time.tsv"
 done
 
 # The machine, for the table.

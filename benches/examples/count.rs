@@ -3,11 +3,16 @@
 //! Instructions per operation are `(I(n2) - I(n1)) / (n2 - n1)` for two runs under
 //! `valgrind --tool=callgrind`: the setup (payload generation, keying) cancels out exactly.
 //! `report.sh` does this for every operation; `count list` names them.
+//!
+//! `count time <rounds> <operation>...` times operations interleaved and prints each one's
+//! fastest batch (ns per operation): the time figure that load on a shared machine disturbs
+//! least, beside criterion's medians.
 
 #[path = "../benches/peers/mod.rs"]
 mod peers;
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use serde::de::IgnoredAny;
 use twapi_auth::oauth1::Signer;
@@ -78,88 +83,138 @@ fn body<'a>(payloads: &'a Payloads, name: &str) -> &'a [u8] {
     }
 }
 
-/// Runs `name` `n` times.
-fn run(name: &str, n: u64) -> Result<(), String> {
-    let last = name.rsplit('/').next().unwrap_or_default();
+/// One operation, its setup done: each call runs it once.
+type Op<'a> = Box<dyn FnMut() -> Result<(), String> + 'a>;
+
+/// The operation `name`, set up over `payloads`.
+fn operation<'a>(name: &str, payloads: &'a Payloads) -> Result<Op<'a>, String> {
+    let unknown = || format!("unknown operation {name}; `count list` names them");
+    let last = name.rsplit('/').next().unwrap_or_default().to_owned();
     if name.starts_with("sign/") {
         let case = case(name);
         let credentials = credentials();
         let signer = Signer::new(&credentials);
         let lower = LowerBound::new(case);
         let builder = peers::oauth1_builder();
-        for _ in 0..n {
-            match last {
-                "lower_bound_keyed_per_call" => drop(black_box(lower.keyed_per_call())),
-                "lower_bound_pre_keyed" => drop(black_box(lower.pre_keyed())),
-                "twapi_signature" => drop(black_box(
-                    signer.signature(&black_box(case).parts(), &oauth_params()),
-                )),
-                "twapi_header" => drop(black_box(twapi_header(&signer, black_box(case)))),
-                "twapi_header_keyed_per_call" => drop(black_box(twapi_header_keyed_per_call(
+        let op: Op<'a> = match last.as_str() {
+            "lower_bound_keyed_per_call" => Box::new(move || {
+                drop(black_box(lower.keyed_per_call()));
+                Ok(())
+            }),
+            "lower_bound_pre_keyed" => Box::new(move || {
+                drop(black_box(lower.pre_keyed()));
+                Ok(())
+            }),
+            "twapi_signature" => Box::new(move || {
+                black_box(
+                    signer
+                        .signature(&black_box(case).parts(), &oauth_params())
+                        .map_err(|x| x.to_string())?,
+                );
+                Ok(())
+            }),
+            "twapi_header" => Box::new(move || {
+                drop(black_box(twapi_header(&signer, black_box(case))));
+                Ok(())
+            }),
+            "twapi_header_keyed_per_call" => Box::new(move || {
+                drop(black_box(twapi_header_keyed_per_call(
                     &credentials,
                     black_box(case),
-                ))),
-                "oauth1_request_header" => {
-                    drop(black_box(peers::oauth1_header(&builder, black_box(case))));
-                }
-                _ => return Err(format!("unknown operation {name}")),
-            }
-        }
-        return Ok(());
+                )));
+                Ok(())
+            }),
+            "oauth1_request_header" => Box::new(move || {
+                drop(black_box(peers::oauth1_header(&builder, black_box(case))));
+                Ok(())
+            }),
+            _ => return Err(unknown()),
+        };
+        return Ok(op);
     }
     if name.starts_with("decode/") {
-        let payloads = Payloads::generate();
-        let body = body(&payloads, name);
+        let body = body(payloads, name);
         let v1_list = name.contains("v1_followers_list");
         let ids = name.contains("v1_followers_ids");
-        for _ in 0..n {
-            let body = black_box(body);
-            match last {
-                "lower_bound_ignored_any" => {
-                    black_box(
-                        serde_json::from_slice::<IgnoredAny>(body).map_err(|e| e.to_string())?,
-                    );
-                }
-                "serde_json_value" => drop(black_box(
-                    serde_json::from_slice::<serde_json::Value>(body).map_err(|e| e.to_string())?,
-                )),
-                "twapi" if v1_list => drop(black_box(
-                    <UserPage as Payload>::decode(body).map_err(|e| e.to_string())?,
-                )),
-                "twapi" if ids => drop(black_box(
-                    <IdPage as Payload>::decode(body).map_err(|e| e.to_string())?,
-                )),
-                "twapi" => drop(black_box(
-                    <v2::UserPage as Payload>::decode(body).map_err(|e| e.to_string())?,
-                )),
-                "twapi_generic_serde" => drop(black_box(
-                    twapi_model::decode::<v2::UserPage>(body).map_err(|e| e.to_string())?,
-                )),
-                "egg_mode" if v1_list => drop(black_box(
-                    peers::egg_mode_users(body).map_err(|e| e.to_string())?,
-                )),
-                "egg_mode" => drop(black_box(
-                    peers::egg_mode_ids(body).map_err(|e| e.to_string())?,
-                )),
-                "twitter_v2" => drop(black_box(
-                    peers::twitter_v2_users(body).map_err(|e| e.to_string())?,
-                )),
-                _ => return Err(format!("unknown operation {name}")),
-            }
-        }
-        return Ok(());
+        let e = |e: &dyn std::fmt::Display| e.to_string();
+        let op: Op<'a> = match last.as_str() {
+            "lower_bound_ignored_any" => Box::new(move || {
+                black_box(
+                    serde_json::from_slice::<IgnoredAny>(black_box(body)).map_err(|x| e(&x))?,
+                );
+                Ok(())
+            }),
+            "serde_json_value" => Box::new(move || {
+                drop(black_box(
+                    serde_json::from_slice::<serde_json::Value>(black_box(body))
+                        .map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "twapi" if v1_list => Box::new(move || {
+                drop(black_box(
+                    <UserPage as Payload>::decode(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "twapi" if ids => Box::new(move || {
+                drop(black_box(
+                    <IdPage as Payload>::decode(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "twapi" => Box::new(move || {
+                drop(black_box(
+                    <v2::UserPage as Payload>::decode(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "twapi_generic_serde" => Box::new(move || {
+                drop(black_box(
+                    twapi_model::decode::<v2::UserPage>(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "egg_mode" if v1_list => Box::new(move || {
+                drop(black_box(
+                    peers::egg_mode_users(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "egg_mode" => Box::new(move || {
+                drop(black_box(
+                    peers::egg_mode_ids(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            "twitter_v2" => Box::new(move || {
+                drop(black_box(
+                    peers::twitter_v2_users(black_box(body)).map_err(|x| e(&x))?,
+                ));
+                Ok(())
+            }),
+            _ => return Err(unknown()),
+        };
+        return Ok(op);
     }
     if name.starts_with("core/followers_ids_exchange/") {
-        let exchange = Exchange::new(Payloads::generate().v1_ids_strings);
-        for _ in 0..n {
-            match last {
-                "decode_only" => drop(black_box(black_box(&exchange).decode_only())),
-                "build_sign_decode" => drop(black_box(black_box(&exchange).round_trip())),
-                "build_sign" => drop(black_box(black_box(&exchange).prepare())),
-                _ => return Err(format!("unknown operation {name}")),
-            }
-        }
-        return Ok(());
+        let exchange = Exchange::new(payloads.v1_ids_strings.clone());
+        let op: Op<'a> = match last.as_str() {
+            "decode_only" => Box::new(move || {
+                drop(black_box(black_box(&exchange).decode_only()));
+                Ok(())
+            }),
+            "build_sign_decode" => Box::new(move || {
+                drop(black_box(black_box(&exchange).round_trip()));
+                Ok(())
+            }),
+            "build_sign" => Box::new(move || {
+                drop(black_box(black_box(&exchange).prepare()));
+                Ok(())
+            }),
+            _ => return Err(unknown()),
+        };
+        return Ok(op);
     }
     if name.starts_with("core/bookkeeping_per_page/") {
         let ids: Vec<UserId> = payload::follower_ids(payload::SEED, payload::IDS_PER_PAGE)
@@ -167,43 +222,110 @@ fn run(name: &str, n: u64) -> Result<(), String> {
             .map(UserId::new)
             .collect();
         let mut crawl = Crawl::new();
-        for i in 0..n {
-            let next = i64::try_from(i).unwrap_or(0) + 2;
-            match last {
-                // The page handed to the pager is made (and its items dropped) in both
-                // operations; their difference is the pager's own work.
-                "pager" => drop(black_box(crawl.pager_step(id_page(ids.clone(), next)))),
-                "pager_setup" => drop(black_box(id_page(ids.clone(), next))),
-                "limiter" => crawl.limiter_step(),
-                _ => return Err(format!("unknown operation {name}")),
-            }
-        }
-        return Ok(());
+        let mut next: i64 = 2;
+        // The page handed to the pager is made (and its items dropped) in both `pager` and
+        // `pager_setup`; their difference is the pager's own work.
+        let op: Op<'a> = match last.as_str() {
+            "pager" => Box::new(move || {
+                next += 1;
+                drop(black_box(crawl.pager_step(id_page(ids.clone(), next))));
+                Ok(())
+            }),
+            "pager_setup" => Box::new(move || {
+                next += 1;
+                drop(black_box(id_page(ids.clone(), next)));
+                Ok(())
+            }),
+            "limiter" => Box::new(move || {
+                crawl.limiter_step();
+                Ok(())
+            }),
+            _ => return Err(unknown()),
+        };
+        return Ok(op);
     }
-    Err(format!("unknown operation {name}; `count list` names them"))
+    Err(unknown())
+}
+
+/// Runs `name` `n` times (for callgrind: the setup cancels out between two values of `n`).
+fn run(name: &str, n: u64) -> Result<(), String> {
+    let payloads = Payloads::generate();
+    let mut op = operation(name, &payloads)?;
+    for _ in 0..n {
+        op()?;
+    }
+    Ok(())
+}
+
+/// How long one timed batch of an operation lasts, about.
+const BATCH: Duration = Duration::from_millis(10);
+
+/// Times `names` interleaved: `rounds` rounds, each running every operation for one batch in
+/// turn, and prints each operation's fastest batch in nanoseconds per operation. On a shared
+/// machine load comes and goes; interleaving exposes every operation to the same load, and
+/// the fastest batch is the one least disturbed by it.
+fn time(names: &[String], rounds: u32) -> Result<(), String> {
+    let payloads = Payloads::generate();
+    let mut ops = names
+        .iter()
+        .map(|name| operation(name, &payloads))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Batch sizes: as many operations as fill one batch, warm.
+    let mut sizes = Vec::with_capacity(ops.len());
+    for op in &mut ops {
+        let started = Instant::now();
+        let mut n: u64 = 0;
+        while started.elapsed() < BATCH {
+            op()?;
+            n += 1;
+        }
+        sizes.push(n);
+    }
+    let mut best = vec![f64::INFINITY; ops.len()];
+    for _ in 0..rounds {
+        for ((op, &n), best) in ops.iter_mut().zip(&sizes).zip(&mut best) {
+            let started = Instant::now();
+            for _ in 0..n {
+                op()?;
+            }
+            let per_op = started.elapsed().as_secs_f64() * 1e9 / n as f64;
+            *best = best.min(per_op);
+        }
+    }
+    for (name, ns) in names.iter().zip(best) {
+        println!("{name}\t{ns:.1}");
+    }
+    Ok(())
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
+    let outcome = match args.as_slice() {
         [list] if list == "list" => {
             for name in NAMES {
                 println!("{name}");
             }
+            Ok(())
         }
-        [name, n] => {
-            let Ok(n) = n.parse::<u64>() else {
-                eprintln!("n must be a number");
-                std::process::exit(2);
-            };
-            if let Err(e) = run(name, n) {
-                eprintln!("{e}");
-                std::process::exit(1);
+        [time_word, rounds, names @ ..] if time_word == "time" && !names.is_empty() => {
+            match rounds.parse::<u32>() {
+                Ok(rounds) => time(names, rounds),
+                Err(_) => Err("rounds must be a number".to_owned()),
             }
         }
+        [name, n] => match n.parse::<u64>() {
+            Ok(n) => run(name, n),
+            Err(_) => Err("n must be a number".to_owned()),
+        },
         _ => {
-            eprintln!("usage: count list | count <operation> <n>");
+            eprintln!(
+                "usage: count list | count <operation> <n> | count time <rounds> <operation>..."
+            );
             std::process::exit(2);
         }
+    };
+    if let Err(e) = outcome {
+        eprintln!("{e}");
+        std::process::exit(1);
     }
 }
