@@ -98,15 +98,16 @@ pub struct ExtendedEntities {
 }
 
 wire_object! {
-    /// An `@mention`: who, and where in the text.
+    /// An `@mention`: who, and where in the text. The fields are in X's wire order, which the
+    /// reader expects first.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct UserMention expecting "a v1.1 user mention entity" {
-        /// The mentioned user (`id` / `id_str`).
-        pub id: UserId = twin ["id", "id_str"],
         /// Their screen name, without `@`.
         pub screen_name: CompactString = req ["screen_name"],
         /// Their display name.
         pub name: CompactString = req ["name"],
+        /// The mentioned user (`id` / `id_str`).
+        pub id: UserId = twin ["id", "id_str"],
         /// `[start, end]` in the text, in code points (the `@` included).
         pub indices: [u32; 2] = req ["indices"],
     }

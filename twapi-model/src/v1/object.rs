@@ -488,8 +488,10 @@ macro_rules! wire_object {
 
         impl $crate::reader::FromReader for $name {
             fn from_reader(json: &mut $crate::reader::Reader<'_>) -> Option<Self> {
+                // Every key, in the order of the fields: X's order.
+                const KEYS: &[&str] = &[$($($key),+),*];
                 $( let mut $field: Option<$ty> = None; )*
-                json.object(|json, wire_key| {
+                json.object_in_order(KEYS, |json, wire_key| {
                     match wire_key {
                         $(
                             $($key)|+ => $crate::v1::object::wire_object!(
