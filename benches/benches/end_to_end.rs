@@ -253,6 +253,23 @@ struct Run {
 }
 
 impl Run {
+    /// Waits for the run's tasks, each returning the body bytes it read, and stops the clock.
+    async fn finish(
+        tasks: Vec<tokio::task::JoinHandle<usize>>,
+        requests: usize,
+        started: Instant,
+    ) -> Self {
+        let mut body_bytes = 0;
+        for task in tasks {
+            body_bytes += task.await.expect("the task ends");
+        }
+        Run {
+            requests,
+            elapsed: started.elapsed(),
+            body_bytes,
+        }
+    }
+
     fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
@@ -330,15 +347,7 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body
             })
         })
         .collect();
-    let mut body_bytes = 0;
-    for task in tasks {
-        body_bytes += task.await.expect("the task ends");
-    }
-    Run {
-        requests: total,
-        elapsed: started.elapsed(),
-        body_bytes,
-    }
+    Run::finish(tasks, total, started).await
 }
 
 /// twapi-hyper: one client per user (signing, limiter, decoding into `v1::User` or
@@ -389,15 +398,7 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
             })
         })
         .collect();
-    let mut body_bytes = 0;
-    for task in tasks {
-        body_bytes += task.await.expect("the task ends");
-    }
-    Run {
-        requests: total,
-        elapsed: started.elapsed(),
-        body_bytes,
-    }
+    Run::finish(tasks, total, started).await
 }
 
 fn median(mut values: Vec<f64>) -> f64 {

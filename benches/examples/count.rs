@@ -86,135 +86,77 @@ fn body<'a>(payloads: &'a Payloads, name: &str) -> &'a [u8] {
 /// One operation, its setup done: each call runs it once.
 type Op<'a> = Box<dyn FnMut() -> Result<(), String> + 'a>;
 
+/// An operation from a closure: its value is kept from being optimized away, then dropped.
+fn op<'a, T>(mut f: impl FnMut() -> T + 'a) -> Op<'a> {
+    Box::new(move || {
+        drop(black_box(f()));
+        Ok(())
+    })
+}
+
+/// An operation that can fail (a decoder, a signer): its error ends the run.
+fn fallible<'a, T, E: std::fmt::Display>(mut f: impl FnMut() -> Result<T, E> + 'a) -> Op<'a> {
+    Box::new(move || {
+        drop(black_box(f().map_err(|e| e.to_string())?));
+        Ok(())
+    })
+}
+
 /// The operation `name`, set up over `payloads`.
 fn operation<'a>(name: &str, payloads: &'a Payloads) -> Result<Op<'a>, String> {
     let unknown = || format!("unknown operation {name}; `count list` names them");
-    let last = name.rsplit('/').next().unwrap_or_default().to_owned();
+    let last = name.rsplit('/').next().unwrap_or_default();
     if name.starts_with("sign/") {
         let case = case(name);
         let credentials = credentials();
         let signer = Signer::new(&credentials);
         let lower = LowerBound::new(case);
         let builder = peers::oauth1_builder();
-        let op: Op<'a> = match last.as_str() {
-            "lower_bound_keyed_per_call" => Box::new(move || {
-                drop(black_box(lower.keyed_per_call()));
-                Ok(())
-            }),
-            "lower_bound_pre_keyed" => Box::new(move || {
-                drop(black_box(lower.pre_keyed()));
-                Ok(())
-            }),
-            "twapi_signature" => Box::new(move || {
-                black_box(
-                    signer
-                        .signature(&black_box(case).parts(), &oauth_params())
-                        .map_err(|x| x.to_string())?,
-                );
-                Ok(())
-            }),
-            "twapi_header" => Box::new(move || {
-                drop(black_box(twapi_header(&signer, black_box(case))));
-                Ok(())
-            }),
-            "twapi_header_keyed_per_call" => Box::new(move || {
-                drop(black_box(twapi_header_keyed_per_call(
-                    &credentials,
-                    black_box(case),
-                )));
-                Ok(())
-            }),
-            "oauth1_request_header" => Box::new(move || {
-                drop(black_box(peers::oauth1_header(&builder, black_box(case))));
-                Ok(())
-            }),
+        return Ok(match last {
+            "lower_bound_keyed_per_call" => op(move || lower.keyed_per_call()),
+            "lower_bound_pre_keyed" => op(move || lower.pre_keyed()),
+            "twapi_signature" => {
+                fallible(move || signer.signature(&black_box(case).parts(), &oauth_params()))
+            }
+            "twapi_header" => op(move || twapi_header(&signer, black_box(case))),
+            "twapi_header_keyed_per_call" => {
+                op(move || twapi_header_keyed_per_call(&credentials, black_box(case)))
+            }
+            "oauth1_request_header" => op(move || peers::oauth1_header(&builder, black_box(case))),
             _ => return Err(unknown()),
-        };
-        return Ok(op);
+        });
     }
     if name.starts_with("decode/") {
         let body = body(payloads, name);
         let v1_list = name.contains("v1_followers_list");
         let ids = name.contains("v1_followers_ids");
-        let e = |e: &dyn std::fmt::Display| e.to_string();
-        let op: Op<'a> = match last.as_str() {
-            "lower_bound_ignored_any" => Box::new(move || {
-                black_box(
-                    serde_json::from_slice::<IgnoredAny>(black_box(body)).map_err(|x| e(&x))?,
-                );
-                Ok(())
-            }),
-            "serde_json_value" => Box::new(move || {
-                drop(black_box(
-                    serde_json::from_slice::<serde_json::Value>(black_box(body))
-                        .map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "twapi" if v1_list => Box::new(move || {
-                drop(black_box(
-                    <UserPage as Payload>::decode(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "twapi" if ids => Box::new(move || {
-                drop(black_box(
-                    <IdPage as Payload>::decode(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "twapi" => Box::new(move || {
-                drop(black_box(
-                    <v2::UserPage as Payload>::decode(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "twapi_generic_serde" => Box::new(move || {
-                drop(black_box(
-                    twapi_model::decode::<v2::UserPage>(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "egg_mode" if v1_list => Box::new(move || {
-                drop(black_box(
-                    peers::egg_mode_users(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "egg_mode" => Box::new(move || {
-                drop(black_box(
-                    peers::egg_mode_ids(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
-            "twitter_v2" => Box::new(move || {
-                drop(black_box(
-                    peers::twitter_v2_users(black_box(body)).map_err(|x| e(&x))?,
-                ));
-                Ok(())
-            }),
+        return Ok(match last {
+            "lower_bound_ignored_any" => {
+                fallible(move || serde_json::from_slice::<IgnoredAny>(black_box(body)))
+            }
+            "serde_json_value" => {
+                fallible(move || serde_json::from_slice::<serde_json::Value>(black_box(body)))
+            }
+            "twapi" if v1_list => fallible(move || <UserPage as Payload>::decode(black_box(body))),
+            "twapi" if ids => fallible(move || <IdPage as Payload>::decode(black_box(body))),
+            "twapi" => fallible(move || <v2::UserPage as Payload>::decode(black_box(body))),
+            "twapi_generic_serde" => {
+                fallible(move || twapi_model::decode::<v2::UserPage>(black_box(body)))
+            }
+            "egg_mode" if v1_list => fallible(move || peers::egg_mode_users(black_box(body))),
+            "egg_mode" => fallible(move || peers::egg_mode_ids(black_box(body))),
+            "twitter_v2" => fallible(move || peers::twitter_v2_users(black_box(body))),
             _ => return Err(unknown()),
-        };
-        return Ok(op);
+        });
     }
     if name.starts_with("core/followers_ids_exchange/") {
         let exchange = Exchange::new(payloads.v1_ids_strings.clone());
-        let op: Op<'a> = match last.as_str() {
-            "decode_only" => Box::new(move || {
-                drop(black_box(black_box(&exchange).decode_only()));
-                Ok(())
-            }),
-            "build_sign_decode" => Box::new(move || {
-                drop(black_box(black_box(&exchange).round_trip()));
-                Ok(())
-            }),
-            "build_sign" => Box::new(move || {
-                drop(black_box(black_box(&exchange).prepare()));
-                Ok(())
-            }),
+        return Ok(match last {
+            "decode_only" => op(move || black_box(&exchange).decode_only()),
+            "build_sign_decode" => op(move || black_box(&exchange).round_trip()),
+            "build_sign" => op(move || black_box(&exchange).prepare()),
             _ => return Err(unknown()),
-        };
-        return Ok(op);
+        });
     }
     if name.starts_with("core/bookkeeping_per_page/") {
         let ids: Vec<UserId> = payload::follower_ids(payload::SEED, payload::IDS_PER_PAGE)
@@ -225,24 +167,18 @@ fn operation<'a>(name: &str, payloads: &'a Payloads) -> Result<Op<'a>, String> {
         let mut next: i64 = 2;
         // The page handed to the pager is made (and its items dropped) in both `pager` and
         // `pager_setup`; their difference is the pager's own work.
-        let op: Op<'a> = match last.as_str() {
-            "pager" => Box::new(move || {
+        return Ok(match last {
+            "pager" => op(move || {
                 next += 1;
-                drop(black_box(crawl.pager_step(id_page(ids.clone(), next))));
-                Ok(())
+                crawl.pager_step(id_page(ids.clone(), next))
             }),
-            "pager_setup" => Box::new(move || {
+            "pager_setup" => op(move || {
                 next += 1;
-                drop(black_box(id_page(ids.clone(), next)));
-                Ok(())
+                id_page(ids.clone(), next)
             }),
-            "limiter" => Box::new(move || {
-                crawl.limiter_step();
-                Ok(())
-            }),
+            "limiter" => op(move || crawl.limiter_step()),
             _ => return Err(unknown()),
-        };
-        return Ok(op);
+        });
     }
     Err(unknown())
 }

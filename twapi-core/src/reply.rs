@@ -33,34 +33,20 @@ pub trait Payload: DeserializeOwned {
     }
 }
 
-// Users, their lists and pages, and pages of ids are what clients and crawlers read most:
-// they have readers of their own.
-impl Payload for v1::User {
-    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
-        v1::User::decode(body)
-    }
-}
-impl Payload for Vec<v1::User> {
-    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
-        v1::User::decode_list(body)
-    }
-}
-impl Payload for v1::IdPage {
-    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
-        v1::IdPage::decode(body)
-    }
-}
-impl Payload for v1::UserPage {
-    fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
-        v1::UserPage::decode(body)
-    }
-}
-impl Payload for Vec<v1::Friendship> {}
-impl Payload for v1::RelationshipResponse {}
-impl Payload for v1::NoRetweetIds {}
+/// The `Payload` impls: `v1` bodies, and `v2` envelopes (whose `errors` beside `data` are
+/// partial failures); `=> path` names a decoder faster than serde's.
+macro_rules! payload {
+    (@envelope v1) => {};
+    (@envelope v2) => {
+        fn partial_errors(&self) -> &[Problem] {
+            &self.errors
+        }
 
-macro_rules! v2_payload {
-    ($($ty:ty $(=> $decode:path)?),* $(,)?) => {$(
+        fn only_errors(&self) -> bool {
+            self.data.is_none() && !self.errors.is_empty()
+        }
+    };
+    ($kind:ident: $($ty:ty $(=> $decode:path)?),* $(,)?) => {$(
         impl Payload for $ty {
             $(
                 fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
@@ -68,18 +54,24 @@ macro_rules! v2_payload {
                 }
             )?
 
-            fn partial_errors(&self) -> &[Problem] {
-                &self.errors
-            }
-
-            fn only_errors(&self) -> bool {
-                self.data.is_none() && !self.errors.is_empty()
-            }
+            payload!(@envelope $kind);
         }
     )*};
 }
 
-v2_payload!(
+payload!(v1:
+    // Users, their lists and pages, and pages of ids are what clients and crawlers read most:
+    // they have readers of their own.
+    v1::User => v1::User::decode,
+    Vec<v1::User> => v1::User::decode_list,
+    v1::IdPage => v1::IdPage::decode,
+    v1::UserPage => v1::UserPage::decode,
+    Vec<v1::Friendship>,
+    v1::RelationshipResponse,
+    v1::NoRetweetIds,
+);
+
+payload!(v2:
     // A page of users is what crawlers read by the thousand: it has a reader of its own.
     v2::UserPage => v2::UserPage::decode,
     v2::UserResponse,

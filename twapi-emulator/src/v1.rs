@@ -95,7 +95,6 @@ fn form(stringify: Option<bool>) -> IdForm {
 /// One page of a user's followers or friends, newest first, each made into an entry by
 /// `entry`, and the page's next and previous cursors. The list's owner must exist, not be
 /// suspended, and be visible to the caller; otherwise the answer is X's error.
-#[allow(clippy::too_many_arguments)]
 fn list_page<T>(
     ctx: &Ctx<'_>,
     endpoint: EndpointId,

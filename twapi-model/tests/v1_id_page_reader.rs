@@ -1,29 +1,20 @@
 //! `IdPage::decode`, the hot-path reader, against serde: for any bytes, the same page or the
 //! same error.
 
+#[allow(dead_code, reason = "each test binary uses part of it")]
+mod differential;
+
 use proptest::collection::vec;
 use proptest::prelude::*;
 use twapi_model::v1::{IdForm, IdPage};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/v1/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    differential::fixture("v1", name)
 }
 
 /// Both decoders, which must agree.
 fn agree(bytes: &[u8]) -> Result<IdPage, twapi_model::DecodeError> {
-    let fast = IdPage::decode(bytes);
-    let serde = twapi_model::decode::<IdPage>(bytes);
-    assert_eq!(
-        fast,
-        serde,
-        "the decoders disagree on {}",
-        String::from_utf8_lossy(bytes)
-    );
-    fast
+    differential::agree(IdPage::decode, bytes)
 }
 
 #[test]

@@ -1,36 +1,17 @@
 //! `User::decode`, `User::decode_list` and `UserPage::decode`, the hot-path readers, against
 //! serde: for any bytes, the same value or the same error.
 
-mod mutation;
+#[allow(dead_code, reason = "each test binary uses part of it")]
+mod differential;
 
+use differential::agree;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use serde::de::DeserializeOwned;
-use twapi_model::DecodeError;
 use twapi_model::v1::{User, UserPage};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/v1/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// The fast decoder and serde, which must agree; the fast decoder's answer.
-fn agree<T>(fast: fn(&[u8]) -> Result<T, DecodeError>, bytes: &[u8]) -> Result<T, DecodeError>
-where
-    T: DeserializeOwned + PartialEq + std::fmt::Debug,
-{
-    let answer = fast(bytes);
-    assert_eq!(
-        answer,
-        twapi_model::decode::<T>(bytes),
-        "the decoders disagree on {}",
-        String::from_utf8_lossy(bytes)
-    );
-    answer
+    differential::fixture("v1", name)
 }
 
 /// All three readers on the same bytes.
@@ -205,7 +186,7 @@ proptest! {
         edits in vec((any::<Index>(), select(TOKENS), any::<bool>()), 1..4),
     ) {
         let mut bytes = fixture(base);
-        mutation::apply(&mut bytes, edits);
+        differential::mutate(&mut bytes, edits);
         agree_all(&bytes);
     }
 }

@@ -1,7 +1,8 @@
 //! `UserPage::decode`, the hot-path reader, against serde: for any bytes, the same page or the
 //! same error.
 
-mod mutation;
+#[allow(dead_code, reason = "each test binary uses part of it")]
+mod differential;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -9,24 +10,12 @@ use proptest::sample::{Index, select};
 use twapi_model::v2::UserPage;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/v2/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    differential::fixture("v2", name)
 }
 
 /// Both decoders, which must agree.
 fn agree(bytes: &[u8]) -> Result<UserPage, twapi_model::DecodeError> {
-    let fast = UserPage::decode(bytes);
-    let serde = twapi_model::decode::<UserPage>(bytes);
-    assert_eq!(
-        fast,
-        serde,
-        "the decoders disagree on {}",
-        String::from_utf8_lossy(bytes)
-    );
-    fast
+    differential::agree(UserPage::decode, bytes)
 }
 
 #[test]
@@ -166,7 +155,7 @@ proptest! {
         edits in vec((any::<Index>(), select(TOKENS), any::<bool>()), 1..4),
     ) {
         let mut bytes = fixture(base);
-        mutation::apply(&mut bytes, edits);
+        differential::mutate(&mut bytes, edits);
         let fast = UserPage::decode(&bytes);
         let serde = twapi_model::decode::<UserPage>(&bytes);
         prop_assert_eq!(fast, serde);
