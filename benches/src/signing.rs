@@ -75,24 +75,8 @@ impl Case {
     /// # Panics
     /// Never: the requests are constants that the reference accepts.
     pub fn base_string(self) -> String {
-        let parts = self.parts();
-        let credentials = credentials();
-        let oauth = oauth_params();
-        let mut params = reference::collect_parameters(&parts).expect("valid request");
-        params.extend(
-            reference::protocol_parameters(&credentials, &oauth)
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value)),
-        );
-        let borrowed: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect();
-        reference::base_string(
-            parts.method(),
-            &parts.base_string_uri(),
-            &reference::parameter_string(&borrowed),
-        )
+        reference::request_base_string(&credentials(), &self.parts(), &oauth_params())
+            .expect("valid request")
     }
 }
 

@@ -689,6 +689,42 @@ macro_rules! read_with_serde {
 
 pub(crate) use read_with_serde;
 
+/// What the readers' unit tests share: their fixtures, and the edits their mutation
+/// proptests make to them.
+#[cfg(test)]
+pub(crate) mod test_input {
+    use proptest::sample::Index;
+
+    /// `tests/fixtures/<version>/<name>.json` as text.
+    pub(crate) fn fixture(version: &str, name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/{version}/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Puts each `token` at its place in `text`, over the bytes it covers (`overwrite`) or
+    /// between two of them, moved to the nearest character boundaries so the text stays UTF-8.
+    pub(crate) fn mutate(text: &mut String, edits: Vec<(Index, &str, bool)>) {
+        for (at, token, overwrite) in edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let mut end = if overwrite {
+                (i + token.len()).min(text.len())
+            } else {
+                i
+            };
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            text.replace_range(i..end, token);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Reader;

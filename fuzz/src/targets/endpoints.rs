@@ -17,30 +17,45 @@ pub(crate) trait ForRequest {
 /// an endpoint added to the core without a fuzz arm fails the corpus replay on stable.
 pub(crate) fn for_endpoint(id: EndpointId, check: &mut impl ForRequest) {
     match id {
-        EndpointId::FollowersIds => check.run::<v1::FollowersIds>(),
-        EndpointId::FollowersList => check.run::<v1::FollowersList>(),
-        EndpointId::FriendsIds => check.run::<v1::FriendsIds>(),
-        EndpointId::FriendsList => check.run::<v1::FriendsList>(),
-        EndpointId::FriendshipsIncoming => check.run::<v1::FriendshipsIncoming>(),
-        EndpointId::FriendshipsLookup => check.run::<v1::FriendshipsLookup>(),
-        EndpointId::FriendshipsNoRetweetsIds => check.run::<v1::FriendshipsNoRetweetsIds>(),
-        EndpointId::FriendshipsOutgoing => check.run::<v1::FriendshipsOutgoing>(),
-        EndpointId::FriendshipsShow => check.run::<v1::FriendshipsShow>(),
-        EndpointId::UsersLookup => check.run::<v1::UsersLookup>(),
-        EndpointId::UsersSearch => check.run::<v1::UsersSearch>(),
-        EndpointId::UsersShow => check.run::<v1::UsersShow>(),
-        EndpointId::FriendshipsCreate => check.run::<v1::FriendshipsCreate>(),
-        EndpointId::FriendshipsDestroy => check.run::<v1::FriendshipsDestroy>(),
-        EndpointId::FriendshipsUpdate => check.run::<v1::FriendshipsUpdate>(),
-        EndpointId::V2Followers => check.run::<v2::Followers>(),
-        EndpointId::V2Following => check.run::<v2::Following>(),
-        EndpointId::V2Follow => check.run::<v2::Follow>(),
-        EndpointId::V2Unfollow => check.run::<v2::Unfollow>(),
-        EndpointId::V2UsersByIds => check.run::<v2::UsersByIds>(),
-        EndpointId::V2UserById => check.run::<v2::UserById>(),
-        EndpointId::V2UsersByUsernames => check.run::<v2::UsersByUsernames>(),
-        EndpointId::V2UserByUsername => check.run::<v2::UserByUsername>(),
-        EndpointId::V2Me => check.run::<v2::Me>(),
+        EndpointId::FollowersIds => checked::<v1::FollowersIds>(id, check),
+        EndpointId::FollowersList => checked::<v1::FollowersList>(id, check),
+        EndpointId::FriendsIds => checked::<v1::FriendsIds>(id, check),
+        EndpointId::FriendsList => checked::<v1::FriendsList>(id, check),
+        EndpointId::FriendshipsIncoming => checked::<v1::FriendshipsIncoming>(id, check),
+        EndpointId::FriendshipsLookup => checked::<v1::FriendshipsLookup>(id, check),
+        EndpointId::FriendshipsNoRetweetsIds => checked::<v1::FriendshipsNoRetweetsIds>(id, check),
+        EndpointId::FriendshipsOutgoing => checked::<v1::FriendshipsOutgoing>(id, check),
+        EndpointId::FriendshipsShow => checked::<v1::FriendshipsShow>(id, check),
+        EndpointId::UsersLookup => checked::<v1::UsersLookup>(id, check),
+        EndpointId::UsersSearch => checked::<v1::UsersSearch>(id, check),
+        EndpointId::UsersShow => checked::<v1::UsersShow>(id, check),
+        EndpointId::FriendshipsCreate => checked::<v1::FriendshipsCreate>(id, check),
+        EndpointId::FriendshipsDestroy => checked::<v1::FriendshipsDestroy>(id, check),
+        EndpointId::FriendshipsUpdate => checked::<v1::FriendshipsUpdate>(id, check),
+        EndpointId::V2Followers => checked::<v2::Followers>(id, check),
+        EndpointId::V2Following => checked::<v2::Following>(id, check),
+        EndpointId::V2Follow => checked::<v2::Follow>(id, check),
+        EndpointId::V2Unfollow => checked::<v2::Unfollow>(id, check),
+        EndpointId::V2UsersByIds => checked::<v2::UsersByIds>(id, check),
+        EndpointId::V2UserById => checked::<v2::UserById>(id, check),
+        EndpointId::V2UsersByUsernames => checked::<v2::UsersByUsernames>(id, check),
+        EndpointId::V2UserByUsername => checked::<v2::UserByUsername>(id, check),
+        EndpointId::V2Me => checked::<v2::Me>(id, check),
         other => panic!("no fuzz arm for endpoint {other}: add it to for_endpoint"),
     }
+}
+
+/// Runs `check` for `R`, once the table is seen to map `id` to `R`'s own endpoint: every check
+/// may then take `R::ENDPOINT` as the endpoint it was asked for.
+fn checked<R>(id: EndpointId, check: &mut impl ForRequest)
+where
+    R: ApiRequest + Clone + Debug + PartialEq,
+    R::Output: Debug + PartialEq,
+{
+    assert_eq!(
+        R::ENDPOINT,
+        id,
+        "the fuzz table maps an endpoint to another's type"
+    );
+    check.run::<R>();
 }

@@ -163,8 +163,11 @@ pub fn protocol_parameters(
     .collect()
 }
 
-/// The signature of a request, every step done with owned strings.
-pub fn signature(
+/// The signature base string of a request (RFC 5849 3.4.1): its own parameters and the
+/// protocol parameters, collected, sorted and joined behind the method and the base string URI.
+/// What a lower bound of signing feeds to HMAC-SHA1, and what to compare when two signers
+/// disagree.
+pub fn request_base_string(
     credentials: &Credentials,
     request: &RequestParts<'_>,
     oauth: &OAuthParams<'_>,
@@ -179,11 +182,20 @@ pub fn signature(
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
-    let base = base_string(
+    Ok(base_string(
         request.method(),
         &request.base_string_uri(),
         &parameter_string(&borrowed),
-    );
+    ))
+}
+
+/// The signature of a request, every step done with owned strings.
+pub fn signature(
+    credentials: &Credentials,
+    request: &RequestParts<'_>,
+    oauth: &OAuthParams<'_>,
+) -> Result<String, RequestError> {
+    let base = request_base_string(credentials, request, oauth)?;
     let key = signing_key(
         credentials.consumer_secret().expose(),
         credentials.token_secret().map(Secret::expose),

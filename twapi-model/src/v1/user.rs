@@ -247,11 +247,7 @@ mod tests {
     use crate::v1::UserPage;
 
     fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/v1/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::reader::test_input::fixture("v1", name)
     }
 
     /// The fixture without whitespace (keys sorted), for edits by text.

@@ -483,11 +483,7 @@ mod tests {
     use crate::v2::UserPage;
 
     fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/v2/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::reader::test_input::fixture("v2", name)
     }
 
     /// The reader's answer, checked against serde's when it gives one.
@@ -598,17 +594,7 @@ mod tests {
                 edits in vec((any::<Index>(), select(TOKENS), any::<bool>()), 1..4),
             ) {
                 let mut text = fixture("followers_all_fields");
-                for (at, token, overwrite) in edits {
-                    let mut i = at.index(text.len() + 1);
-                    while !text.is_char_boundary(i) {
-                        i -= 1;
-                    }
-                    let mut end = if overwrite { (i + token.len()).min(text.len()) } else { i };
-                    while !text.is_char_boundary(end) {
-                        end += 1;
-                    }
-                    text.replace_range(i..end, token);
-                }
+                crate::reader::test_input::mutate(&mut text, edits);
                 let _ = read(&text);
             }
         }
