@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::object::{Codec, DateV1, wire_object};
+use super::object::{Codec, DateV1, Fill, wire_object};
 use super::{Tweet, UserEntities};
 use crate::reader::{FromReader, Reader, decode_with};
 use crate::{DecodeError, UserId};
@@ -219,8 +219,8 @@ fn read_users(r: &mut Reader<'_>) -> Option<Vec<User>> {
     let rest = r.bytes.len().saturating_sub(r.pos);
     let mut users = Vec::with_capacity((rest / MIN_USER_BYTES).min(MAX_USERS));
     r.array(|r| {
-        users.push(User::from_reader(r)?);
-        Some(())
+        users.push(User::blank());
+        users.last_mut()?.fill(r)
     })?;
     Some(users)
 }
