@@ -594,20 +594,32 @@ impl<'a> Reader<'a> {
 
     /// Reads the braces and commas of an object, calling `member` for each `"key": value`.
     #[inline]
-    fn members(&mut self, mut member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
+    fn members(&mut self, member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.delimited(b'{', b'}', member)
+    }
+
+    /// Reads `open`, the items `item` reads separated by commas, and `close`: the frame that
+    /// objects and arrays share, one nesting level deeper.
+    #[inline]
+    fn delimited(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(open)?;
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
         }
-        if self.peek()? == b'}' {
+        if self.peek()? == close {
             self.pos += 1;
         } else {
             loop {
-                member(self)?;
+                item(self)?;
                 match self.peek()? {
                     b',' => self.pos += 1,
-                    b'}' => {
+                    b if b == close => {
                         self.pos += 1;
                         break;
                     }
@@ -638,29 +650,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an array, calling `item` for each element.
-    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'[')?;
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        if self.peek()? == b']' {
-            self.pos += 1;
-        } else {
-            loop {
-                item(self)?;
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        self.depth -= 1;
-        Some(())
+    pub(crate) fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.delimited(b'[', b']', item)
     }
 
     /// Delimits the next value and decodes it with serde (for the parts that are not hot).
