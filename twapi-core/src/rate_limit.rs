@@ -437,7 +437,8 @@ impl std::error::Error for WaitUntil {}
 ///   and its limit (used for the next windows), but the remaining count of an open window
 ///   only ever goes down: a response that left before other permits were granted cannot hand
 ///   those permits out again. A reset already past is stale and ignored; a reset further
-///   ahead than one period can only be clock skew and is clamped to one period.
+///   ahead than one period can only be clock skew and is clamped to one period, plus the one
+///   second by which whole-second resets are rounded up.
 /// - **429.** [`Limiter::observe_rate_limited`] closes the endpoint's window until the given
 ///   reset, or for a whole window when the server did not say.
 /// - **A probe per window.** A window the limiter opens itself admits at least one request,
