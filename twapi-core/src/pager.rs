@@ -66,13 +66,22 @@ pub struct PagerState {
     pub pages: u64,
     /// The most items to hand out, if limited.
     pub limit: Option<u64>,
+    /// The page the walk was sent to when its count of pages last reached a power of two. A
+    /// server that leads the walk in a circle sends it there again (Brent's cycle detection):
+    /// a circle of any length is caught within about twice its length plus the pages before
+    /// it, in constant memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Position>,
 }
 
 /// A reply that cannot continue the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PagerError {
-    /// The server pointed back at the page just fetched; following it would loop forever.
+    /// The server pointed at a page the walk was already sent to — the page just fetched,
+    /// or an earlier one: it leads the walk in a circle, and following it would never end.
+    /// The walk stops at the first page it can prove repeats; pages fetched again before that
+    /// (at most about twice the circle's length) were handed out again.
     Stuck(Position),
     /// `handle` was called after the walk ended.
     Finished,
@@ -81,7 +90,10 @@ pub enum PagerError {
 impl fmt::Display for PagerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Stuck(p) => write!(f, "the next page is the page just fetched ({p:?})"),
+            Self::Stuck(p) => write!(
+                f,
+                "the server leads the walk in a circle: its next page ({p:?}) was already fetched"
+            ),
             Self::Finished => f.write_str("the walk has already ended"),
         }
     }
@@ -168,7 +180,8 @@ impl<R: Pageable> Pager<R> {
         }
         let (mut items, next) = self.request.split(output, self.state.next.as_ref());
         if let Some(next) = &next
-            && self.state.next.as_ref() == Some(next)
+            && (self.state.next.as_ref() == Some(next)
+                || self.state.checkpoint.as_ref() == Some(next))
         {
             return Err(PagerError::Stuck(next.clone()));
         }
@@ -181,6 +194,9 @@ impl<R: Pageable> Pager<R> {
         self.state.pages += 1;
         self.state.done =
             next.is_none() || self.state.limit.is_some_and(|l| self.state.yielded >= l);
+        if self.state.pages.is_power_of_two() {
+            self.state.checkpoint.clone_from(&next);
+        }
         self.state.next = next;
         Ok(items)
     }

@@ -195,22 +195,91 @@ fn search_pages_stop_at_a_short_page_and_at_the_cap() {
     }
 }
 
+/// A followers/ids page of one id, pointing at `next`.
+fn page_to(next: i64) -> v1::IdPage {
+    serde_json::from_value(serde_json::json!({
+        "ids": [1], "next_cursor": next, "next_cursor_str": next.to_string(),
+        "previous_cursor": 0, "previous_cursor_str": "0",
+    }))
+    .unwrap()
+}
+
 #[test]
 fn a_server_that_points_back_is_caught() {
     let mut pager = Pager::new(FollowersIds::of(UserRef::Id(UserId::new(1))));
-    let page = |next: i64| -> v1::IdPage {
-        serde_json::from_value(serde_json::json!({
-            "ids": [1], "next_cursor": next, "next_cursor_str": next.to_string(),
-            "previous_cursor": 0, "previous_cursor_str": "0",
-        }))
-        .unwrap()
-    };
-    pager.handle(page(5)).unwrap();
+    pager.handle(page_to(5)).unwrap();
     assert_eq!(
-        pager.handle(page(5)),
+        pager.handle(page_to(5)),
         Err(PagerError::Stuck(Position::Cursor(5)))
     );
-    pager.handle(page(0)).unwrap();
+    pager.handle(page_to(0)).unwrap();
     assert!(pager.is_done());
-    assert_eq!(pager.handle(page(0)), Err(PagerError::Finished));
+    assert_eq!(pager.handle(page_to(0)), Err(PagerError::Finished));
+}
+
+#[test]
+fn a_server_that_leads_around_two_pages_is_caught() {
+    let mut pager = Pager::new(FollowersIds::of(UserRef::Id(UserId::new(1))));
+    // First page → 7 → 8 → 7 → …
+    pager.handle(page_to(7)).unwrap();
+    pager.handle(page_to(8)).unwrap();
+    pager.handle(page_to(7)).unwrap();
+    assert_eq!(
+        pager.handle(page_to(8)),
+        Err(PagerError::Stuck(Position::Cursor(8)))
+    );
+    assert_eq!(pager.state().pages, 3, "the refused page is not counted");
+    assert_eq!(
+        pager
+            .next_request()
+            .unwrap()
+            .cursor
+            .map(twapi_model::v1::Cursor::get),
+        Some(7)
+    );
+}
+
+proptest! {
+    /// However long the circle a server leads a walk around, and however many pages come
+    /// before it, the pager stops on a page it was already sent to: never before a page
+    /// repeats, and no later than about twice the circle and the pages before it. A resumed
+    /// pager catches it alike.
+    #[test]
+    fn a_server_that_leads_in_a_circle_is_caught(
+        before in 0usize..70,
+        circle in 1usize..70,
+        resume_at in proptest::option::of(1usize..200),
+    ) {
+        // The cursor handed out with the `p`-th page (p ≥ 1): distinct up to `before + circle`,
+        // then the last `circle` of them again and again.
+        let cursor = |p: usize| -> i64 {
+            let i = if p <= before + circle { p } else { before + 1 + (p - before - 1) % circle };
+            i64::try_from(i).unwrap()
+        };
+        let request = FollowersIds::of(UserRef::Id(UserId::new(1)));
+        let mut pager = Pager::new(request.clone());
+        let mut sent_to = std::collections::HashSet::new();
+        let first_repeat = before + circle + 1;
+        let latest = 2 * (before + 1).max(circle) + circle;
+        for p in 1..=latest + 1 {
+            if resume_at == Some(p) {
+                let saved = serde_json::to_string(pager.state()).unwrap();
+                pager = Pager::resume(request.clone(), serde_json::from_str(&saved).unwrap());
+            }
+            match pager.handle(page_to(cursor(p))) {
+                Ok(_) => {
+                    prop_assert!(p < latest, "page {} of a circle accepted", p);
+                    sent_to.insert(cursor(p));
+                }
+                Err(PagerError::Stuck(Position::Cursor(c))) => {
+                    prop_assert_eq!(c, cursor(p));
+                    prop_assert!(sent_to.contains(&c), "stuck on {} before it repeated", c);
+                    prop_assert!(p >= first_repeat);
+                    return Ok(());
+                }
+                Err(e) => prop_assert!(false, "page {}: {}", p, e),
+            }
+        }
+        prop_assert!(false, "the circle was never caught");
+    }
 }

@@ -45,7 +45,7 @@ pub enum Error {
     HeadTooLarge(BoxError),
     /// The connection failed while sending the request or reading the answer.
     Transport(BoxError),
-    /// A page walk cannot continue: the server pointed back at the page just fetched.
+    /// A page walk cannot continue: the server pointed it at a page it had already fetched.
     Pager(PagerError),
     /// The OS random number generator failed, so no OAuth nonce could be drawn.
     Randomness(twapi_auth::system::RandomnessError),
