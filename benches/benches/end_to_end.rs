@@ -247,33 +247,88 @@ fn followers_ids(target: u64) -> FollowersIds {
     request
 }
 
+/// The CPU time, user and system, that the live threads of a process have run so far:
+/// `/proc/<process>/task/*/schedstat` (Linux), `process` being a pid or `self`; `None` where
+/// no thread's can be read. (A thread that ends takes its time with it; the load runs' threads
+/// all outlive the clock.)
+fn cpu_time(process: &str) -> Option<Duration> {
+    let tasks = std::fs::read_dir(format!("/proc/{process}/task")).ok()?;
+    let mut nanos: Option<u64> = None;
+    for task in tasks.flatten() {
+        // A thread may end between the listing and the read.
+        let Ok(schedstat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
+        if let Some(on_cpu) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+        {
+            nanos = Some(nanos.unwrap_or(0).saturating_add(on_cpu));
+        }
+    }
+    nanos.map(Duration::from_nanos)
+}
+
+/// The clock of one load run: wall time, and the CPU time of the client (this process) and
+/// of the emulator, so that a difference between two clients' rates can be traced to the
+/// side that spent it.
+struct Clock {
+    started: Instant,
+    emulator_pid: String,
+    client_cpu: Option<Duration>,
+    emulator_cpu: Option<Duration>,
+}
+
+impl Clock {
+    fn start(emulator: &EmulatorProcess) -> Self {
+        let emulator_pid = emulator.child.id().to_string();
+        Clock {
+            client_cpu: cpu_time("self"),
+            emulator_cpu: cpu_time(&emulator_pid),
+            emulator_pid,
+            started: Instant::now(),
+        }
+    }
+
+    /// Waits for the run's tasks, each returning the body bytes it read, and stops the clock.
+    async fn finish(self, tasks: Vec<tokio::task::JoinHandle<usize>>, requests: usize) -> Run {
+        let mut body_bytes = 0;
+        for task in tasks {
+            body_bytes += task.await.expect("the task ends");
+        }
+        let elapsed = self.started.elapsed();
+        let spent =
+            |before: Option<Duration>, now: Option<Duration>| Some(now?.saturating_sub(before?));
+        Run {
+            requests,
+            elapsed,
+            body_bytes,
+            client_cpu: spent(self.client_cpu, cpu_time("self")),
+            emulator_cpu: spent(self.emulator_cpu, cpu_time(&self.emulator_pid)),
+        }
+    }
+}
+
 /// What one run measured.
 struct Run {
     requests: usize,
     elapsed: Duration,
     body_bytes: usize,
+    /// CPU time the client process spent while the clock ran (all its threads).
+    client_cpu: Option<Duration>,
+    /// CPU time the emulator process spent while the clock ran.
+    emulator_cpu: Option<Duration>,
 }
 
 impl Run {
-    /// Waits for the run's tasks, each returning the body bytes it read, and stops the clock.
-    async fn finish(
-        tasks: Vec<tokio::task::JoinHandle<usize>>,
-        requests: usize,
-        started: Instant,
-    ) -> Self {
-        let mut body_bytes = 0;
-        for task in tasks {
-            body_bytes += task.await.expect("the task ends");
-        }
-        Run {
-            requests,
-            elapsed: started.elapsed(),
-            body_bytes,
-        }
-    }
-
     fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Microseconds of `cpu` per request.
+    fn micros_per_request(&self, cpu: Option<Duration>) -> Option<f64> {
+        Some(cpu?.as_secs_f64() * 1e6 / self.requests as f64)
     }
 }
 
@@ -319,7 +374,7 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body
     let requests = Arc::new(requests);
     let client: BareClient<_, Full<Bytes>> = BareClient::builder(TokioExecutor::new()).build_http();
     let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
+    let clock = Clock::start(emulator);
     let tasks: Vec<_> = (0..in_flight)
         .map(|_| {
             let (client, next, requests) = (client.clone(), next.clone(), requests.clone());
@@ -349,7 +404,7 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body
             })
         })
         .collect();
-    Run::finish(tasks, total, started).await
+    clock.finish(tasks, total).await
 }
 
 /// twapi-hyper: one client per user (signing, limiter, decoding into `v1::User` or
@@ -372,7 +427,7 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
     let clients = Arc::new(clients);
     let total = load.per_user() * users.len();
     let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
+    let clock = Clock::start(emulator);
     let tasks: Vec<_> = (0..in_flight)
         .map(|_| {
             let (clients, next) = (clients.clone(), next.clone());
@@ -400,7 +455,7 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
             })
         })
         .collect();
-    Run::finish(tasks, total, started).await
+    clock.finish(tasks, total).await
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -512,6 +567,8 @@ fn parent() {
     // decodes must spend at least, so the ratio of that run to the bare one bounds item 4.
     for in_flight in [1, 8, 64] {
         let mut runs: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        // CPU per request of each side's runs: the client's and the emulator's.
+        let mut cpu: [[Vec<f64>; 3]; 2] = Default::default();
         for repeat in 0..REPEATS {
             // The order of the sides turns with each repeat, so that none always runs first
             // (on a fresh machine state) or last.
@@ -530,8 +587,32 @@ fn parent() {
                     .expect("the run ends in time")
                 });
                 runs[side].push(run.per_second());
+                for (process, spent) in [run.client_cpu, run.emulator_cpu].into_iter().enumerate() {
+                    if let Some(micros) = run.micros_per_request(spent) {
+                        cpu[process][side].push(micros);
+                    }
+                }
                 emulator.stop();
             }
+        }
+        // Where the time of a request went: at 1 in flight the client and the emulator take
+        // turns, so a difference in rate between the sides is a difference in these.
+        for (process, [bare, scan, twapi]) in ["client", "emulator"].into_iter().zip(cpu) {
+            if bare.is_empty() || scan.is_empty() || twapi.is_empty() {
+                continue; // no /proc here
+            }
+            record(
+                &format!(
+                    "users/show, {in_flight} in flight, median of {REPEATS} runs: {process} CPU \
+                     per request, µs (bare / bare + scan / twapi-hyper)"
+                ),
+                format!(
+                    "{:.1} / {:.1} / {:.1}",
+                    median(bare),
+                    median(scan),
+                    median(twapi)
+                ),
+            );
         }
         let [bare, scan, twapi] = runs;
         for (measure, pick) in [("median", median as fn(Vec<f64>) -> f64), ("best", best)] {
