@@ -1,6 +1,7 @@
 //! Items 4 and 5: twapi-hyper against the emulator on loopback, beside a bare hyper-util
-//! client sending the same pre-signed requests; a crawl of 1,000,000 follower ids with its
-//! peak memory; the emulator's start time, memory and requests per second.
+//! client sending the same pre-signed requests, with the CPU time each process spent per
+//! request; a crawl of 1,000,000 follower ids with its peak memory; the emulator's start
+//! time, memory and requests per second.
 //!
 //! Not criterion: every run needs a fresh emulator (X's rate limits are real there, so a run
 //! gets exactly one window's budget), and memory is only measurable per process. The bench
