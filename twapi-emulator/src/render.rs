@@ -4,9 +4,9 @@
 use twapi_core::fields::{Expansion, Fields, TweetField, UserField};
 use twapi_model::v1::{self, UrlEntities as V1UrlEntities, UrlEntity as V1UrlEntity, UserEntities};
 use twapi_model::v2::{
-    self, ConnectionStatus, FullTextEntities, SubscriptionType, TweetPublicMetrics,
-    UrlEntities as V2UrlEntities, UrlEntity as V2UrlEntity, UserPublicMetrics, UserSubscription,
-    VerifiedType,
+    self, ConnectionStatus, ConnectionStatuses, FullTextEntities, SubscriptionType,
+    TweetPublicMetrics, UrlEntities as V2UrlEntities, UrlEntity as V2UrlEntity, UserPublicMetrics,
+    UserSubscription, VerifiedType,
 };
 use twapi_model::{TweetId, UserId};
 
@@ -386,25 +386,25 @@ fn v2_link(link: &Link) -> V2UrlEntity {
     }
 }
 
-fn connection_status(graph: &Graph, viewer: u32, index: u32) -> Vec<ConnectionStatus> {
-    let mut status = Vec::new();
+fn connection_status(graph: &Graph, viewer: u32, index: u32) -> ConnectionStatuses {
+    let mut status = ConnectionStatuses::new();
     if graph.has_requested(index, viewer) {
-        status.push(ConnectionStatus::FollowRequestReceived);
+        status.insert(ConnectionStatus::FollowRequestReceived);
     }
     if graph.has_requested(viewer, index) {
-        status.push(ConnectionStatus::FollowRequestSent);
+        status.insert(ConnectionStatus::FollowRequestSent);
     }
     if graph.blocks(viewer, index) {
-        status.push(ConnectionStatus::Blocking);
+        status.insert(ConnectionStatus::Blocking);
     }
     if graph.follows(index, viewer) {
-        status.push(ConnectionStatus::FollowedBy);
+        status.insert(ConnectionStatus::FollowedBy);
     }
     if graph.follows(viewer, index) {
-        status.push(ConnectionStatus::Following);
+        status.insert(ConnectionStatus::Following);
     }
     if graph.mutes(viewer, index) {
-        status.push(ConnectionStatus::Muting);
+        status.insert(ConnectionStatus::Muting);
     }
     status
 }

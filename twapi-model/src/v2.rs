@@ -54,6 +54,9 @@ macro_rules! open_enum {
         }
 
         impl $name {
+            /// Every value this version knows, in the spec's order.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),+];
+
             /// The value as X writes it.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -102,6 +105,7 @@ macro_rules! open_enum {
     };
 }
 
+mod connection;
 mod entities;
 mod follow;
 mod meta;
@@ -111,6 +115,7 @@ mod response;
 mod tweet;
 mod user;
 
+pub use connection::{ConnectionStatus, ConnectionStatusIter, ConnectionStatuses};
 pub use entities::{
     Annotation, FullTextEntities, MentionEntity, TagEntity, UrlEntities, UrlEntity, UrlImage,
 };
@@ -126,6 +131,6 @@ pub use tweet::{
     TweetPublicMetrics, TweetWithheld,
 };
 pub use user::{
-    Affiliation, ConnectionStatus, SubscriptionType, User, UserEntities, UserPublicMetrics,
-    UserSubscription, UserWithheld, VerifiedType, WithheldScope,
+    Affiliation, SubscriptionType, User, UserEntities, UserPublicMetrics, UserSubscription,
+    UserWithheld, VerifiedType, WithheldScope,
 };

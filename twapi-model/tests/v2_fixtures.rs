@@ -6,9 +6,9 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use twapi_model::v2::{
-    ConnectionStatus, Error, ErrorBody, FollowResponse, ForbiddenReason, PaginationToken, Problem,
-    ProblemKind, ProblemType, ResourceType, Section, SubscriptionType, UnfollowResponse,
-    UsagePeriod, UsageScope, UserPage, UserResponse, VerifiedType, WithheldScope,
+    ConnectionStatus, ConnectionStatuses, Error, ErrorBody, FollowResponse, ForbiddenReason,
+    PaginationToken, Problem, ProblemKind, ProblemType, ResourceType, Section, SubscriptionType,
+    UnfollowResponse, UsagePeriod, UsageScope, UserPage, UserResponse, VerifiedType, WithheldScope,
 };
 use twapi_model::{TweetId, UserId};
 
@@ -72,9 +72,11 @@ fn user_with_every_field() {
     );
     assert_eq!(user.verified_type, Some(VerifiedType::Blue));
     assert_eq!(user.subscription_type, Some(SubscriptionType::Premium));
-    assert_eq!(
-        user.connection_status.as_deref(),
-        Some(&[ConnectionStatus::FollowedBy, ConnectionStatus::Following][..])
+    let connected = user.connection_status.as_ref().unwrap();
+    assert!(
+        connected
+            .iter()
+            .eq(&[ConnectionStatus::FollowedBy, ConnectionStatus::Following])
     );
     assert_eq!(user.public_metrics.unwrap().like_count, Some(20_411));
     let description = user
@@ -375,15 +377,11 @@ fn unknown_enum_values_and_fields() {
         user.subscription_type,
         Some(SubscriptionType::Unknown("PremiumBusiness".into()))
     );
-    assert_eq!(
-        user.connection_status.as_deref(),
-        Some(
-            &[
-                ConnectionStatus::Following,
-                ConnectionStatus::Unknown("subscribed_to".into())
-            ][..]
-        )
-    );
+    let connected = user.connection_status.as_ref().unwrap();
+    assert!(connected.iter().eq(&[
+        ConnectionStatus::Following,
+        ConnectionStatus::Unknown("subscribed_to".into())
+    ]));
     let withheld = user.withheld.as_ref().unwrap();
     assert_eq!(withheld.country_codes, ["DE", "TR"]);
     assert_eq!(
@@ -397,7 +395,7 @@ fn unknown_enum_values_and_fields() {
 fn empty_connection_status_differs_from_absent() {
     let r: UserResponse = decode_exact("user_no_connection", &[]);
     let user = r.data.unwrap();
-    assert_eq!(user.connection_status, Some(Vec::new()));
+    assert_eq!(user.connection_status, Some(ConnectionStatuses::new()));
     assert_eq!(user.verified_type, Some(VerifiedType::None));
     assert_eq!(user.subscription_type, Some(SubscriptionType::None));
 }

@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use twapi_model::v2::{
-    Affiliation, Annotation, Attachments, ConnectionIssue, ConnectionStatus, DisconnectType,
-    EditControls, Error, ErrorBody, FollowResponse, FollowResult, ForbiddenReason,
+    Affiliation, Annotation, Attachments, ConnectionIssue, ConnectionStatus, ConnectionStatuses,
+    DisconnectType, EditControls, Error, ErrorBody, FollowResponse, FollowResult, ForbiddenReason,
     FullTextEntities, Includes, InvalidRequestError, MentionEntity, Meta, PaginationToken, Problem,
     ProblemKind, ProblemType, ReferenceType, ReferencedTweet, ReplySettings, ResourceType,
     Response, Section, SubscriptionType, TagEntity, Tweet, TweetPublicMetrics, TweetWithheld,
@@ -240,17 +240,20 @@ fn user() -> impl Strategy<Value = User> {
             "None",
         ])),
         option::of(any::<bool>()),
-        option::of(vec(
-            open::<ConnectionStatus>(&[
-                "follow_request_received",
-                "follow_request_sent",
-                "blocking",
-                "followed_by",
-                "following",
-                "muting",
-            ]),
-            0..4,
-        )),
+        option::of(
+            vec(
+                open::<ConnectionStatus>(&[
+                    "follow_request_received",
+                    "follow_request_sent",
+                    "blocking",
+                    "followed_by",
+                    "following",
+                    "muting",
+                ]),
+                0..4,
+            )
+            .prop_map(|list| list.into_iter().collect::<ConnectionStatuses>()),
+        ),
         option::of(affiliation),
         option::of(withheld),
     );

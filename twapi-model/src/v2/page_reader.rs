@@ -8,12 +8,12 @@
 
 use compact_str::CompactString;
 
+use super::connection::{ConnectionStatus, ConnectionStatuses};
 use super::entities::{FullTextEntities, MentionEntity, TagEntity, UrlEntities, UrlEntity};
 use super::meta::Meta;
 use super::response::Response;
 use super::user::{
-    Affiliation, ConnectionStatus, User, UserEntities, UserPublicMetrics, UserSubscription,
-    UserWithheld,
+    Affiliation, User, UserEntities, UserPublicMetrics, UserSubscription, UserWithheld,
 };
 use crate::reader::{Reader, Seen};
 use crate::{TweetId, UserId};
@@ -148,8 +148,14 @@ impl Reader<'_> {
                 }
                 "connection_status" => {
                     seen.first(18)?;
-                    u.connection_status =
-                        r.opt(|r| r.vec(|r| Some(ConnectionStatus::from(r.string()?.as_str()))))?;
+                    u.connection_status = r.opt(|r| {
+                        let mut set = ConnectionStatuses::new();
+                        r.array(|r| {
+                            set.insert(ConnectionStatus::from(r.string()?.as_str()));
+                            Some(())
+                        })?;
+                        Some(set)
+                    })?;
                 }
                 "affiliation" => {
                     seen.first(19)?;

@@ -4,6 +4,7 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::connection::ConnectionStatuses;
 use super::entities::{FullTextEntities, UrlEntities};
 use crate::{TweetId, UserId};
 
@@ -82,10 +83,10 @@ pub struct User {
     /// Whether the authenticated user may send this user a direct message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receives_your_dm: Option<bool>,
-    /// How the authenticated user and this user are connected; an empty list (which X may
-    /// send) means "not connected", distinct from "not asked for".
+    /// How the authenticated user and this user are connected; an empty set (X may send an
+    /// empty list) means "not connected", distinct from "not asked for".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_status: Option<Vec<ConnectionStatus>>,
+    pub connection_status: Option<ConnectionStatuses>,
     /// The organisation the user is affiliated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<Affiliation>,
@@ -239,24 +240,6 @@ open_enum! {
         PremiumPlus = "PremiumPlus",
         /// No subscription.
         None = "None",
-    }
-}
-
-open_enum! {
-    /// One way the authenticated user and another user are connected (`connection_status`).
-    pub enum ConnectionStatus {
-        /// The other user asked to follow the authenticated (protected) user.
-        FollowRequestReceived = "follow_request_received",
-        /// The authenticated user asked to follow the other (protected) user.
-        FollowRequestSent = "follow_request_sent",
-        /// The authenticated user blocks the other user.
-        Blocking = "blocking",
-        /// The other user follows the authenticated user.
-        FollowedBy = "followed_by",
-        /// The authenticated user follows the other user.
-        Following = "following",
-        /// The authenticated user mutes the other user.
-        Muting = "muting",
     }
 }
 
