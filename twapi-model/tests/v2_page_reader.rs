@@ -7,7 +7,7 @@ mod differential;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use twapi_model::v2::UserPage;
+use twapi_model::v2::{ConnectionStatus, UserPage};
 
 fn fixture(name: &str) -> Vec<u8> {
     differential::fixture("v2", name)
@@ -33,6 +33,18 @@ fn every_page_fixture() {
 }
 
 #[test]
+fn connection_status_reads_as_a_set() {
+    let body = br#"{"data":[{"id":"1","name":"n","username":"u","connection_status":["following","zz_new","followed_by","following","a_new","\u006duting"]}]}"#;
+    let page = agree(body).unwrap();
+    let set = page.items()[0].connection_status.as_ref().unwrap();
+    let wire: Vec<&str> = set.iter().map(ConnectionStatus::as_str).collect();
+    assert_eq!(
+        wire,
+        ["followed_by", "following", "muting", "a_new", "zz_new"]
+    );
+}
+
+#[test]
 fn tricky_bodies() {
     let user = |extra: &str| {
         format!(r#"{{"data":[{{"id":"12","name":"jack","username":"jack"{extra}}}]}}"#)
@@ -47,6 +59,11 @@ fn tricky_bodies() {
         user(
             r#","description":null,"public_metrics":null,"entities":null,"connection_status":null"#,
         ),
+        // Connection statuses repeated, out of the spec's order, unknown, escaped: one set.
+        user(
+            r#","connection_status":["following","zz_new","followed_by","following","a_new","muting","zz_new","\u006duting"]"#,
+        ),
+        user(r#","connection_status":[]"#),
         // Ids as numbers, and digit strings with leading zeros.
         r#"{"data":[{"id":12,"name":"a","username":"a","pinned_tweet_id":"0007"}]}"#.to_owned(),
         // Unknown fields of every shape, deeply nested.
