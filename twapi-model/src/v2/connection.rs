@@ -157,8 +157,9 @@ impl<'a> Iterator for ConnectionStatusIter<'a> {
 
     fn next(&mut self) -> Option<&'a ConnectionStatus> {
         while let Some(status) = ConnectionStatus::KNOWN.get(self.next) {
+            let flag = 1 << self.next;
             self.next += 1;
-            if self.known & (1 << (self.next - 1)) != 0 {
+            if self.known & flag != 0 {
                 return Some(status);
             }
         }
@@ -225,7 +226,40 @@ impl<'de> Deserialize<'de> for ConnectionStatuses {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
     use super::*;
+
+    proptest! {
+        /// A set holds each distinct status once, whatever the order, the repeats, or the
+        /// spelling (`Unknown("following")` is `Following`), and survives encode → decode.
+        #[test]
+        fn a_set_is_its_distinct_statuses(
+            wire in proptest::collection::vec(
+                (select(&["following", "followed_by", "muting", "blocking", "aa", "zz"][..]), any::<bool>()),
+                0..12,
+            ),
+        ) {
+            let statuses: Vec<ConnectionStatus> = wire
+                .iter()
+                .map(|&(w, spelled)| if spelled { ConnectionStatus::Unknown(w.into()) } else { ConnectionStatus::from(w) })
+                .collect();
+            let set: ConnectionStatuses = statuses.iter().cloned().collect();
+            let reversed: ConnectionStatuses = statuses.iter().rev().cloned().collect();
+            prop_assert_eq!(&set, &reversed);
+            let distinct: BTreeSet<&str> = wire.iter().map(|&(w, _)| w).collect();
+            prop_assert_eq!(set.len(), distinct.len());
+            prop_assert_eq!(set.iter().count(), distinct.len());
+            for w in &distinct {
+                prop_assert!(set.contains(&ConnectionStatus::from(*w)), "{}", w);
+            }
+            let json = serde_json::to_string(&set).unwrap();
+            prop_assert_eq!(serde_json::from_str::<ConnectionStatuses>(&json).unwrap(), set);
+        }
+    }
 
     #[test]
     fn every_known_status_has_its_own_flag() {
