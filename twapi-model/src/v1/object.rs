@@ -369,6 +369,20 @@ pub(crate) trait Fill: Sized {
     fn fill(&mut self, r: &mut Reader<'_>) -> Option<()>;
 }
 
+/// Puts the first value read for a field into its slot, which still holds what
+/// [`Fill::blank`] put there.
+///
+/// A plain assignment would drop that placeholder, and every field's arm of a reader would
+/// carry the drop code of its type, though a [`Blank`] or a `Default` of the model's types
+/// (empty strings, `None`, empty vectors) owns no memory and its drop does nothing. Skipping
+/// the drop cuts a v1.1 user's reader from 9.9 KB of code to 7.6 KB and a tweet's from 7.9 KB
+/// to 6.2 KB, which is what a single request runs cold. Were `slot` ever not a placeholder,
+/// its memory would leak; it would not be unsound.
+#[inline]
+pub(crate) fn place<T>(slot: &mut T, value: T) {
+    std::mem::forget(std::mem::replace(slot, value));
+}
+
 /// A boxed object (a user's `status`, a tweet's `user` or `retweeted_status`), read into its
 /// box.
 impl<T: Fill> FromReader for Box<T> {
@@ -448,14 +462,14 @@ macro_rules! wire_object {
         // Both halves, or a repeated key, must agree (serde says so with an error).
         let value = <$ty as $crate::v1::object::Twin>::read($r)?;
         if $seen.first($bit).is_some() {
-            $slot = value;
+            $crate::v1::object::place(&mut $slot, value);
         } else if $slot != value {
             return None;
         }
     }};
     (@read $presence:ident $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {{
         $seen.first($bit)?;
-        $slot = <$codec as $crate::v1::object::Codec<$ty>>::read($r)?;
+        $crate::v1::object::place(&mut $slot, <$codec as $crate::v1::object::Codec<$ty>>::read($r)?);
     }};
 
     (@blank req $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
