@@ -451,7 +451,10 @@ impl std::error::Error for WaitUntil {}
 #[serde(from = "LimiterState", into = "LimiterState")]
 pub struct Limiter {
     config: LimiterConfig,
-    buckets: BTreeMap<Key, BucketState>,
+    /// The budgets, by app and then by bucket and user: looked up with the context's borrowed
+    /// app name, so counting a request allocates nothing once its budgets exist. No app is
+    /// left with an empty map (two limiters with the same budgets compare equal).
+    buckets: BTreeMap<String, BTreeMap<Slot, BucketState>>,
 }
 
 impl Default for Limiter {
@@ -487,15 +490,16 @@ impl Limiter {
         let keys = charged_keys(endpoint, ctx);
         let blocked = keys
             .iter()
+            .flatten()
             .filter_map(|key| {
                 self.blocked_until(key, now)
-                    .map(|until| (until, key.bucket))
+                    .map(|until| (until, key.slot.bucket))
             })
             .max_by_key(|(until, _)| *until);
         if let Some((until, bucket)) = blocked {
             return Err(WaitUntil { until, bucket });
         }
-        for key in keys {
+        for key in keys.into_iter().flatten() {
             self.reserve(key, now);
         }
         Ok(Permit {
@@ -540,23 +544,28 @@ impl Limiter {
             Some(reset) if reset > now => reset.min(after(now, self.config.day)),
             _ => after(now, self.config.window),
         };
-        let state = self.buckets.entry(window_key(endpoint, ctx)).or_default();
-        let reset = match state.window {
-            Some(open) if now < open.reset => open.reset.max(until),
-            _ => until,
-        };
-        state.window = Some(Window {
-            reset,
-            remaining: 0,
+        self.change(window_key(endpoint, ctx), |state| {
+            let reset = match state.window {
+                Some(open) if now < open.reset => open.reset.max(until),
+                _ => until,
+            };
+            state.window = Some(Window {
+                reset,
+                remaining: 0,
+            });
         });
     }
 
     /// Forgets budgets that carry no information any more (their window has ended and no
     /// server-announced limit was learned), so a long crawl over many users stays small.
     pub fn prune(&mut self, now: SystemTime) {
-        self.buckets.retain(|_, state| {
-            state.learned_limit.is_some() || state.window.is_some_and(|window| now < window.reset)
-        });
+        for slots in self.buckets.values_mut() {
+            slots.retain(|_, state| {
+                state.learned_limit.is_some()
+                    || state.window.is_some_and(|window| now < window.reset)
+            });
+        }
+        self.buckets.retain(|_, slots| !slots.is_empty());
     }
 
     fn period(&self, bucket: Bucket) -> Duration {
@@ -568,18 +577,34 @@ impl Limiter {
 
     /// When the budget next has room, if it has none now. A budget with no open window
     /// always has room: a new window admits at least one request (see the rules above).
-    fn blocked_until(&self, key: &Key, now: SystemTime) -> Option<SystemTime> {
+    fn blocked_until(&self, key: &Key<'_>, now: SystemTime) -> Option<SystemTime> {
         self.buckets
-            .get(key)
+            .get(key.app)
+            .and_then(|slots| slots.get(&key.slot))
             .and_then(|state| state.window)
             .filter(|window| now < window.reset && window.remaining == 0)
             .map(|window| window.reset)
     }
 
-    fn reserve(&mut self, key: Key, now: SystemTime) {
-        let period = self.period(key.bucket);
-        let documented = key.documented_limit();
-        match self.buckets.get_mut(&key) {
+    /// Runs `change` on the state of `key`'s budget, created empty (with the app's map) if
+    /// there is none.
+    fn change<R>(&mut self, key: Key<'_>, change: impl FnOnce(&mut BucketState) -> R) -> R {
+        // `get_mut` first: `entry` would need an owned app name at every call.
+        if let Some(slots) = self.buckets.get_mut(key.app) {
+            return change(slots.entry(key.slot).or_default());
+        }
+        let slots = self.buckets.entry(key.app.to_owned()).or_default();
+        change(slots.entry(key.slot).or_default())
+    }
+
+    fn reserve(&mut self, key: Key<'_>, now: SystemTime) {
+        let period = self.period(key.slot.bucket);
+        let documented = key.slot.documented_limit();
+        match self
+            .buckets
+            .get_mut(key.app)
+            .and_then(|slots| slots.get_mut(&key.slot))
+        {
             Some(state) => match &mut state.window {
                 Some(window) if now < window.reset => {
                     window.remaining = window.remaining.saturating_sub(1);
@@ -597,36 +622,36 @@ impl Limiter {
                         reset: after(now, period),
                         remaining: limit.saturating_sub(1),
                     };
-                    self.buckets.insert(
-                        key,
-                        BucketState {
+                    self.change(key, |state| {
+                        *state = BucketState {
                             learned_limit: None,
                             window: Some(window),
-                        },
-                    );
+                        };
+                    });
                 }
             }
         }
     }
 
-    fn adopt(&mut self, key: Key, announced: RateLimit, now: SystemTime) {
-        let period = self.period(key.bucket);
-        let state = self.buckets.entry(key).or_default();
-        state.learned_limit = Some(announced.limit);
-        if announced.reset <= now {
-            return;
-        }
-        // Resets are whole epoch seconds and servers round them up, so an honest reset can lie
-        // up to a second past `now + period`; allowing that second keeps a client from waking a
-        // fraction of a second before the server's window ends.
-        let reset = announced.reset.min(after(now, period + RESET_SLACK));
-        let remaining = announced.remaining.min(announced.limit);
-        state.window = Some(match state.window {
-            Some(open) if now < open.reset => Window {
-                reset,
-                remaining: open.remaining.min(remaining),
-            },
-            _ => Window { reset, remaining },
+    fn adopt(&mut self, key: Key<'_>, announced: RateLimit, now: SystemTime) {
+        let period = self.period(key.slot.bucket);
+        self.change(key, |state| {
+            state.learned_limit = Some(announced.limit);
+            if announced.reset <= now {
+                return;
+            }
+            // Resets are whole epoch seconds and servers round them up, so an honest reset can
+            // lie up to a second past `now + period`; allowing that second keeps a client from
+            // waking a fraction of a second before the server's window ends.
+            let reset = announced.reset.min(after(now, period + RESET_SLACK));
+            let remaining = announced.remaining.min(announced.limit);
+            state.window = Some(match state.window {
+                Some(open) if now < open.reset => Window {
+                    reset,
+                    remaining: open.remaining.min(remaining),
+                },
+                _ => Window { reset, remaining },
+            });
         });
     }
 }
@@ -639,43 +664,53 @@ fn after(now: SystemTime, period: Duration) -> SystemTime {
     now.checked_add(period).unwrap_or(now)
 }
 
-fn window_key(endpoint: EndpointId, ctx: &Context) -> Key {
+fn window_key(endpoint: EndpointId, ctx: &Context) -> Key<'_> {
     Key {
-        bucket: Bucket::Window(endpoint),
-        app: ctx.app.clone(),
-        user: ctx.user,
+        app: &ctx.app,
+        slot: Slot {
+            bucket: Bucket::Window(endpoint),
+            user: ctx.user,
+        },
     }
 }
 
-fn daily_key(endpoint: EndpointId, app: &str, user: Option<u64>) -> Key {
+fn daily_key(endpoint: EndpointId, app: &str, user: Option<u64>) -> Key<'_> {
     let bucket = match endpoint.descriptor().daily {
         Some(daily) => Bucket::Daily(daily),
         None => Bucket::EndpointDaily(endpoint),
     };
     Key {
-        bucket,
-        app: app.to_owned(),
-        user,
+        app,
+        slot: Slot { bucket, user },
     }
 }
 
-fn charged_keys(endpoint: EndpointId, ctx: &Context) -> Vec<Key> {
-    let mut keys = vec![window_key(endpoint, ctx)];
-    if let Some(user) = ctx.user {
-        keys.push(daily_key(endpoint, &ctx.app, Some(user)));
-    }
-    keys.push(daily_key(endpoint, &ctx.app, None));
-    keys
+/// The budgets a request draws from: its window, the user's daily cap (user context only)
+/// and the app's.
+fn charged_keys(endpoint: EndpointId, ctx: &Context) -> [Option<Key<'_>>; 3] {
+    [
+        Some(window_key(endpoint, ctx)),
+        ctx.user
+            .map(|user| daily_key(endpoint, &ctx.app, Some(user))),
+        Some(daily_key(endpoint, &ctx.app, None)),
+    ]
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
+/// One budget: an app's, for a bucket and (in user context) a user.
+#[derive(Debug, Clone, Copy)]
+struct Key<'a> {
+    app: &'a str,
+    slot: Slot,
+}
+
+/// A budget within one app's map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Slot {
     bucket: Bucket,
-    app: String,
     user: Option<u64>,
 }
 
-impl Key {
+impl Slot {
     fn documented_limit(&self) -> Option<u32> {
         let user_context = self.user.is_some();
         match self.bucket {
@@ -723,22 +758,18 @@ struct BucketEntry {
 
 impl From<LimiterState> for Limiter {
     fn from(state: LimiterState) -> Self {
-        let buckets = state
-            .buckets
-            .into_iter()
-            .map(|entry| {
-                let key = Key {
-                    bucket: entry.bucket,
-                    app: entry.app,
-                    user: entry.user,
-                };
-                let state = BucketState {
-                    learned_limit: entry.learned_limit,
-                    window: entry.window,
-                };
-                (key, state)
-            })
-            .collect();
+        let mut buckets: BTreeMap<String, BTreeMap<Slot, BucketState>> = BTreeMap::new();
+        for entry in state.buckets {
+            let slot = Slot {
+                bucket: entry.bucket,
+                user: entry.user,
+            };
+            let state = BucketState {
+                learned_limit: entry.learned_limit,
+                window: entry.window,
+            };
+            buckets.entry(entry.app).or_default().insert(slot, state);
+        }
         Limiter {
             config: state.config,
             buckets,
@@ -748,17 +779,21 @@ impl From<LimiterState> for Limiter {
 
 impl From<Limiter> for LimiterState {
     fn from(limiter: Limiter) -> Self {
-        let buckets = limiter
+        let mut buckets: Vec<BucketEntry> = limiter
             .buckets
             .into_iter()
-            .map(|(key, state)| BucketEntry {
-                bucket: key.bucket,
-                app: key.app,
-                user: key.user,
-                learned_limit: state.learned_limit,
-                window: state.window,
+            .flat_map(|(app, slots)| {
+                slots.into_iter().map(move |(slot, state)| BucketEntry {
+                    bucket: slot.bucket,
+                    app: app.clone(),
+                    user: slot.user,
+                    learned_limit: state.learned_limit,
+                    window: state.window,
+                })
             })
             .collect();
+        // The order the list has always had: by bucket, then app, then user.
+        buckets.sort_by(|a, b| (a.bucket, &a.app, a.user).cmp(&(b.bucket, &b.app, b.user)));
         LimiterState {
             config: limiter.config,
             buckets,

@@ -500,6 +500,55 @@ fn prune_forgets_only_what_carries_no_information() {
 }
 
 #[test]
+fn an_app_whose_budgets_are_all_pruned_leaves_nothing_behind() {
+    let mut limiter = Limiter::default();
+    for app in ["app", "other"] {
+        let ctx = Context::user(app, 1);
+        assert!(
+            limiter
+                .acquire(EndpointId::FollowersIds, &ctx, at(T0))
+                .is_ok()
+        );
+    }
+    limiter.prune(at(T0 + 900));
+    assert_eq!(limiter, Limiter::default());
+}
+
+#[test]
+fn state_lists_budgets_by_bucket_then_app_then_user() {
+    let mut limiter = Limiter::default();
+    // App "a" only asks users/show, app "b" only followers/ids: sorted by app first, "a"
+    // would lead; sorted by bucket first, as the list always has been, "b" leads.
+    let steps = [
+        ("a", 7, EndpointId::UsersShow),
+        ("b", 9, EndpointId::FollowersIds),
+        ("b", 8, EndpointId::FollowersIds),
+    ];
+    for (app, user, endpoint) in steps {
+        assert!(
+            limiter
+                .acquire(endpoint, &Context::user(app, user), at(T0))
+                .is_ok()
+        );
+    }
+    let json = serde_json::to_value(&limiter).unwrap();
+    let listed: Vec<(String, u64)> = json["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["app"].as_str().unwrap().to_owned(),
+                b["user"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [("b", 8), ("b", 9), ("a", 7)].map(|(app, user)| (app.to_owned(), user));
+    assert_eq!(listed, expected);
+    assert_eq!(serde_json::from_value::<Limiter>(json).unwrap(), limiter);
+}
+
+#[test]
 fn state_serializes_as_plain_json() {
     let mut limiter = Limiter::default();
     let ctx = Context::user("app", 783_214);
