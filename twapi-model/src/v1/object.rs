@@ -469,7 +469,8 @@ macro_rules! wire_object {
     }};
     (@read $presence:ident $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {{
         $seen.first($bit)?;
-        $crate::v1::object::place(&mut $slot, <$codec as $crate::v1::object::Codec<$ty>>::read($r)?);
+        let value = <$codec as $crate::v1::object::Codec<$ty>>::read($r)?;
+        $crate::v1::object::place(&mut $slot, value);
     }};
 
     (@blank req $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
