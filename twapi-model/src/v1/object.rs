@@ -372,12 +372,12 @@ pub(crate) trait Fill: Sized {
 /// Puts the first value read for a field into its slot, which still holds what
 /// [`Fill::blank`] put there.
 ///
-/// A plain assignment would drop that placeholder, and every field's arm of a reader would
-/// carry the drop code of its type, though a [`Blank`] or a `Default` of the model's types
-/// (empty strings, `None`, empty vectors) owns no memory and its drop does nothing. Skipping
-/// the drop cuts a v1.1 user's reader from 9.9 KB of code to 7.6 KB and a tweet's from 7.9 KB
-/// to 6.2 KB, which is what a single request runs cold. Were `slot` ever not a placeholder,
-/// its memory would leak; it would not be unsound.
+/// A plain assignment would drop that placeholder, and every field's reading code would carry
+/// the drop code of its type, though a [`Blank`] or a `Default` of the model's types (empty
+/// strings, `None`, empty vectors) owns no memory and its drop does nothing. Skipping the drop
+/// took a v1.1 user's reader from 9.9 KB of code to 7.6 KB and a tweet's from 7.9 KB to 6.2 KB
+/// (when each was one `match`), code a single request runs cold. Were `slot` ever not a
+/// placeholder, its memory would leak; it would not be unsound.
 #[inline]
 pub(crate) fn place<T>(slot: &mut T, value: T) {
     std::mem::forget(std::mem::replace(slot, value));
@@ -472,6 +472,9 @@ macro_rules! wire_object {
         let value = <$codec as $crate::v1::object::Codec<$ty>>::read($r)?;
         $crate::v1::object::place(&mut $slot, value);
     }};
+
+    // `$value` once for each key: the setters' table runs beside the keys'.
+    (@per_key $key:literal, $value:expr) => { $value };
 
     (@blank req $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
     (@blank twin $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
@@ -586,29 +589,37 @@ macro_rules! wire_object {
             }
 
             fn fill(&mut self, json: &mut $crate::reader::Reader<'_>) -> Option<()> {
-                // Every key, in the order of the fields: X's order; and for each key, the
-                // field it fills, so that a key is compared once, in `object_in_order`.
                 #[allow(non_camel_case_types, clippy::enum_variant_names)]
                 #[derive(Clone, Copy)]
                 enum Field { $($field),* }
-                const KEYS: &[(&str, Field)] = &[$($(($key, Field::$field)),+),*];
                 const REQUIRED: u64 = 0 $(
                     | $crate::v1::object::wire_object!(@required $presence Field::$field as u32)
                 )*;
                 const _: () = assert!([$(Field::$field),*].len() <= 64, "`Seen` holds 64 fields");
-                let mut seen = $crate::reader::Seen::default();
-                json.object_in_order(KEYS, |json, field| {
-                    match field {
-                        $(
-                            Some(Field::$field) => $crate::v1::object::wire_object!(
-                                @read $presence json seen self.$field, Field::$field as u32, $ty,
-                                $crate::v1::object::wire_object!(@codec $($codec)?)
-                            ),
-                        )*
-                        None => json.skip()?,
+                // One setter per field, named after it.
+                $(
+                    fn $field(
+                        this: &mut $name,
+                        json: &mut $crate::reader::Reader<'_>,
+                        seen: &mut $crate::reader::Seen,
+                    ) -> Option<()> {
+                        $crate::v1::object::wire_object!(
+                            @read $presence json seen this.$field, Field::$field as u32, $ty,
+                            $crate::v1::object::wire_object!(@codec $($codec)?)
+                        );
+                        Some(())
                     }
-                    Some(())
-                })?;
+                )*
+                // Every key, in the order of the fields (X's order), and beside it the setter of
+                // its field (a twin's two keys share one).
+                const KEYS: &[&str] = &[$($($key),+),*];
+                const SETTERS: &[$crate::reader::Setter<$name>] = &[$($(
+                    $crate::v1::object::wire_object!(
+                        @per_key $key, $field as $crate::reader::Setter<$name>
+                    )
+                ),+),*];
+                let mut seen = $crate::reader::Seen::default();
+                json.object_in_order(self, &mut seen, KEYS, SETTERS)?;
                 seen.all(REQUIRED).then_some(())
             }
         }
