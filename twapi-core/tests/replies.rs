@@ -105,6 +105,14 @@ fn an_existing_follow_request_is_an_outcome() {
     // Any other 403 is still an error.
     let body = r#"{"errors":[{"code":161,"message":"You are unable to follow more people at this time"}]}"#;
     assert!(decode_reply::<FriendshipsCreate>(response(403, &[], body)).is_err());
+    // Code 160 at a status X does not send it with is not that outcome.
+    let body = r#"{"errors":[{"code":160,"message":"You've already requested to follow user."}]}"#;
+    for status in [200, 500, 503] {
+        let err = decode_reply::<FriendshipsCreate>(response(status, &[], body)).unwrap_err();
+        let api = err.api().expect("an API error");
+        assert_eq!(api.status(), status);
+        assert!(api.has_code(twapi_core::ErrorCode::FollowAlreadyRequested));
+    }
 }
 
 #[test]

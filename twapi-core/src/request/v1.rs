@@ -462,10 +462,12 @@ impl ApiRequest for FriendshipsCreate {
     }
 
     /// A 403 with code 160 ("You've already requested to follow user.") means the follow
-    /// request already stands: an outcome, not a failure to follow.
+    /// request already stands: an outcome, not a failure to follow. The code at any other
+    /// status (a 5xx page that happens to carry it) stays an error: that is not the answer
+    /// X documents.
     fn recover(error: &ApiError) -> Option<FollowOutcome> {
-        error
-            .has_code(crate::ErrorCode::FollowAlreadyRequested)
+        let code = crate::ErrorCode::FollowAlreadyRequested;
+        (error.has_code(code) && code.http_status() == Some(error.status()))
             .then_some(FollowOutcome::AlreadyRequested)
     }
 }
