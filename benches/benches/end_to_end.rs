@@ -38,10 +38,12 @@ const CHILD: &str = "TWAPI_BENCH_CHILD";
 const USERS_SHOW_PER_USER: usize = 900;
 /// followers/ids allows 15.
 const FOLLOWERS_IDS_PER_USER: usize = 15;
-/// Repetitions of each load run (a fresh emulator each); the median and the best are
-/// reported. A run lasts about a second at 1 in flight, and on this shared virtual machine
-/// single runs of the same client moved by 30 %, so three were too few to tell the sides apart.
-const REPEATS: usize = 7;
+/// Rounds of item 4's load runs (each side once a round, a fresh emulator each run). A run
+/// lasts about a second at 1 in flight, and on this shared virtual machine single runs of the
+/// same client moved by 30 %: with seven runs a side and the median of each side taken apart,
+/// twapi-hyper / bare at 1 in flight moved between 0.76 and 0.91 from one full run to the
+/// next; the median of fifteen to twenty rounds' paired ratios moved between 0.75 and 0.82.
+const REPEATS: usize = 15;
 /// No load run may take longer.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
@@ -61,9 +63,11 @@ fn main() {
             {
                 return;
             }
-            // `TWAPI_BENCH_PROFILE=twapi|bare valgrind --tool=callgrind <this bench> --bench`:
-            // one users/show run at 1 in flight, nothing else (the emulator runs in a child
-            // process, which callgrind leaves alone).
+            // `TWAPI_BENCH_PROFILE=<side> <this bench> --bench`: one users/show run of one
+            // side (bare, scan, sign, decode, sign+decode, twapi), at 1 in flight or
+            // `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling under
+            // `valgrind --tool=callgrind` (the emulator runs in a child process, which callgrind
+            // leaves alone) and for interleaving many short runs of two builds.
             if let Ok(which) = std::env::var("TWAPI_BENCH_PROFILE") {
                 profile(&which);
                 return;
@@ -333,29 +337,117 @@ impl Run {
     }
 }
 
-/// What the bare client does with each body it has read whole.
+/// What the bare client does for each request besides the exchange. The sides between
+/// [`Work::Read`] and twapi-hyper attribute twapi-hyper's cost to its steps, measured end to
+/// end: at 1 in flight a step costs several times what it costs in a hot loop, so timing the
+/// steps alone cannot say what they cost in place.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Body {
-    /// Nothing: it only counts the bytes.
+enum Work {
+    /// Nothing: it sends requests twapi-core signed before the clock started, and counts the
+    /// bytes of each body it reads whole.
     Read,
-    /// A validating JSON scan (`serde::de::IgnoredAny`), the least any decoder must do: the
-    /// lower bound of item 2, per request.
+    /// A validating JSON scan of each body (`serde::de::IgnoredAny`), the least any decoder
+    /// must do: item 2's lower bound, per request.
     Scan,
+    /// Each request signed inside the clock, as twapi-hyper does: a nonce from the OS, the
+    /// time, twapi-core's `Api::prepare`.
+    Sign,
+    /// Each answer decoded by twapi-core's `decode_reply` (the rate-limit headers, and the body
+    /// into the request's typed output), as twapi-hyper does.
+    Decode,
+    /// [`Work::Sign`] and [`Work::Decode`]: twapi-hyper's work without its client around it
+    /// (limiter, deadline, retry loop, span).
+    SignDecode,
 }
 
-/// The bare client: hyper-util's pooled client sending requests that twapi-core built and
-/// signed before the clock started, reading each body whole (and scanning it, with
-/// [`Body::Scan`]).
-async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body: Body) -> Run {
-    let api = Api::new(&emulator.base_url()).expect("the emulator's URL");
+impl Work {
+    fn signs(self) -> bool {
+        matches!(self, Work::Sign | Work::SignDecode)
+    }
+
+    fn decodes(self) -> bool {
+        matches!(self, Work::Decode | Work::SignDecode)
+    }
+}
+
+/// One side of item 4: the bare client doing some [`Work`], or twapi-hyper.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Bare(Work),
+    Twapi,
+}
+
+impl Side {
+    /// Every side, the reference first.
+    const ALL: [Side; 6] = [
+        Side::Bare(Work::Read),
+        Side::Bare(Work::Scan),
+        Side::Bare(Work::Sign),
+        Side::Bare(Work::Decode),
+        Side::Bare(Work::SignDecode),
+        Side::Twapi,
+    ];
+
+    /// The name in the table, and for `TWAPI_BENCH_PROFILE`.
+    fn name(self) -> (&'static str, &'static str) {
+        match self {
+            Side::Bare(Work::Read) => ("bare hyper-util", "bare"),
+            Side::Bare(Work::Scan) => ("bare + validating scan", "scan"),
+            Side::Bare(Work::Sign) => ("bare + signing", "sign"),
+            Side::Bare(Work::Decode) => ("bare + decoding", "decode"),
+            Side::Bare(Work::SignDecode) => ("bare + signing + decoding", "sign+decode"),
+            Side::Twapi => ("twapi-hyper", "twapi"),
+        }
+    }
+
+    async fn run(self, emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
+        match self {
+            Side::Bare(work) => bare_run(emulator, load, in_flight, work).await,
+            Side::Twapi => twapi_run(emulator, load, in_flight).await,
+        }
+    }
+}
+
+/// A request of `load`, built and signed by twapi-core.
+fn prepare(
+    api: &Api,
+    load: Load,
+    target: u64,
+    auth: &Auth,
+    stamp: Stamp<'_>,
+) -> http::Request<Full<Bytes>> {
+    match load {
+        Load::UsersShow => api.prepare(&users_show(target), auth, stamp),
+        Load::FollowersIds => api.prepare(&followers_ids(target), auth, stamp),
+    }
+    .expect("a valid request")
+    .map(Full::new)
+}
+
+/// The answer decoded as twapi-hyper decodes it, then dropped.
+fn decode(load: Load, answer: http::Response<Bytes>) {
+    let decoded = match load {
+        Load::UsersShow => twapi_core::decode_reply::<UsersShow>(answer).map(drop),
+        Load::FollowersIds => twapi_core::decode_reply::<FollowersIds>(answer).map(drop),
+    };
+    std::hint::black_box(decoded).expect("a decodable answer");
+}
+
+/// The bare client: hyper-util's pooled client, reading each body whole, and doing `work`
+/// besides.
+async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work: Work) -> Run {
+    let api = Arc::new(Api::new(&emulator.base_url()).expect("the emulator's URL"));
     let users = emulator.users();
     let target = user_id(&emulator.user("most_followed"));
-    let auths: Vec<Auth> = users
-        .iter()
-        .map(|u| Auth::oauth1(&emulator.credentials(u)))
-        .collect();
+    let auths: Arc<Vec<Auth>> = Arc::new(
+        users
+            .iter()
+            .map(|u| Auth::oauth1(&emulator.credentials(u)))
+            .collect(),
+    );
     let total = load.per_user() * users.len();
     let now = twapi_auth::system::unix_now();
+    // Signed before the clock starts, unless the work is to sign them.
     let requests: Vec<std::sync::Mutex<Option<http::Request<Full<Bytes>>>>> = (0..total)
         .map(|i| {
             let nonce = format!("bench{i:027}");
@@ -363,13 +455,9 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body
                 timestamp: now,
                 nonce: &nonce,
             };
-            let auth = &auths[i % auths.len()];
-            let prepared = match load {
-                Load::UsersShow => api.prepare(&users_show(target), auth, stamp),
-                Load::FollowersIds => api.prepare(&followers_ids(target), auth, stamp),
-            }
-            .expect("a valid request");
-            std::sync::Mutex::new(Some(prepared.map(Full::new)))
+            let presigned = (!work.signs())
+                .then(|| prepare(&api, load, target, &auths[i % auths.len()], stamp));
+            std::sync::Mutex::new(presigned)
         })
         .collect();
     let requests = Arc::new(requests);
@@ -379,27 +467,36 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, body
     let tasks: Vec<_> = (0..in_flight)
         .map(|_| {
             let (client, next, requests) = (client.clone(), next.clone(), requests.clone());
+            let (api, auths) = (api.clone(), auths.clone());
             tokio::spawn(async move {
                 let mut bytes = 0;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(slot) = requests.get(i) else { break };
-                    let request = slot.lock().expect("unpoisoned").take().expect("sent once");
+                    let request = if work.signs() {
+                        let nonce = twapi_auth::system::nonce().expect("randomness");
+                        let stamp = Stamp {
+                            timestamp: twapi_auth::system::unix_now(),
+                            nonce: &nonce,
+                        };
+                        prepare(&api, load, target, &auths[i % auths.len()], stamp)
+                    } else {
+                        slot.lock().expect("unpoisoned").take().expect("sent once")
+                    };
                     let response = client.request(request).await.expect("an answer");
                     assert_eq!(response.status(), 200, "request {i}");
-                    let whole = response
-                        .into_body()
-                        .collect()
-                        .await
-                        .expect("a whole body")
-                        .to_bytes();
-                    if body == Body::Scan {
+                    let (head, body) = response.into_parts();
+                    let whole = body.collect().await.expect("a whole body").to_bytes();
+                    bytes += whole.len();
+                    if work == Work::Scan {
                         std::hint::black_box(
                             serde_json::from_slice::<serde::de::IgnoredAny>(&whole)
                                 .expect("a JSON body"),
                         );
                     }
-                    bytes += whole.len();
+                    if work.decodes() {
+                        decode(load, http::Response::from_parts(head, whole));
+                    }
                 }
                 bytes
             })
@@ -459,9 +556,16 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
     clock.finish(tasks, total).await
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+fn median(values: Vec<f64>) -> f64 {
+    quartiles(values).1
+}
+
+/// The first quartile, the median and the third quartile (0 for no values).
+fn quartiles(mut values: Vec<f64>) -> (f64, f64, f64) {
     values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
+    let at = |i: usize| values.get(i).copied().unwrap_or(0.0);
+    let n = values.len();
+    (at(n / 4), at(n / 2), at(3 * n / 4))
 }
 
 /// The fastest run: the one least slowed by whatever else this shared machine was doing, as
@@ -534,15 +638,24 @@ fn crawl(emulator: &EmulatorProcess, limit: u64) -> Value {
 // ---------------------------------------------------------------- the parent
 
 fn profile(which: &str) {
+    let Some(side) = Side::ALL.into_iter().find(|side| side.name().1 == which) else {
+        let names: Vec<&str> = Side::ALL.iter().map(|side| side.name().1).collect();
+        eprintln!("TWAPI_BENCH_PROFILE: one of {}", names.join(", "));
+        std::process::exit(2);
+    };
+    let in_flight = usize::try_from(env_u64("TWAPI_BENCH_IN_FLIGHT", 1)).unwrap_or(1);
     let emulator = EmulatorProcess::spawn(10_000, 900_000);
-    let run = runtime().block_on(async {
-        if which == "twapi" {
-            twapi_run(&emulator, Load::UsersShow, 1).await
-        } else {
-            bare_run(&emulator, Load::UsersShow, 1, Body::Read).await
-        }
-    });
-    println!("{which}: {:.0} req/s", run.per_second());
+    let run = runtime().block_on(side.run(&emulator, Load::UsersShow, in_flight));
+    let micros = |cpu| {
+        run.micros_per_request(cpu)
+            .map_or_else(|| "-".to_owned(), |m| format!("{m:.1}"))
+    };
+    println!(
+        "{which}: {:.0} req/s, client CPU {} µs/request, emulator CPU {} µs/request",
+        run.per_second(),
+        micros(run.client_cpu),
+        micros(run.emulator_cpu)
+    );
     emulator.stop();
 }
 
@@ -563,82 +676,80 @@ fn parent() {
     let rt = runtime();
 
     // Item 4: users/show through twapi-hyper and through the bare client, same emulator kind,
-    // same requests, a fresh emulator (a fresh window) per run.
-    // The bare client also runs with a validating scan of each body: what any client that
-    // decodes must spend at least, so the ratio of that run to the bare one bounds item 4.
+    // same requests, a fresh emulator (a fresh window) per run. A round runs every side once;
+    // a side's ratio to the bare client is taken within each round (the machine's load drifts
+    // between rounds more than within one), and the rounds' median is the figure.
     for in_flight in [1, 8, 64] {
-        let mut runs: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-        // CPU per request of each side's runs: the client's and the emulator's.
-        let mut cpu: [[Vec<f64>; 3]; 2] = Default::default();
-        for repeat in 0..REPEATS {
-            // The order of the sides turns with each repeat, so that none always runs first
+        let mut rounds: Vec<[Run; Side::ALL.len()]> = Vec::with_capacity(REPEATS);
+        for round in 0..REPEATS {
+            // The order of the sides turns with each round, so that none always runs first
             // (on a fresh machine state) or last.
-            for turn in 0..3 {
-                let side = (repeat + turn) % 3;
+            let mut runs: [Option<Run>; Side::ALL.len()] = Default::default();
+            for turn in 0..Side::ALL.len() {
+                let index = (round + turn) % Side::ALL.len();
                 let emulator = EmulatorProcess::spawn(10_000, 900_000);
                 let run = rt.block_on(async {
-                    tokio::time::timeout(RUN_LIMIT, async {
-                        match side {
-                            0 => bare_run(&emulator, Load::UsersShow, in_flight, Body::Read).await,
-                            1 => bare_run(&emulator, Load::UsersShow, in_flight, Body::Scan).await,
-                            _ => twapi_run(&emulator, Load::UsersShow, in_flight).await,
-                        }
-                    })
+                    tokio::time::timeout(
+                        RUN_LIMIT,
+                        Side::ALL[index].run(&emulator, Load::UsersShow, in_flight),
+                    )
                     .await
                     .expect("the run ends in time")
                 });
-                runs[side].push(run.per_second());
-                for (process, spent) in [run.client_cpu, run.emulator_cpu].into_iter().enumerate() {
-                    if let Some(micros) = run.micros_per_request(spent) {
-                        cpu[process][side].push(micros);
-                    }
-                }
+                runs[index] = Some(run);
                 emulator.stop();
             }
+            rounds.push(runs.map(|run| run.expect("every side ran")));
         }
-        // Where the time of a request went: at 1 in flight the client and the emulator take
-        // turns, so a difference in rate between the sides is a difference in these.
-        for (process, [bare, scan, twapi]) in ["client", "emulator"].into_iter().zip(cpu) {
-            if bare.is_empty() || scan.is_empty() || twapi.is_empty() {
-                continue; // no /proc here
+        let at = format!("users/show, {in_flight} in flight");
+        for (index, side) in Side::ALL.into_iter().enumerate() {
+            let (name, _) = side.name();
+            let rates: Vec<f64> = rounds.iter().map(|r| r[index].per_second()).collect();
+            record(
+                &format!("{at}: {name}, req/s, median / best of {REPEATS} runs"),
+                format!("{:.0} / {:.0}", median(rates.clone()), best(rates)),
+            );
+            // Where the time of a request went: at 1 in flight the client and the emulator
+            // take turns, so a difference in rate between two sides is a difference in these.
+            let cpu = |of: fn(&Run) -> Option<Duration>| -> Option<f64> {
+                let micros: Option<Vec<f64>> = rounds
+                    .iter()
+                    .map(|r| r[index].micros_per_request(of(&r[index])))
+                    .collect();
+                micros.map(median)
+            };
+            if let (Some(client), Some(emulator)) = (cpu(|r| r.client_cpu), cpu(|r| r.emulator_cpu))
+            {
+                record(
+                    &format!("{at}: {name}, CPU per request, client / emulator, µs (medians)"),
+                    format!("{client:.1} / {emulator:.1}"),
+                );
             }
+        }
+        let reference = Side::ALL[0].name().0;
+        for (index, side) in Side::ALL.into_iter().enumerate().skip(1) {
+            let paired: Vec<f64> = rounds
+                .iter()
+                .map(|r| r[index].per_second() / r[0].per_second())
+                .collect();
+            let of = |i: usize| -> Vec<f64> { rounds.iter().map(|r| r[i].per_second()).collect() };
+            let (low, mid, high) = quartiles(paired);
+            let target = if side == Side::Twapi {
+                " (target >= 0.9x)"
+            } else {
+                ""
+            };
             record(
                 &format!(
-                    "users/show, {in_flight} in flight, median of {REPEATS} runs: {process} CPU \
-                     per request, µs (bare / bare + scan / twapi-hyper)"
+                    "{at}: {} / {reference}{target}: median of the {REPEATS} rounds' ratios \
+                     (quartiles); ratio of the medians; of the bests",
+                    side.name().0
                 ),
                 format!(
-                    "{:.1} / {:.1} / {:.1}",
-                    median(bare),
-                    median(scan),
-                    median(twapi)
+                    "{mid:.2}x ({low:.2}–{high:.2}); {:.2}x; {:.2}x",
+                    median(of(index)) / median(of(0)),
+                    best(of(index)) / best(of(0))
                 ),
-            );
-        }
-        let [bare, scan, twapi] = runs;
-        for (measure, pick) in [("median", median as fn(Vec<f64>) -> f64), ("best", best)] {
-            let (bare, scan, twapi) = (pick(bare.clone()), pick(scan.clone()), pick(twapi.clone()));
-            let at = format!("users/show, {in_flight} in flight, {measure} of {REPEATS} runs");
-            record(
-                &format!("{at}: bare hyper-util, req/s"),
-                format!("{bare:.0}"),
-            );
-            record(
-                &format!("{at}: bare hyper-util + validating scan, req/s"),
-                format!("{scan:.0}"),
-            );
-            record(&format!("{at}: twapi-hyper, req/s"), format!("{twapi:.0}"));
-            record(
-                &format!("{at}: bare + scan / bare (the bound)"),
-                format!("{:.2}x", scan / bare),
-            );
-            record(
-                &format!("{at}: twapi-hyper / bare (target >= 0.9x)"),
-                format!("{:.2}x", twapi / bare),
-            );
-            record(
-                &format!("{at}: twapi-hyper / (bare + scan)"),
-                format!("{:.2}x", twapi / scan),
             );
         }
     }
@@ -662,7 +773,7 @@ fn parent() {
         "emulator, 1,000,000 users: resident memory after start, MiB",
         format!("{:.0}", rss as f64 / 1024.0),
     );
-    let show = rt.block_on(bare_run(&emulator, Load::UsersShow, 64, Body::Read));
+    let show = rt.block_on(bare_run(&emulator, Load::UsersShow, 64, Work::Read));
     record(
         "emulator, 1,000,000 users: users/show served, req/s (64 in flight)",
         format!("{:.0}", show.per_second()),
@@ -671,7 +782,7 @@ fn parent() {
         "emulator, users/show body, bytes",
         format!("{}", show.body_bytes / show.requests),
     );
-    let ids = rt.block_on(bare_run(&emulator, Load::FollowersIds, 8, Body::Read));
+    let ids = rt.block_on(bare_run(&emulator, Load::FollowersIds, 8, Work::Read));
     record(
         "emulator, 1,000,000 users: followers/ids (5,000 ids) served, req/s (8 in flight)",
         format!("{:.0}", ids.per_second()),
