@@ -42,7 +42,7 @@ const FOLLOWERS_IDS_PER_USER: usize = 15;
 /// lasts about a second at 1 in flight, and on this shared virtual machine single runs of the
 /// same client moved by 30 %: with seven runs a side and the median of each side taken apart,
 /// twapi-hyper / bare at 1 in flight moved between 0.76 and 0.91 from one full run to the
-/// next; the median of fifteen to twenty rounds' paired ratios moved between 0.75 and 0.82.
+/// next; the median of 15 to 30 rounds' paired ratios moved between 0.75 and 0.82.
 const REPEATS: usize = 15;
 /// No load run may take longer.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
