@@ -388,15 +388,27 @@ impl Side {
         Side::Twapi,
     ];
 
-    /// The name in the table, and for `TWAPI_BENCH_PROFILE`.
-    fn name(self) -> (&'static str, &'static str) {
+    /// The side's name in the table.
+    fn label(self) -> &'static str {
         match self {
-            Side::Bare(Work::Read) => ("bare hyper-util", "bare"),
-            Side::Bare(Work::Scan) => ("bare + validating scan", "scan"),
-            Side::Bare(Work::Sign) => ("bare + signing", "sign"),
-            Side::Bare(Work::Decode) => ("bare + decoding", "decode"),
-            Side::Bare(Work::SignDecode) => ("bare + signing + decoding", "sign+decode"),
-            Side::Twapi => ("twapi-hyper", "twapi"),
+            Side::Bare(Work::Read) => "bare hyper-util",
+            Side::Bare(Work::Scan) => "bare + validating scan",
+            Side::Bare(Work::Sign) => "bare + signing",
+            Side::Bare(Work::Decode) => "bare + decoding",
+            Side::Bare(Work::SignDecode) => "bare + signing + decoding",
+            Side::Twapi => "twapi-hyper",
+        }
+    }
+
+    /// The side's name for `TWAPI_BENCH_PROFILE`.
+    fn key(self) -> &'static str {
+        match self {
+            Side::Bare(Work::Read) => "bare",
+            Side::Bare(Work::Scan) => "scan",
+            Side::Bare(Work::Sign) => "sign",
+            Side::Bare(Work::Decode) => "decode",
+            Side::Bare(Work::SignDecode) => "sign+decode",
+            Side::Twapi => "twapi",
         }
     }
 
@@ -638,8 +650,8 @@ fn crawl(emulator: &EmulatorProcess, limit: u64) -> Value {
 // ---------------------------------------------------------------- the parent
 
 fn profile(which: &str) {
-    let Some(side) = Side::ALL.into_iter().find(|side| side.name().1 == which) else {
-        let names: Vec<&str> = Side::ALL.iter().map(|side| side.name().1).collect();
+    let Some(side) = Side::ALL.into_iter().find(|side| side.key() == which) else {
+        let names: Vec<&str> = Side::ALL.iter().map(|side| side.key()).collect();
         eprintln!("TWAPI_BENCH_PROFILE: one of {}", names.join(", "));
         std::process::exit(2);
     };
@@ -703,7 +715,7 @@ fn parent() {
         }
         let at = format!("users/show, {in_flight} in flight");
         for (index, side) in Side::ALL.into_iter().enumerate() {
-            let (name, _) = side.name();
+            let name = side.label();
             let rates: Vec<f64> = rounds.iter().map(|r| r[index].per_second()).collect();
             record(
                 &format!("{at}: {name}, req/s, median / best of {REPEATS} runs"),
@@ -726,7 +738,7 @@ fn parent() {
                 );
             }
         }
-        let reference = Side::ALL[0].name().0;
+        let reference = Side::ALL[0].label();
         for (index, side) in Side::ALL.into_iter().enumerate().skip(1) {
             let paired: Vec<f64> = rounds
                 .iter()
@@ -743,7 +755,7 @@ fn parent() {
                 &format!(
                     "{at}: {} / {reference}{target}: median of the {REPEATS} rounds' ratios \
                      (quartiles); ratio of the medians; of the bests",
-                    side.name().0
+                    side.label()
                 ),
                 format!(
                     "{mid:.2}x ({low:.2}–{high:.2}); {:.2}x; {:.2}x",
