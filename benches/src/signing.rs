@@ -2,7 +2,7 @@
 //! unavoidable cost (HMAC-SHA1 over the exact base string, then base64).
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use twapi_auth::oauth1::{Credentials, OAuthParams, RequestParts, Signer, reference};
 

@@ -32,6 +32,17 @@ use crate::percent::{self, FormBytes, HEX};
 
 type HmacSha1 = Hmac<Sha1>;
 
+// The pre-keyed state signs as well as the key it was made from, so it must be wiped when a
+// `Signer` (or the copy a signature works on) is dropped. An `Hmac<Sha1>` is its two keyed
+// SHA-1 states (inner and outer) and a block buffer: sha1's `zeroize` feature makes each state
+// wipe itself on drop, digest's (which sha1's and hmac's turn on) the buffer, and this stops
+// the build if the wiping is ever lost.
+const _: () = {
+    const fn wiped_on_drop<T: hmac::digest::zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<sha1::block_api::Sha1Core>();
+    wiped_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha1>>>();
+};
+
 /// An HMAC-SHA1 signature in base64 (28 bytes, padded), as it appears before the header
 /// percent-encodes it. Not a secret: it travels in the request.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
