@@ -600,6 +600,14 @@ impl Limiter {
     fn reserve(&mut self, key: Key<'_>, now: SystemTime) {
         let period = self.period(key.slot.bucket);
         let documented = key.slot.documented_limit();
+        // A new window, this request counted: sized by the limit X announced, else the
+        // documented one; none when neither is known.
+        let opened = |learned: Option<u32>| {
+            learned.or(documented).map(|limit| Window {
+                reset: after(now, period),
+                remaining: limit.saturating_sub(1),
+            })
+        };
         match self
             .buckets
             .get_mut(key.app)
@@ -609,25 +617,12 @@ impl Limiter {
                 Some(window) if now < window.reset => {
                     window.remaining = window.remaining.saturating_sub(1);
                 }
-                _ => {
-                    state.window = state.learned_limit.or(documented).map(|limit| Window {
-                        reset: after(now, period),
-                        remaining: limit.saturating_sub(1),
-                    });
-                }
+                _ => state.window = opened(state.learned_limit),
             },
+            // A budget with nothing to count against is not stored.
             None => {
-                if let Some(limit) = documented {
-                    let window = Window {
-                        reset: after(now, period),
-                        remaining: limit.saturating_sub(1),
-                    };
-                    self.change(key, |state| {
-                        *state = BucketState {
-                            learned_limit: None,
-                            window: Some(window),
-                        };
-                    });
+                if let Some(window) = opened(None) {
+                    self.change(key, |state| state.window = Some(window));
                 }
             }
         }
