@@ -12,7 +12,7 @@ use crate::percent::{self, DecodeError};
 
 /// The parameters of a parsed `Authorization: OAuth` header, decoded. The server looks up
 /// the secrets by [`OAuthHeader::consumer_key`] and [`OAuthHeader::token`], then calls
-/// [`verify`](super::verify).
+/// [`verify`](fn@super::verify).
 ///
 /// ```
 /// use twapi_auth::oauth1::parse_authorization_header;
@@ -61,7 +61,7 @@ impl OAuthHeader {
         &self.signature_method
     }
 
-    /// `oauth_timestamp` as sent (checked to be a number by [`verify`](super::verify)).
+    /// `oauth_timestamp` as sent (checked to be a number by [`verify`](fn@super::verify)).
     pub fn timestamp(&self) -> &str {
         &self.timestamp
     }

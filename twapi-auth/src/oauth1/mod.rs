@@ -6,7 +6,7 @@
 //! - [`reference`](mod@reference): every step as its own public function (base string URI, parameter
 //!   string, base string, signing key, signature, header), the plain way; the executable
 //!   specification the signer is tested against.
-//! - [`parse_authorization_header`] and [`verify`]: the server side.
+//! - [`parse_authorization_header`] and [`verify`](fn@verify): the server side.
 //!
 //! What is signed: the query parameters of the URL, the parameters of an
 //! `application/x-www-form-urlencoded` body, and the oauth_* parameters. JSON bodies are

@@ -280,7 +280,7 @@ impl ApiRequest for FriendshipsShow {
 }
 
 /// `GET users/lookup`: full user objects for up to 100 users (split longer lists with
-/// [`crate::lookup::chunks`]).
+/// [`crate::lookup::users_by_ids`] or [`crate::lookup::users_by_screen_names`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UsersLookup {
     /// Whom.
