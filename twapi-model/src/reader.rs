@@ -427,7 +427,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads an id: a string of digits or a JSON integer, as [`UserId`](crate::UserId)'s serde impl does.
+    /// Reads an id: a string of digits or a JSON integer, as [`UserId`](crate::UserId)'s serde
+    /// impl does.
     #[inline]
     pub(crate) fn id(&mut self) -> Option<u64> {
         if self.peek()? != b'"' {
