@@ -2,9 +2,9 @@
 //! refuses (403 code 220 in v1.1, `unsupported-authentication` in v2), over real HTTP with
 //! requests built and decoded by twapi-core; and snapshots of representative bodies.
 
-mod common;
+mod harness;
 
-use common::{app, call, id, oauth1, prepare, send, user};
+use harness::{app, call, id, oauth1, prepare, send, user};
 use http::header::AUTHORIZATION;
 use twapi_auth::Secret;
 use twapi_core::endpoint::{ApiVersion, AuthMode};
@@ -68,7 +68,7 @@ async fn every_mode<R: ApiRequest>(modes: &Modes, request: &R) -> usize {
             .insert(AUTHORIZATION, bearer.parse().unwrap());
         let response = send(http).await;
         assert_eq!(response.status(), 403, "{} in {mode:?}", R::ENDPOINT);
-        let body = common::json(&response);
+        let body = harness::json(&response);
         match endpoint.version {
             ApiVersion::V2 => {
                 assert_eq!(
@@ -89,7 +89,7 @@ async fn every_mode<R: ApiRequest>(modes: &Modes, request: &R) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_endpoint_in_every_mode() {
-    let emulator = common::start(2_000).await;
+    let emulator = harness::start(2_000).await;
     let facts = emulator.facts().clone();
     let top = UserId::new(id(user(&facts, "most_followed", 0)));
     let plain = user(&facts, "plain", 0);
@@ -103,7 +103,7 @@ async fn every_endpoint_in_every_mode() {
         .unwrap();
     let modes = Modes {
         oauth1: oauth1(&facts, plain),
-        oauth2_token: common::oauth2_user_token(&facts, None).await,
+        oauth2_token: harness::oauth2_user_token(&facts, None).await,
         facts,
     };
     let mut served = 0;
@@ -208,7 +208,7 @@ async fn every_endpoint_in_every_mode() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_look_like_x() {
-    let emulator = common::start(2_000).await;
+    let emulator = harness::start(2_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let top = user(&facts, "most_followed", 0);

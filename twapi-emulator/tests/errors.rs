@@ -3,9 +3,9 @@
 //! 50, 17, 63, v2 partial errors), rate limits (88 / v2 429, with the window headers), and
 //! the follow errors (158, 160, 161, 162).
 
-mod common;
+mod harness;
 
-use common::{app, call, header, id, json, oauth1, prepare, prepare_at, send, user};
+use harness::{app, call, header, id, json, oauth1, prepare, prepare_at, send, user};
 use http::header::AUTHORIZATION;
 use twapi_auth::oauth1::Credentials;
 use twapi_core::request::v1::{self as rq1, Users};
@@ -22,11 +22,11 @@ async fn send_to(
 ) -> http::Response<bytes::Bytes> {
     let authority = base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(authority).await.unwrap();
-    let head = common::head_of(request, request.uri().authority().unwrap().as_str(), true);
+    let head = harness::head_of(request, request.uri().authority().unwrap().as_str(), true);
     tokio::io::AsyncWriteExt::write_all(&mut stream, &head)
         .await
         .unwrap();
-    common::read_response(&mut tokio::io::BufReader::new(stream))
+    harness::read_response(&mut tokio::io::BufReader::new(stream))
         .await
         .unwrap()
 }
@@ -52,7 +52,7 @@ fn signed_with(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authentication_failures() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let plain = user(&facts, "plain", 0);
@@ -142,7 +142,7 @@ async fn authentication_failures() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_modes_get_x_refusals() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let plain = user(&facts, "plain", 0);
@@ -175,7 +175,7 @@ async fn refused_modes_get_x_refusals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_and_suspended_users() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let auth = oauth1(&facts, user(&facts, "plain", 0));
@@ -283,7 +283,7 @@ async fn missing_and_suspended_users() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_refuse_with_x_headers() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let auth = oauth1(&facts, user(&facts, "plain", 0));
@@ -323,7 +323,7 @@ async fn rate_limits_refuse_with_x_headers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_errors() {
-    let emulator = common::start(2_000).await;
+    let emulator = harness::start(2_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let plain = user(&facts, "plain", 0);
@@ -367,7 +367,7 @@ async fn follow_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_follow_cap_is_161() {
-    let emulator = common::start_with(twapi_emulator::Config {
+    let emulator = harness::start_with(twapi_emulator::Config {
         users: 2_000,
         day: std::time::Duration::from_secs(3_600),
         ..Default::default()
@@ -450,7 +450,7 @@ async fn the_daily_follow_cap_is_161() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scaled_window_reopens_at_its_announced_reset() {
-    let emulator = common::start_with(twapi_emulator::Config {
+    let emulator = harness::start_with(twapi_emulator::Config {
         users: 300,
         window: std::time::Duration::from_secs(2),
         ..Default::default()

@@ -3,11 +3,11 @@
 //! requests, follows and unfollows that change the graph, concurrent follows that lose
 //! nothing and never pass the daily cap, and the same world for the same seed.
 
-mod common;
+mod harness;
 
 use std::collections::HashSet;
 
-use common::{app, call, id, oauth1, user};
+use harness::{app, call, id, oauth1, user};
 use twapi_core::pager::{Pageable, Pager};
 use twapi_core::request::v1::{self as rq1, Users};
 use twapi_core::request::v2 as rq2;
@@ -29,7 +29,7 @@ async fn crawl<R: Pageable>(base: &str, auth: &Auth, request: R) -> Vec<R::Item>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawls_return_exactly_the_graph() {
-    let emulator = common::start(10_000).await;
+    let emulator = harness::start(10_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let top = user(&facts, "most_followed", 0);
@@ -75,7 +75,7 @@ async fn crawls_return_exactly_the_graph() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cursors_are_x_shaped_and_stable() {
-    let emulator = common::start(3_000).await;
+    let emulator = harness::start(3_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let top = UserId::new(id(user(&facts, "most_followed", 0)));
@@ -151,7 +151,7 @@ async fn cursors_are_x_shaped_and_stable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_matches_names_and_screen_names() {
-    let emulator = common::start(3_000).await;
+    let emulator = harness::start(3_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let auth = oauth1(&facts, user(&facts, "plain", 0));
@@ -192,7 +192,7 @@ async fn search_matches_names_and_screen_names() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn protected_accounts_take_requests() {
-    let emulator = common::start(2_000).await;
+    let emulator = harness::start(2_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let protected = user(&facts, "protected", 0);
@@ -295,7 +295,7 @@ async fn protected_accounts_take_requests() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follows_and_settings_change_the_graph() {
-    let emulator = common::start(2_000).await;
+    let emulator = harness::start(2_000).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let me = user(&facts, "plain", 2);
@@ -385,7 +385,7 @@ async fn follows_and_settings_change_the_graph() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_follows_are_exact_and_capped() {
-    let emulator = common::start(3_000).await;
+    let emulator = harness::start(3_000).await;
     let facts = emulator.facts().clone();
     let base = facts.base_url.clone();
     let actor = user(&facts, "plain", 1).clone();
@@ -465,9 +465,9 @@ async fn concurrent_follows_are_exact_and_capped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_seed_makes_the_same_world() {
-    let a = common::start(1_500).await;
-    let b = common::start(1_500).await;
-    let c = common::start_with(Config {
+    let a = harness::start(1_500).await;
+    let b = harness::start(1_500).await;
+    let c = harness::start_with(Config {
         users: 1_500,
         seed: 7,
         ..Config::default()
@@ -507,7 +507,7 @@ async fn the_same_seed_makes_the_same_world() {
 async fn a_large_graph_has_a_huge_account() {
     // The fault-tolerance tests crawl an account of at least 100,000 followers.
     let started = std::time::Instant::now();
-    let emulator = common::start(350_000).await;
+    let emulator = harness::start(350_000).await;
     println!("350,000 users started in {:?}", started.elapsed());
     let top = user(emulator.facts(), "most_followed", 0);
     assert!(top.followers >= 100_000, "{}", top.followers);

@@ -2,13 +2,13 @@
 //! server still serving, keep-alive and chunked bodies, injected faults, app-only bearer
 //! tokens and the OAuth 2.0 PKCE flow.
 
-mod common;
+mod harness;
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{app, call, header, id, json, oauth1, prepare, raw, read_response, send, user};
+use harness::{app, call, header, id, json, oauth1, prepare, raw, read_response, send, user};
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -31,7 +31,7 @@ async fn still_serving(facts: &twapi_emulator::Facts) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_x_errors_and_the_server_goes_on() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let bearer = format!("Bearer {}", facts.bearer_token);
@@ -106,7 +106,7 @@ async fn bad_input_gets_x_errors_and_the_server_goes_on() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_that_are_not_forms() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let plain = user(&facts, "plain", 0);
@@ -166,7 +166,7 @@ async fn bodies_that_are_not_forms() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keep_alive_and_chunked_bodies() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let authority = base.trim_start_matches("http://");
@@ -178,7 +178,7 @@ async fn keep_alive_and_chunked_bodies() {
     let show = prepare(base, &rq1::UsersShow::of(top), &app(&facts));
     for path_ok in [true, false, true] {
         let head = if path_ok {
-            common::head_of(&show, authority, false)
+            harness::head_of(&show, authority, false)
         } else {
             format!("GET /nope HTTP/1.1\r\nhost: {authority}\r\n\r\n").into_bytes()
         };
@@ -229,7 +229,7 @@ async fn keep_alive_and_chunked_bodies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_are_injected_reproducibly() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let top = UserId::new(id(user(&facts, "most_followed", 0)));
@@ -267,7 +267,7 @@ async fn faults_are_injected_reproducibly() {
     let authority = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(authority).await.unwrap();
     stream
-        .write_all(&common::head_of(&request, authority, false))
+        .write_all(&harness::head_of(&request, authority, false))
         .await
         .unwrap();
     let mut reader = BufReader::new(stream);
@@ -294,7 +294,7 @@ async fn faults_are_injected_reproducibly() {
             let request = prepare(base, &show, &app(&facts));
             let mut stream = TcpStream::connect(authority).await.unwrap();
             stream
-                .write_all(&common::head_of(&request, authority, true))
+                .write_all(&harness::head_of(&request, authority, true))
                 .await
                 .unwrap();
             let mut reader = BufReader::new(stream);
@@ -325,7 +325,7 @@ async fn faults_are_injected_reproducibly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_only_bearer_tokens() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
     let app_auth = AppAuth::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
@@ -358,19 +358,19 @@ async fn app_only_bearer_tokens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth2_pkce_user_tokens() {
-    let emulator = common::start(500).await;
+    let emulator = harness::start(500).await;
     let facts = emulator.facts().clone();
     let base = &facts.base_url;
 
     // By default the first plain user approves.
-    let token = common::oauth2_user_token(&facts, None).await;
+    let token = harness::oauth2_user_token(&facts, None).await;
     let auth = Auth::OAuth2User(Secret::new(token));
     let me = call(base, &rq2::Me::default(), &auth).await.unwrap().value;
     assert_eq!(me.data.unwrap().id.get(), id(user(&facts, "plain", 0)));
 
     // `login` picks another user; the token acts as them, v1.1 refuses it (220).
     let protected = user(&facts, "protected", 0);
-    let token = common::oauth2_user_token(&facts, Some(&protected.screen_name)).await;
+    let token = harness::oauth2_user_token(&facts, Some(&protected.screen_name)).await;
     let auth = Auth::OAuth2User(Secret::new(token.clone()));
     let me = call(base, &rq2::Me::default(), &auth).await.unwrap().value;
     assert_eq!(me.data.unwrap().id.get(), id(protected));
@@ -409,7 +409,7 @@ fn verifier(byte: u8) -> twapi_auth::pkce::PkceVerifier {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_ends_cleanly() {
-    let emulator = common::start(200).await;
+    let emulator = harness::start(200).await;
     let facts = emulator.facts().clone();
     let authority = facts.base_url.trim_start_matches("http://").to_owned();
     // An idle kept-alive connection does not hold the shutdown up.

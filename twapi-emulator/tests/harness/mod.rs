@@ -1,4 +1,5 @@
-//! A small HTTP/1.1 client for the tests, and helpers to sign and decode with twapi-core.
+//! The tests' harness: an emulator to talk to, its demo users, and a small HTTP/1.1 client
+//! that signs with twapi-core and decodes what comes back.
 //!
 //! Requests are built with `Api::prepare` (so they are exactly what any twapi client sends),
 //! written to a tokio `TcpStream` in origin form with a `Host` header, and the answer is
