@@ -64,7 +64,7 @@ fn main() {
                 return;
             }
             // `TWAPI_BENCH_PROFILE=<side> <this bench> --bench`: one users/show run of one
-            // side (bare, scan, sign, decode, sign+decode, twapi), at 1 in flight or
+            // side (bare, scan, sign, sign+scan, decode, sign+decode, twapi), at 1 in flight or
             // `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling under
             // `valgrind --tool=callgrind` (the emulator runs in a child process, which callgrind
             // leaves alone) and for interleaving many short runs of two builds.
@@ -355,6 +355,9 @@ enum Work {
     /// Each answer decoded by twapi-core's `decode_reply` (the rate-limit headers, and the body
     /// into the request's typed output), as twapi-hyper does.
     Decode,
+    /// [`Work::Sign`] and [`Work::Scan`]: the least a client that signs its requests and checks
+    /// its answers must do, so the floor under twapi-hyper at the same load.
+    SignScan,
     /// [`Work::Sign`] and [`Work::Decode`]: twapi-hyper's work without its client around it
     /// (limiter, deadline, retry loop, span).
     SignDecode,
@@ -362,7 +365,7 @@ enum Work {
 
 impl Work {
     fn signs(self) -> bool {
-        matches!(self, Work::Sign | Work::SignDecode)
+        matches!(self, Work::Sign | Work::SignDecode | Work::SignScan)
     }
 
     fn decodes(self) -> bool {
@@ -379,10 +382,11 @@ enum Side {
 
 impl Side {
     /// Every side, the reference first.
-    const ALL: [Side; 6] = [
+    const ALL: [Side; 7] = [
         Side::Bare(Work::Read),
         Side::Bare(Work::Scan),
         Side::Bare(Work::Sign),
+        Side::Bare(Work::SignScan),
         Side::Bare(Work::Decode),
         Side::Bare(Work::SignDecode),
         Side::Twapi,
@@ -394,6 +398,7 @@ impl Side {
             Side::Bare(Work::Read) => "bare hyper-util",
             Side::Bare(Work::Scan) => "bare + validating scan",
             Side::Bare(Work::Sign) => "bare + signing",
+            Side::Bare(Work::SignScan) => "bare + signing + validating scan",
             Side::Bare(Work::Decode) => "bare + decoding",
             Side::Bare(Work::SignDecode) => "bare + signing + decoding",
             Side::Twapi => "twapi-hyper",
@@ -406,6 +411,7 @@ impl Side {
             Side::Bare(Work::Read) => "bare",
             Side::Bare(Work::Scan) => "scan",
             Side::Bare(Work::Sign) => "sign",
+            Side::Bare(Work::SignScan) => "sign+scan",
             Side::Bare(Work::Decode) => "decode",
             Side::Bare(Work::SignDecode) => "sign+decode",
             Side::Twapi => "twapi",
@@ -500,7 +506,7 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work
                     let (head, body) = response.into_parts();
                     let whole = body.collect().await.expect("a whole body").to_bytes();
                     bytes += whole.len();
-                    if work == Work::Scan {
+                    if matches!(work, Work::Scan | Work::SignScan) {
                         std::hint::black_box(
                             serde_json::from_slice::<serde::de::IgnoredAny>(&whole)
                                 .expect("a JSON body"),
@@ -764,6 +770,28 @@ fn parent() {
                 ),
             );
         }
+        // twapi-hyper against the floor of its job: what the bare client reaches when it too
+        // signs each request and checks each answer, so what is left is the typed decode and
+        // the client around the two steps.
+        let position = |side: Side| {
+            Side::ALL
+                .iter()
+                .position(|s| *s == side)
+                .expect("every side is in Side::ALL")
+        };
+        let (twapi, floor) = (position(Side::Twapi), position(Side::Bare(Work::SignScan)));
+        let paired: Vec<f64> = rounds
+            .iter()
+            .map(|r| r[twapi].per_second() / r[floor].per_second())
+            .collect();
+        let (low, mid, high) = quartiles(paired);
+        record(
+            &format!(
+                "{at}: twapi-hyper / {}: median of the {REPEATS} rounds' ratios (quartiles)",
+                Side::Bare(Work::SignScan).label()
+            ),
+            format!("{mid:.2}x ({low:.2}–{high:.2})"),
+        );
     }
 
     // Item 5: the emulator with 1,000,000 users: start, memory, requests per second.
