@@ -46,6 +46,15 @@ const FOLLOWERS_IDS_PER_USER: usize = 15;
 const REPEATS: usize = 15;
 /// No load run may take longer.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
+/// The lengths of [`code_chain`] run by the [`Work::Code`] sides: two points, to show the
+/// price grows with the lines.
+const CODE_LINES: [usize; 2] = [512, code_chain::LINKS];
+
+/// A chain of one-line functions written by `build.rs` (see there and [`Work::Code`]).
+#[allow(clippy::unreadable_literal)] // generated: random 64-bit constants, read by no one
+mod code_chain {
+    include!(concat!(env!("OUT_DIR"), "/code_chain.rs"));
+}
 
 fn main() {
     match std::env::var(CHILD).as_deref() {
@@ -64,8 +73,8 @@ fn main() {
                 return;
             }
             // `TWAPI_BENCH_PROFILE=<side> <this bench> --bench`: one users/show run of one
-            // side (bare, scan, sign, sign+scan, decode, sign+decode, twapi), at 1 in flight or
-            // `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling under
+            // side (bare, code512, code1024, scan, sign, sign+scan, decode, sign+decode, twapi),
+            // at 1 in flight or `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling under
             // `valgrind --tool=callgrind` (the emulator runs in a child process, which callgrind
             // leaves alone) and for interleaving many short runs of two builds.
             if let Ok(which) = std::env::var("TWAPI_BENCH_PROFILE") {
@@ -361,6 +370,12 @@ enum Work {
     /// [`Work::Sign`] and [`Work::Decode`]: twapi-hyper's work without its client around it
     /// (limiter, deadline, retry loop, span).
     SignDecode,
+    /// The first `n` functions of [`code_chain`], run once a request: under 64 bytes of
+    /// machine code each and side by side, so `n` lines of code (as callgrind counts them).
+    /// The price of code that a request runs once and that has gone cold by the next one,
+    /// little work in much code. It calibrates the steps above, whose cost at
+    /// 1 in flight follows the lines of code they run more than their instructions.
+    Code(usize),
 }
 
 impl Work {
@@ -382,8 +397,10 @@ enum Side {
 
 impl Side {
     /// Every side, the reference first.
-    const ALL: [Side; 7] = [
+    const ALL: [Side; 9] = [
         Side::Bare(Work::Read),
+        Side::Bare(Work::Code(CODE_LINES[0])),
+        Side::Bare(Work::Code(CODE_LINES[1])),
         Side::Bare(Work::Scan),
         Side::Bare(Work::Sign),
         Side::Bare(Work::SignScan),
@@ -393,8 +410,11 @@ impl Side {
     ];
 
     /// The side's name in the table.
-    fn label(self) -> &'static str {
-        match self {
+    fn label(self) -> String {
+        let name = match self {
+            Side::Bare(Work::Code(lines)) => {
+                return format!("bare + {lines} lines of code ({} KiB)", lines * 64 / 1024);
+            }
             Side::Bare(Work::Read) => "bare hyper-util",
             Side::Bare(Work::Scan) => "bare + validating scan",
             Side::Bare(Work::Sign) => "bare + signing",
@@ -402,12 +422,14 @@ impl Side {
             Side::Bare(Work::Decode) => "bare + decoding",
             Side::Bare(Work::SignDecode) => "bare + signing + decoding",
             Side::Twapi => "twapi-hyper",
-        }
+        };
+        name.to_owned()
     }
 
     /// The side's name for `TWAPI_BENCH_PROFILE`.
-    fn key(self) -> &'static str {
-        match self {
+    fn key(self) -> String {
+        let name = match self {
+            Side::Bare(Work::Code(lines)) => return format!("code{lines}"),
             Side::Bare(Work::Read) => "bare",
             Side::Bare(Work::Scan) => "scan",
             Side::Bare(Work::Sign) => "sign",
@@ -415,7 +437,8 @@ impl Side {
             Side::Bare(Work::Decode) => "decode",
             Side::Bare(Work::SignDecode) => "sign+decode",
             Side::Twapi => "twapi",
-        }
+        };
+        name.to_owned()
     }
 
     async fn run(self, emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
@@ -506,6 +529,9 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work
                     let (head, body) = response.into_parts();
                     let whole = body.collect().await.expect("a whole body").to_bytes();
                     bytes += whole.len();
+                    if let Work::Code(lines) = work {
+                        std::hint::black_box(code_chain::run(lines));
+                    }
                     if matches!(work, Work::Scan | Work::SignScan) {
                         std::hint::black_box(
                             serde_json::from_slice::<serde::de::IgnoredAny>(&whole)
@@ -657,7 +683,7 @@ fn crawl(emulator: &EmulatorProcess, limit: u64) -> Value {
 
 fn profile(which: &str) {
     let Some(side) = Side::ALL.into_iter().find(|side| side.key() == which) else {
-        let names: Vec<&str> = Side::ALL.iter().map(|side| side.key()).collect();
+        let names: Vec<String> = Side::ALL.iter().map(|side| side.key()).collect();
         eprintln!("TWAPI_BENCH_PROFILE: one of {}", names.join(", "));
         std::process::exit(2);
     };
@@ -692,6 +718,26 @@ fn parent() {
         figures.push((key.to_owned(), value));
     };
     let rt = runtime();
+
+    // What the code chain of the `Work::Code` sides costs warm: in a hot loop, against what it
+    // costs the bare client once a request, at 1 in flight, in the table below.
+    for lines in CODE_LINES {
+        let batch = 10_000_u32;
+        let best = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                for _ in 0..batch {
+                    std::hint::black_box(code_chain::run(std::hint::black_box(lines)));
+                }
+                start.elapsed() / batch
+            })
+            .min()
+            .expect("five batches");
+        record(
+            &format!("code chain, {lines} lines: one run in a hot loop, µs (best of 5 batches)"),
+            format!("{:.2}", best.as_secs_f64() * 1e6),
+        );
+    }
 
     // Item 4: users/show through twapi-hyper and through the bare client, same emulator kind,
     // same requests, a fresh emulator (a fresh window) per run. A round runs every side once;
