@@ -59,6 +59,8 @@ fn main() {
     writeln!(
         code,
         "/// The functions in the chain.\npub(crate) const LINKS: usize = {LINKS};\n\n\
+         /// A run of this many links runs the first `BLOCK` functions, side by side.\n\
+         pub(crate) const BLOCK: usize = {BLOCK};\n\n\
          /// Runs the first `links` functions of the chain (at most [`LINKS`]).\n\
          pub(crate) fn run(links: usize) -> u64 {{\n    \
          if links == 0 {{\n        return 0;\n    }}\n    link_{}(1, links.min(LINKS))\n}}",

@@ -48,7 +48,7 @@ const REPEATS: usize = 15;
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 /// The lengths of [`code_chain`] run by the [`Work::Code`] sides: two points, to show the
 /// price grows with the lines.
-const CODE_LINES: [usize; 2] = [512, code_chain::LINKS];
+const CODE_LINES: [usize; 2] = [code_chain::BLOCK, code_chain::LINKS];
 
 /// A chain of one-line functions written by `build.rs` (see there and [`Work::Code`]).
 #[allow(clippy::unreadable_literal)] // generated: random 64-bit constants, read by no one
