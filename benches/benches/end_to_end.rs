@@ -28,7 +28,7 @@ use twapi_core::pager::Pager;
 use twapi_core::rate_limit::LimiterConfig;
 use twapi_core::request::v1::{FollowersIds, UsersShow};
 use twapi_core::{Api, Auth, Stamp, UserRef};
-use twapi_emulator::{Config, Emulator};
+use twapi_emulator::{Config, Emulator, Faults};
 use twapi_hyper::ClientBuilder;
 use twapi_model::UserId;
 
@@ -76,7 +76,9 @@ fn main() {
             // side (bare, code512, code1024, scan, sign, sign+scan, decode, sign+decode, twapi),
             // at 1 in flight or `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling under
             // `valgrind --tool=callgrind` (the emulator runs in a child process, which callgrind
-            // leaves alone) and for interleaving many short runs of two builds.
+            // leaves alone) and for interleaving many short runs of two builds. With
+            // `TWAPI_BENCH_SLOW_US`, the emulator answers each request that much later, as if
+            // over a network.
             if let Ok(which) = std::env::var("TWAPI_BENCH_PROFILE") {
                 profile(&which);
                 return;
@@ -110,9 +112,18 @@ fn emulator_child() {
     let window = Duration::from_millis(env_u64("TWAPI_BENCH_WINDOW_MS", 900_000));
     runtime().block_on(async move {
         let started = Instant::now();
+        // `TWAPI_BENCH_SLOW_US`: every API request answered after this delay (the emulator's
+        // "slow" fault at a rate of 1), standing in for a network's round trip.
+        let delay = Duration::from_micros(env_u64("TWAPI_BENCH_SLOW_US", 0));
+        let faults = Faults {
+            slow: if delay.is_zero() { 0.0 } else { 1.0 },
+            slow_delay: delay,
+            ..Faults::default()
+        };
         let emulator = Emulator::start(Config {
             users,
             window,
+            faults,
             ..Config::default()
         })
         .await
