@@ -52,6 +52,7 @@ mod error;
 mod identity;
 mod jitter;
 mod paging;
+mod pool;
 mod transport;
 
 pub use builder::{

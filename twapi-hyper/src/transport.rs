@@ -1,30 +1,24 @@
-//! One HTTP exchange over the pooled hyper client: send a prepared request, read the answer's
-//! body up to a cap, all within a deadline. Nothing here knows X; this is the part of the
-//! driver that any other HTTP client would replace.
+//! One HTTP exchange over the client's connections: send a prepared request, read the
+//! answer's body up to a cap, all within a deadline. Nothing here knows X; this is the part of
+//! the driver that any other HTTP client would replace.
 
 use std::error::Error as StdError;
 use std::io;
 use std::pin::pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client as PoolClient;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::error::Error;
+use crate::pool::{Conn, ConnectError, Origin, Pool, Refused};
 
-/// How long an idle pooled connection is kept.
-const POOL_IDLE: Duration = Duration::from_secs(90);
-
-/// The pooled HTTP/1.1 + HTTP/2 client over rustls (ring, webpki roots), speaking plain HTTP
-/// to loopback emulators and proxies too.
+/// The client's connections (see [`Pool`]) and its limits per request.
 #[derive(Clone)]
 pub(crate) struct Transport {
-    pool: PoolClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    pool: Arc<Pool>,
     connect_timeout: Duration,
     request_timeout: Duration,
     body_limit: usize,
@@ -36,35 +30,20 @@ impl Transport {
         request_timeout: Duration,
         body_limit: usize,
     ) -> Result<Self, Error> {
-        let mut tcp = HttpConnector::new();
-        tcp.enforce_http(false);
-        tcp.set_nodelay(true);
-        tcp.set_connect_timeout(Some(connect_timeout));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| Error::Connect(Box::new(e)))?
-            .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .wrap_connector(tcp);
-        let pool = PoolClient::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(POOL_IDLE)
-            .timer(TokioTimer::new())
-            .build(https);
+        let pool = Pool::new(connect_timeout).map_err(|e| Error::Connect(Box::new(e)))?;
         Ok(Self {
-            pool,
+            pool: Arc::new(pool),
             connect_timeout,
             request_timeout,
             body_limit,
         })
     }
 
-    /// This transport's pool (and its connect timeout), with another request timeout and
-    /// body cap: the connections are shared, the limits per request are not.
+    /// This transport's connections (and its connect timeout), with another request timeout
+    /// and body cap: the connections are shared, the limits per request are not.
     pub(crate) fn sharing_pool(&self, request_timeout: Duration, body_limit: usize) -> Self {
         Self {
-            pool: self.pool.clone(),
+            pool: Arc::clone(&self.pool),
             connect_timeout: self.connect_timeout,
             request_timeout,
             body_limit,
@@ -76,32 +55,6 @@ impl Transport {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, Error> {
-        let (parts, body) = request.into_parts();
-        let request = http::Request::from_parts(parts, Full::new(body));
-        let exchange = async {
-            let response = self
-                .pool
-                .request(request)
-                .await
-                .map_err(|e| self.request_error(e))?;
-            let (parts, body) = response.into_parts();
-            let announced = parts
-                .headers
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            if announced.is_some_and(|n| n > self.body_limit as u64) {
-                return Err(Error::BodyTooLarge {
-                    limit: self.body_limit,
-                });
-            }
-            let body = Limited::new(body, self.body_limit)
-                .collect()
-                .await
-                .map_err(|e| self.body_error(e))?
-                .to_bytes();
-            Ok(http::Response::from_parts(parts, body))
-        };
         // The deadline is armed (polled once, so registered with tokio's timer) before the
         // exchange is first polled. `tokio::time::timeout` polls the exchange first: that hands
         // the request to the connection's task, which another worker may pick up and then park
@@ -110,23 +63,93 @@ impl Transport {
         // switch per request (measured: +1.8 context switches per request at 1 in flight). Armed
         // first, the timer is already in the wheel whenever a worker parks.
         let deadline = pin!(tokio::time::sleep(self.request_timeout));
-        match select(deadline, pin!(exchange)).await {
+        match select(deadline, pin!(self.exchange_now(request))).await {
             Either::Left(((), _)) => Err(Error::Timeout(self.request_timeout)),
             Either::Right((result, _)) => result,
         }
     }
 
-    fn request_error(&self, error: hyper_util::client::legacy::Error) -> Error {
-        if !error.is_connect() {
-            if is_head_too_large(&error) {
-                return Error::HeadTooLarge(Box::new(error));
+    /// The exchange, without its deadline: a connection (an idle one, else a new one), the
+    /// answer's head, its body read whole, and the connection back to the pool.
+    async fn exchange_now(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let origin = Origin::of(request.uri()).ok_or_else(|| {
+            Error::Transport(format!("not an absolute URI: {}", request.uri()).into())
+        })?;
+        let mut request = request.map(Full::new);
+        let (response, conn) = loop {
+            let (mut conn, reused) = match self.pool.checkout(&origin) {
+                Some(conn) => (conn, true),
+                None => (self.connect(&origin).await?, false),
+            };
+            let refused = match conn.ready().await {
+                Ok(()) => match conn.send(&origin, request).await {
+                    Ok(response) => break (response, conn),
+                    Err(refused) => refused,
+                },
+                Err(error) => Refused {
+                    error,
+                    unsent: Some(request),
+                },
+            };
+            // A connection that had sat in the pool may have been closed by the server in the
+            // meantime; hyper gives back a request it had not started writing, which is then
+            // safe to send on another connection (each retry here drops one pooled connection,
+            // so this ends). Anything else is the exchange's outcome.
+            match refused.unsent {
+                Some(unsent) if reused => {
+                    if matches!(conn, Conn::H2(_)) {
+                        self.pool.forget_shared(&origin);
+                    }
+                    request = unsent;
+                }
+                _ => return Err(Self::request_error(refused.error)),
             }
-            return Error::Transport(Box::new(error));
+        };
+        let (parts, body) = response.into_parts();
+        let announced = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > self.body_limit as u64) {
+            return Err(Error::BodyTooLarge {
+                limit: self.body_limit,
+            });
         }
-        if has_io_kind(&error, io::ErrorKind::TimedOut) {
-            Error::ConnectTimeout(self.connect_timeout)
+        let body = Limited::new(body, self.body_limit)
+            .collect()
+            .await
+            .map_err(|e| self.body_error(e))?
+            .to_bytes();
+        self.pool.checkin(origin, conn);
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    /// A new connection. Its future (the connector's and the handshake's) is boxed: it is
+    /// large, and kept inline it would grow every request's future several times over for a
+    /// step that most requests skip.
+    async fn connect(&self, origin: &Origin) -> Result<Conn, Error> {
+        Box::pin(self.pool.connect(origin))
+            .await
+            .map_err(|error| match error {
+                ConnectError::Connector(e) if has_io_kind(e.as_ref(), io::ErrorKind::TimedOut) => {
+                    Error::ConnectTimeout(self.connect_timeout)
+                }
+                ConnectError::Connector(e) => Error::Connect(e),
+                ConnectError::Handshake(e) => Error::Connect(Box::new(e)),
+            })
+    }
+
+    /// A failed exchange: hyper refused the answer's head for its size (too many headers,
+    /// or too many bytes), or the connection failed.
+    fn request_error(error: hyper::Error) -> Error {
+        if error.is_parse_too_large() {
+            Error::HeadTooLarge(Box::new(error))
         } else {
-            Error::Connect(Box::new(error))
+            Error::Transport(Box::new(error))
         }
     }
 
@@ -139,21 +162,6 @@ impl Transport {
             Error::Transport(error)
         }
     }
-}
-
-/// Whether hyper refused the answer's head for its size (too many headers, or too many bytes)
-/// somewhere in the chain of causes.
-fn is_head_too_large(error: &(dyn StdError + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.downcast_ref::<hyper::Error>()
-            .is_some_and(hyper::Error::is_parse_too_large)
-        {
-            return true;
-        }
-        current = e.source();
-    }
-    false
 }
 
 /// Whether an I/O error of `kind` is somewhere in the chain of causes.

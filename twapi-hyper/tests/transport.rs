@@ -1,6 +1,8 @@
 //! The transport's guards against bad servers, on raw loopback sockets: a server that never
 //! answers meets the request timeout, a closed port is a connect error, and a body larger
-//! than the cap is refused whether or not its length is announced.
+//! than the cap is refused whether or not its length is announced. And its pool: clients that
+//! share it share connections, and a connection the server closed, or one idle for longer than
+//! 90 seconds, is not reused.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -279,98 +281,6 @@ fn debug_output_names_the_mode_never_the_credentials() {
     assert!(printed.contains("OAuth1User"), "{printed}");
 }
 
-/// Writes every span's and event's fields as text, to check what the client logs.
-mod recorder {
-    use std::fmt::Write as _;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex};
-
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
-
-    #[derive(Clone, Default)]
-    pub(super) struct Recorder {
-        pub(super) text: Arc<Mutex<String>>,
-        next: Arc<AtomicU64>,
-    }
-
-    struct Line<'a>(&'a mut String);
-
-    impl Visit for Line<'_> {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            let _ = write!(self.0, " {}={value:?}", field.name());
-        }
-    }
-
-    impl Recorder {
-        fn write(&self, head: &str, visit: impl FnOnce(&mut Line<'_>)) {
-            let mut text = self.text.lock().expect("not poisoned");
-            text.push_str(head);
-            visit(&mut Line(&mut text));
-            text.push('\n');
-        }
-    }
-
-    impl Subscriber for Recorder {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, span: &Attributes<'_>) -> Id {
-            self.write(&format!("span {}:", span.metadata().name()), |line| {
-                span.record(line);
-            });
-            Id::from_u64(self.next.fetch_add(1, Ordering::SeqCst) + 1)
-        }
-        fn record(&self, _: &Id, values: &Record<'_>) {
-            self.write("record:", |line| values.record(line));
-        }
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            self.write("event:", |line| event.record(line));
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
-}
-
-#[tokio::test]
-async fn spans_name_the_endpoint_status_and_budget_and_never_a_secret() {
-    let body = br#"{"ids":[1,2],"next_cursor":0,"next_cursor_str":"0","previous_cursor":0,"previous_cursor_str":"0"}"#.to_vec();
-    let limits = "x-rate-limit-limit: 15\r\nx-rate-limit-remaining: 11\r\nx-rate-limit-reset: 4102444800\r\n";
-    let (base, _) = counting_server(json_head("200 OK", limits, &body), body).await;
-    let recorder = recorder::Recorder::default();
-    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(recorder.clone()));
-    let credentials = Credentials::new("consumer-key-value", "consumer-secret-value")
-        .with_token("12-access-token-value", "token-secret-value");
-    let client = ClientBuilder::oauth1(&credentials)
-        .base_url(&base)
-        .build()
-        .expect("a client");
-    let reply = client
-        .send(&twapi_core::request::v1::FollowersIds::of(UserRef::Id(
-            twapi_model::UserId::new(12),
-        )))
-        .await
-        .expect("a page");
-    assert_eq!(reply.value.ids.len(), 2);
-    let text = recorder.text.lock().expect("not poisoned").clone();
-    assert!(
-        text.contains("span x_request: endpoint=\"followers_ids\" attempt=1"),
-        "{text}"
-    );
-    assert!(text.contains("status=200"), "{text}");
-    assert!(text.contains("remaining=11"), "{text}");
-    for secret in [
-        "consumer-secret-value",
-        "access-token-value",
-        "token-secret-value",
-        "oauth_signature",
-    ] {
-        assert!(!text.contains(secret), "{secret} in {text}");
-    }
-}
-
 /// Answers 404 (code 50) to everything and keeps each request as received: head and body.
 async fn recording_server() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -464,6 +374,12 @@ async fn what_goes_on_the_wire() {
 /// Answers every request on a connection with `404` and X's "User not found", keeping the
 /// connection open; counts the connections and the requests.
 async fn keep_alive_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    serving(None).await
+}
+
+/// As [`keep_alive_server`], but a connection that has been idle for `idle` is closed (no
+/// `Connection: close` announced it), as servers and load balancers do with kept-alive ones.
+async fn serving(idle: Option<Duration>) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (accepted, served) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
@@ -485,7 +401,13 @@ async fn keep_alive_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
                             return;
                         }
                     }
-                    match socket.read(&mut buf).await {
+                    let read = match idle {
+                        Some(idle) => tokio::time::timeout(idle, socket.read(&mut buf))
+                            .await
+                            .unwrap_or(Ok(0)),
+                        None => socket.read(&mut buf).await,
+                    };
+                    match read {
                         Ok(n) if n > 0 => pending.extend_from_slice(&buf[..n]),
                         _ => return,
                     }
@@ -536,4 +458,47 @@ async fn clients_sharing_connections_send_over_one_pool() {
         client.send(&show()).await.expect_err("not found");
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 2, "a connection each");
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_while_idle_is_not_reused() {
+    let (base, accepted, served) = serving(Some(Duration::from_millis(20))).await;
+    // One attempt a request: the pool, not the retry policy, must find a live connection.
+    let client = builder(&base)
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    for round in 1..=3 {
+        let error = client.send(&show()).await.expect_err("not found");
+        assert!(error.api().is_some(), "round {round}: {error:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        3,
+        "a new connection after each close"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_connection_is_kept_90_seconds_and_not_longer() {
+    let (base, accepted, _) = keep_alive_server().await;
+    let client = builder(&base).build().expect("a client");
+    let idle_for = |seconds| async move {
+        tokio::time::pause();
+        tokio::time::advance(Duration::from_secs(seconds)).await;
+        tokio::time::resume();
+    };
+    client.send(&show()).await.expect_err("not found");
+    idle_for(89).await;
+    client.send(&show()).await.expect_err("not found");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "reused after 89 s idle");
+    idle_for(91).await;
+    client.send(&show()).await.expect_err("not found");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        2,
+        "replaced after 91 s idle"
+    );
 }

@@ -1,0 +1,418 @@
+//! The connections the client keeps open, over hyper's connection API.
+//!
+//! Why not hyper-util's pooled client: for every request it races a checkout against a
+//! connect, hashes the pool key, and spawns a task that waits for the connection to be ready
+//! again before it goes back to the pool. At one request in flight on loopback, hyper's
+//! connection API without that machinery served about 1.1x the requests of hyper-util's
+//! client (`BENCHMARKS.md`, item 4). A client that reads every body whole knows when a
+//! connection is free again, so its pool is a short list: an HTTP/1.1 connection is taken out
+//! for one exchange and put back once its body has been read; an HTTP/2 connection
+//! (negotiated by ALPN) stays in the list and is shared.
+//!
+//! A connection that was idle longer than [`IDLE_TIMEOUT`] is dropped at the next checkout; one
+//! the server closed is noticed there too, and a request that a reused connection refused
+//! before writing a byte of it is sent again on another (hyper gives such a request back).
+
+use std::error::Error as StdError;
+use std::future::poll_fn;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::HOST;
+use http::uri::{Authority, Scheme};
+use http::{HeaderValue, Request, Response, Uri};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::client::conn::{TrySendError, http1, http2};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::{Connection, HttpConnector};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+// tokio's clock, not std's: the same instants, but a test can pause and advance it.
+use tokio::time::Instant;
+use tower_service::Service;
+
+/// How long an idle connection is kept.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// The body type every request carries: the bytes twapi-core prepared.
+type Body = Full<Bytes>;
+
+/// Where a connection leads: the scheme and the authority of the requests it carries.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+}
+
+impl Origin {
+    /// The origin of an absolute URI; `None` for a relative one.
+    pub(crate) fn of(uri: &Uri) -> Option<Self> {
+        Some(Self {
+            scheme: uri.scheme()?.clone(),
+            authority: uri.authority()?.clone(),
+        })
+    }
+
+    /// The `Host` header an HTTP/1.1 request to this origin carries: the host, and the port
+    /// when it is not the scheme's default.
+    fn host(&self) -> Option<HeaderValue> {
+        let default_port = if self.scheme == Scheme::HTTPS {
+            443
+        } else {
+            80
+        };
+        let host = self.authority.host();
+        match self.authority.port_u16() {
+            Some(port) if port != default_port => {
+                HeaderValue::try_from(format!("{host}:{port}")).ok()
+            }
+            _ => HeaderValue::try_from(host).ok(),
+        }
+    }
+}
+
+/// One open connection, or a handle on a shared one.
+pub(crate) enum Conn {
+    /// HTTP/1.1: one exchange at a time.
+    H1(http1::SendRequest<Body>),
+    /// HTTP/2: as many streams as the server allows, through clones of one handle.
+    H2(http2::SendRequest<Body>),
+}
+
+impl Conn {
+    fn is_closed(&self) -> bool {
+        match self {
+            Conn::H1(send) => send.is_closed(),
+            Conn::H2(send) => send.is_closed(),
+        }
+    }
+
+    /// Waits until the connection can take a request (an HTTP/1.1 one has finished the
+    /// previous exchange); fails if it has closed.
+    pub(crate) async fn ready(&mut self) -> Result<(), hyper::Error> {
+        match self {
+            Conn::H1(send) => send.ready().await,
+            Conn::H2(send) => send.ready().await,
+        }
+    }
+
+    /// Sends `request` (absolute-form), in the form the connection's protocol wants: for
+    /// HTTP/1.1, origin-form with a `Host` header; for HTTP/2, as it is (the URI gives the
+    /// `:scheme` and `:authority`). A request the connection refused before writing any of it
+    /// comes back in the error, as it was given.
+    pub(crate) async fn send(
+        &mut self,
+        origin: &Origin,
+        mut request: Request<Body>,
+    ) -> Result<Response<Incoming>, Refused> {
+        let send = match self {
+            Conn::H2(send) => return send.try_send_request(request).await.map_err(Refused::from),
+            Conn::H1(send) => send,
+        };
+        let absolute = request.uri().clone();
+        let added_host = match (request.headers().contains_key(HOST), origin.host()) {
+            (false, Some(host)) => request.headers_mut().insert(HOST, host).is_none(),
+            _ => false,
+        };
+        if let Some(path) = absolute.path_and_query() {
+            *request.uri_mut() = Uri::from(path.clone());
+        }
+        send.try_send_request(request).await.map_err(|refused| {
+            let mut refused = Refused::from(refused);
+            if let Some(request) = &mut refused.unsent {
+                *request.uri_mut() = absolute;
+                if added_host {
+                    request.headers_mut().remove(HOST);
+                }
+            }
+            refused
+        })
+    }
+}
+
+/// A failed send: hyper's error, and the request if none of it was written.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    /// What went wrong.
+    pub(crate) error: hyper::Error,
+    /// The request, given back when the connection refused it before writing it (it had
+    /// closed, or was closing): it may be sent again on another connection.
+    pub(crate) unsent: Option<Request<Body>>,
+}
+
+impl From<TrySendError<Request<Body>>> for Refused {
+    fn from(mut refused: TrySendError<Request<Body>>) -> Self {
+        let unsent = refused.take_message();
+        Self {
+            error: refused.into_error(),
+            unsent,
+        }
+    }
+}
+
+/// A connection that is not carrying an exchange (or, for HTTP/2, the shared handle).
+struct Idle {
+    origin: Origin,
+    conn: Conn,
+    since: Instant,
+}
+
+/// The open connections of one or more clients (`ClientBuilder::share_connections`), and the
+/// connector that opens new ones (TCP with its connect timeout, then TLS for `https`).
+pub(crate) struct Pool {
+    connector: HttpsConnector<HttpConnector>,
+    idle: Mutex<Vec<Idle>>,
+}
+
+/// Why no connection could be opened.
+pub(crate) enum ConnectError {
+    /// The connector failed (DNS, refused, timed out, TLS).
+    Connector(Box<dyn StdError + Send + Sync>),
+    /// hyper's handshake over the new connection failed.
+    Handshake(hyper::Error),
+}
+
+impl Pool {
+    /// An empty pool whose connections are TCP (no Nagle, `connect_timeout` for the TCP
+    /// handshake), then rustls (ring, webpki roots; HTTP/2 or HTTP/1.1 by ALPN) for `https`;
+    /// plain HTTP is spoken too, for emulators and local proxies.
+    pub(crate) fn new(connect_timeout: Duration) -> Result<Self, rustls::Error> {
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(connect_timeout));
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())?
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(tcp);
+        Ok(Self {
+            connector,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<Idle>> {
+        // The list is consistent after every statement that changes it, so a panic elsewhere
+        // while it was held leaves nothing half-done.
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The most recently used open connection to `origin`, if any: an HTTP/1.1 one is taken
+    /// out of the list, an HTTP/2 one is shared. Closed and expired connections are dropped
+    /// on the way.
+    pub(crate) fn checkout(&self, origin: &Origin) -> Option<Conn> {
+        let now = Instant::now();
+        let mut idle = self.idle();
+        idle.retain(|entry| {
+            !entry.conn.is_closed() && now.saturating_duration_since(entry.since) < IDLE_TIMEOUT
+        });
+        let at = idle.iter().rposition(|entry| entry.origin == *origin)?;
+        let entry = idle.get_mut(at)?;
+        if let Conn::H2(send) = &entry.conn {
+            entry.since = now;
+            return Some(Conn::H2(send.clone()));
+        }
+        Some(idle.remove(at).conn)
+    }
+
+    /// Puts a connection back once its exchange is over (its body read whole). A handle on a
+    /// shared HTTP/2 connection is simply dropped: the list holds its own.
+    pub(crate) fn checkin(&self, origin: Origin, conn: Conn) {
+        if matches!(conn, Conn::H1(_)) {
+            self.idle().push(Idle {
+                origin,
+                conn,
+                since: Instant::now(),
+            });
+        }
+    }
+
+    /// Lists a new HTTP/2 connection, so that every checkout for `origin` shares it.
+    fn share(&self, origin: Origin, send: http2::SendRequest<Body>) {
+        self.idle().push(Idle {
+            origin,
+            conn: Conn::H2(send),
+            since: Instant::now(),
+        });
+    }
+
+    /// Forgets the shared HTTP/2 connection to `origin` (it refused a request), so the next
+    /// checkout opens a new one.
+    pub(crate) fn forget_shared(&self, origin: &Origin) {
+        self.idle()
+            .retain(|entry| !(entry.origin == *origin && matches!(entry.conn, Conn::H2(_))));
+    }
+
+    /// Opens a new connection to `origin` (HTTP/2 if TLS negotiated it, HTTP/1.1 otherwise) and
+    /// spawns the task that drives it. An HTTP/2 connection goes into the list at once, to be
+    /// shared. Requests that find no connection at the same moment each open one, as with
+    /// hyper-util's client; extra HTTP/2 ones are listed and shared too.
+    pub(crate) async fn connect(&self, origin: &Origin) -> Result<Conn, ConnectError> {
+        let uri = Uri::builder()
+            .scheme(origin.scheme.clone())
+            .authority(origin.authority.clone())
+            .path_and_query("/")
+            .build()
+            .map_err(|e| ConnectError::Connector(Box::new(e)))?;
+        let mut connector = self.connector.clone();
+        poll_fn(|cx| connector.poll_ready(cx))
+            .await
+            .map_err(ConnectError::Connector)?;
+        let io = connector.call(uri).await.map_err(ConnectError::Connector)?;
+        if io.connected().is_negotiated_h2() {
+            let (send, conn) = http2::Builder::new(TokioExecutor::new())
+                .timer(TokioTimer::new())
+                .handshake(io)
+                .await
+                .map_err(ConnectError::Handshake)?;
+            tokio::spawn(drive(conn));
+            self.share(origin.clone(), send.clone());
+            Ok(Conn::H2(send))
+        } else {
+            let (send, conn) = http1::handshake(io)
+                .await
+                .map_err(ConnectError::Handshake)?;
+            tokio::spawn(drive(conn));
+            Ok(Conn::H1(send))
+        }
+    }
+}
+
+/// Runs a connection until it closes: the server closed it, or every handle on it was dropped.
+async fn drive<C: Future<Output = Result<(), hyper::Error>>>(conn: C) {
+    if let Err(error) = conn.await {
+        tracing::debug!(%error, "connection closed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use hyper_util::rt::TokioIo;
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    /// An HTTP/2 server (prior knowledge, no TLS) on loopback that answers each request with
+    /// its `:authority` and path; it serves one connection and closes it when `close` fires.
+    async fn h2_server() -> (String, tokio::sync::oneshot::Sender<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (close, closed) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.expect("a connection");
+            let answer = hyper::service::service_fn(|request: Request<Incoming>| async move {
+                let seen = format!(
+                    "{} {}",
+                    request.uri().authority().map_or("", |a| a.as_str()),
+                    request.uri().path()
+                );
+                Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(seen))))
+            });
+            let serving = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(socket), answer);
+            tokio::select! {
+                _ = serving => {}
+                _ = closed => {}
+            }
+        });
+        (base, close)
+    }
+
+    async fn body_text(response: Response<Incoming>) -> String {
+        use http_body_util::BodyExt;
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    }
+
+    #[tokio::test]
+    async fn an_http2_connection_is_shared_until_it_closes() {
+        let (base, close) = h2_server().await;
+        let origin = origin(&base);
+        let pool = Pool::new(Duration::from_secs(5)).expect("a pool");
+        let socket = TcpStream::connect(origin.authority.as_str())
+            .await
+            .expect("connect");
+        let (send, conn) = http2::Builder::new(TokioExecutor::new())
+            .handshake(TokioIo::new(socket))
+            .await
+            .expect("an HTTP/2 handshake");
+        tokio::spawn(drive(conn));
+        pool.share(origin.clone(), send);
+
+        // Two checkouts, one connection: both handles carry a request at once.
+        let mut first = pool.checkout(&origin).expect("the shared connection");
+        let mut second = pool.checkout(&origin).expect("the same, shared");
+        assert_eq!(pool.idle().len(), 1);
+        let request = |path: &str| {
+            Request::get(format!("{base}{path}"))
+                .body(Full::new(Bytes::new()))
+                .expect("a request")
+        };
+        let (a, b) = tokio::join!(
+            first.send(&origin, request("/2/users/me")),
+            second.send(&origin, request("/2/users/12")),
+        );
+        let authority = origin.authority.as_str();
+        assert_eq!(
+            body_text(a.expect("answered")).await,
+            format!("{authority} /2/users/me")
+        );
+        assert_eq!(
+            body_text(b.expect("answered")).await,
+            format!("{authority} /2/users/12")
+        );
+        pool.checkin(origin.clone(), first);
+        pool.checkin(origin.clone(), second);
+        assert_eq!(
+            pool.idle().len(),
+            1,
+            "handles on a shared connection are not listed again"
+        );
+
+        // Once the server has closed it, the next checkout drops it and finds nothing.
+        close.send(()).expect("the server is running");
+        for _ in 0..200 {
+            if pool.idle().iter().all(|entry| entry.conn.is_closed()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(pool.checkout(&origin).is_none());
+        assert!(pool.idle().is_empty());
+    }
+
+    fn origin(uri: &str) -> Origin {
+        Origin::of(&uri.parse().expect("a URI")).expect("absolute")
+    }
+
+    #[test]
+    fn the_host_header_names_the_port_only_when_it_is_not_the_default() {
+        let host = |uri| origin(uri).host().expect("a host");
+        assert_eq!(host("https://api.x.com/2/users/me"), "api.x.com");
+        assert_eq!(host("https://api.x.com:443/2/users/me"), "api.x.com");
+        assert_eq!(host("https://api.x.com:8443/"), "api.x.com:8443");
+        assert_eq!(
+            host("http://127.0.0.1:8080/1.1/users/show.json"),
+            "127.0.0.1:8080"
+        );
+        assert_eq!(host("http://localhost:80/"), "localhost");
+        assert_eq!(host("http://[::1]:9000/"), "[::1]:9000");
+    }
+
+    #[test]
+    fn a_relative_uri_has_no_origin() {
+        assert!(Origin::of(&"/1.1/users/show.json".parse().expect("a URI")).is_none());
+        assert_ne!(origin("http://a.example/"), origin("https://a.example/"));
+        assert_ne!(origin("http://a.example/"), origin("http://a.example:81/"));
+    }
+}
