@@ -74,8 +74,9 @@ impl Origin {
 
 /// One open connection, or a handle on a shared one.
 pub(crate) enum Conn {
-    /// HTTP/1.1: one exchange at a time.
-    H1(http1::SendRequest<Body>),
+    /// HTTP/1.1: one exchange at a time, each with the `Host` header of the connection's
+    /// origin (made once, when the connection opened).
+    H1(http1::SendRequest<Body>, Option<HeaderValue>),
     /// HTTP/2: as many streams as the server allows, through clones of one handle.
     H2(http2::SendRequest<Body>),
 }
@@ -83,7 +84,7 @@ pub(crate) enum Conn {
 impl Conn {
     fn is_closed(&self) -> bool {
         match self {
-            Conn::H1(send) => send.is_closed(),
+            Conn::H1(send, _) => send.is_closed(),
             Conn::H2(send) => send.is_closed(),
         }
     }
@@ -92,7 +93,7 @@ impl Conn {
     /// previous exchange); fails if it has closed.
     pub(crate) async fn ready(&mut self) -> Result<(), hyper::Error> {
         match self {
-            Conn::H1(send) => send.ready().await,
+            Conn::H1(send, _) => send.ready().await,
             Conn::H2(send) => send.ready().await,
         }
     }
@@ -103,16 +104,15 @@ impl Conn {
     /// comes back in the error, as it was given.
     pub(crate) async fn send(
         &mut self,
-        origin: &Origin,
         mut request: Request<Body>,
     ) -> Result<Response<Incoming>, Refused> {
-        let send = match self {
+        let (send, host) = match self {
             Conn::H2(send) => return send.try_send_request(request).await.map_err(Refused::from),
-            Conn::H1(send) => send,
+            Conn::H1(send, host) => (send, host),
         };
         let absolute = request.uri().clone();
-        let added_host = match (request.headers().contains_key(HOST), origin.host()) {
-            (false, Some(host)) => request.headers_mut().insert(HOST, host).is_none(),
+        let added_host = match (request.headers().contains_key(HOST), host) {
+            (false, Some(host)) => request.headers_mut().insert(HOST, host.clone()).is_none(),
             _ => false,
         };
         if let Some(path) = absolute.path_and_query() {
@@ -221,7 +221,7 @@ impl Pool {
     /// Puts a connection back once its exchange is over (its body read whole). A handle on a
     /// shared HTTP/2 connection is simply dropped: the list holds its own.
     pub(crate) fn checkin(&self, origin: Origin, conn: Conn) {
-        if matches!(conn, Conn::H1(_)) {
+        if matches!(conn, Conn::H1(..)) {
             self.idle().push(Idle {
                 origin,
                 conn,
@@ -276,7 +276,7 @@ impl Pool {
                 .await
                 .map_err(ConnectError::Handshake)?;
             tokio::spawn(drive(conn));
-            Ok(Conn::H1(send))
+            Ok(Conn::H1(send, origin.host()))
         }
     }
 }
@@ -359,8 +359,8 @@ mod tests {
                 .expect("a request")
         };
         let (a, b) = tokio::join!(
-            first.send(&origin, request("/2/users/me")),
-            second.send(&origin, request("/2/users/12")),
+            first.send(request("/2/users/me")),
+            second.send(request("/2/users/12")),
         );
         let authority = origin.authority.as_str();
         assert_eq!(

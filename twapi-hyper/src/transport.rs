@@ -85,7 +85,7 @@ impl Transport {
                 None => (self.connect(&origin).await?, false),
             };
             let refused = match conn.ready().await {
-                Ok(()) => match conn.send(&origin, request).await {
+                Ok(()) => match conn.send(request).await {
                     Ok(response) => break (response, conn),
                     Err(refused) => refused,
                 },
