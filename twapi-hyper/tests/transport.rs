@@ -1,8 +1,9 @@
 //! The transport's guards against bad servers, on raw loopback sockets: a server that never
-//! answers meets the request timeout, a closed port is a connect error, and a body larger
-//! than the cap is refused whether or not its length is announced. And its pool: clients that
-//! share it share connections, and a connection the server closed, or one idle for longer than
-//! 90 seconds, is not reused.
+//! answers meets the request timeout, a closed port is a connect error, a server that never
+//! completes a connection meets the connect timeout, and a body larger than the cap is refused
+//! whether or not its length is announced. And its pool: clients that share it share
+//! connections, and a connection the server closed, or one idle for longer than 90 seconds, is
+//! not reused.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -501,4 +502,40 @@ async fn an_idle_connection_is_kept_90_seconds_and_not_longer() {
         2,
         "replaced after 91 s idle"
     );
+}
+
+#[tokio::test]
+async fn a_server_whose_backlog_is_full_meets_the_connect_timeout() {
+    // A listener that never accepts: once its backlog is full, the kernel drops further SYNs,
+    // so a connect neither succeeds nor fails until it gives up.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    let mut queued = Vec::new();
+    let full = loop {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
+            Ok(stream) => queued.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => break true,
+            Err(_) => break false,
+        }
+        if queued.len() > 10_000 {
+            break false;
+        }
+    };
+    assert!(
+        full,
+        "the backlog never filled ({} connections queued)",
+        queued.len()
+    );
+    let client = builder(&format!("http://{address}"))
+        .connect_timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    let error = client.send(&show()).await.expect_err("no connection");
+    assert!(
+        matches!(error, Error::ConnectTimeout(after) if after == Duration::from_millis(200)),
+        "{error:?}"
+    );
+    assert_eq!(error.retryability(), Retryability::Now);
+    assert_eq!(error.to_string(), "no connection within 200ms");
 }
