@@ -9,13 +9,15 @@
 //! for one exchange and put back once its body has been read; an HTTP/2 connection
 //! (negotiated by ALPN) stays in the list and is shared.
 //!
-//! A connection that was idle longer than [`IDLE_TIMEOUT`] is dropped at the next checkout; one
-//! the server closed is noticed there too, and a request that a reused connection refused
-//! before writing a byte of it is sent again on another (hyper gives such a request back).
+//! A connection idle for [`IDLE_TIMEOUT`] is closed, by a task that sleeps until the oldest
+//! one expires (so a client left idle holds no connection open), and is never handed out at
+//! checkout; one the server closed is noticed there too, and a request that a reused
+//! connection refused before writing a byte of it is sent again on another (hyper gives such a
+//! request back).
 
 use std::error::Error as StdError;
 use std::future::poll_fn;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -158,11 +160,39 @@ struct Idle {
     since: Instant,
 }
 
+/// The idle connections, and whether a task is closing them as they expire.
+#[derive(Default)]
+struct Listed {
+    entries: Vec<Idle>,
+    /// A [`reap`] task is running for this pool.
+    reaping: bool,
+    /// A connection was listed since the reaper last woke: the pool is in use, so the reaper
+    /// stays even if the list is empty for now (a busy client checks its one connection out and
+    /// in at every request, and must not start a task each time).
+    in_use_since_wake: bool,
+}
+
+impl Listed {
+    /// Drops the connections that have closed or have been idle for [`IDLE_TIMEOUT`] at `now`.
+    fn expire(&mut self, now: Instant) {
+        self.entries.retain(|entry| {
+            !entry.conn.is_closed() && now.saturating_duration_since(entry.since) < IDLE_TIMEOUT
+        });
+    }
+
+    /// Lists `entry`; true when no reaper is running yet and one must be started.
+    fn push(&mut self, entry: Idle) -> bool {
+        self.entries.push(entry);
+        self.in_use_since_wake = true;
+        !std::mem::replace(&mut self.reaping, true)
+    }
+}
+
 /// The open connections of one or more clients (`ClientBuilder::share_connections`), and the
 /// connector that opens new ones (TCP with its connect timeout, then TLS for `https`).
 pub(crate) struct Pool {
     connector: HttpsConnector<HttpConnector>,
-    idle: Mutex<Vec<Idle>>,
+    idle: Mutex<Listed>,
 }
 
 /// Why no connection could be opened.
@@ -190,11 +220,11 @@ impl Pool {
             .wrap_connector(tcp);
         Ok(Self {
             connector,
-            idle: Mutex::new(Vec::new()),
+            idle: Mutex::new(Listed::default()),
         })
     }
 
-    fn idle(&self) -> MutexGuard<'_, Vec<Idle>> {
+    fn idle(&self) -> MutexGuard<'_, Listed> {
         // The list is consistent after every statement that changes it, so a panic elsewhere
         // while it was held leaves nothing half-done.
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
@@ -206,43 +236,50 @@ impl Pool {
     pub(crate) fn checkout(&self, origin: &Origin) -> Option<Conn> {
         let now = Instant::now();
         let mut idle = self.idle();
-        idle.retain(|entry| {
-            !entry.conn.is_closed() && now.saturating_duration_since(entry.since) < IDLE_TIMEOUT
-        });
-        let at = idle.iter().rposition(|entry| entry.origin == *origin)?;
-        let entry = idle.get_mut(at)?;
+        idle.expire(now);
+        let at = idle
+            .entries
+            .iter()
+            .rposition(|entry| entry.origin == *origin)?;
+        let entry = idle.entries.get_mut(at)?;
         if let Conn::H2(send) = &entry.conn {
             entry.since = now;
             return Some(Conn::H2(send.clone()));
         }
-        Some(idle.remove(at).conn)
+        Some(idle.entries.remove(at).conn)
     }
 
     /// Puts a connection back once its exchange is over (its body read whole). A handle on a
     /// shared HTTP/2 connection is simply dropped: the list holds its own.
-    pub(crate) fn checkin(&self, origin: Origin, conn: Conn) {
+    pub(crate) fn checkin(self: &Arc<Self>, origin: Origin, conn: Conn) {
         if matches!(conn, Conn::H1(..)) {
-            self.idle().push(Idle {
-                origin,
-                conn,
-                since: Instant::now(),
-            });
+            self.list(origin, conn);
         }
     }
 
     /// Lists a new HTTP/2 connection, so that every checkout for `origin` shares it.
-    fn share(&self, origin: Origin, send: http2::SendRequest<Body>) {
-        self.idle().push(Idle {
+    fn share(self: &Arc<Self>, origin: Origin, send: http2::SendRequest<Body>) {
+        self.list(origin, Conn::H2(send));
+    }
+
+    /// Lists an idle connection, and starts the reaper if none is running. It holds the pool
+    /// weakly, so that a dropped client's connections close with it.
+    fn list(self: &Arc<Self>, origin: Origin, conn: Conn) {
+        let start_reaper = self.idle().push(Idle {
             origin,
-            conn: Conn::H2(send),
+            conn,
             since: Instant::now(),
         });
+        if start_reaper {
+            tokio::spawn(reap(Arc::downgrade(self)));
+        }
     }
 
     /// Forgets the shared HTTP/2 connection to `origin` (it refused a request), so the next
     /// checkout opens a new one.
     pub(crate) fn forget_shared(&self, origin: &Origin) {
         self.idle()
+            .entries
             .retain(|entry| !(entry.origin == *origin && matches!(entry.conn, Conn::H2(_))));
     }
 
@@ -250,7 +287,7 @@ impl Pool {
     /// spawns the task that drives it. An HTTP/2 connection goes into the list at once, to be
     /// shared. Requests that find no connection at the same moment each open one, as with
     /// hyper-util's client; extra HTTP/2 ones are listed and shared too.
-    pub(crate) async fn connect(&self, origin: &Origin) -> Result<Conn, ConnectError> {
+    pub(crate) async fn connect(self: &Arc<Self>, origin: &Origin) -> Result<Conn, ConnectError> {
         let uri = Uri::builder()
             .scheme(origin.scheme.clone())
             .authority(origin.authority.clone())
@@ -278,6 +315,32 @@ impl Pool {
             tokio::spawn(drive(conn));
             Ok(Conn::H1(send, origin.host()))
         }
+    }
+}
+
+/// Closes the pool's idle connections as they expire: sleeps until the oldest one is due (or
+/// for [`IDLE_TIMEOUT`] when none is listed), drops what has expired (its connection task then
+/// ends and closes the socket), and so on until the pool is gone, or until it wakes to an
+/// empty list with nothing listed since its last wake (the next check-in starts another).
+async fn reap(pool: Weak<Pool>) {
+    loop {
+        let due = {
+            let Some(pool) = pool.upgrade() else { return };
+            let mut idle = pool.idle();
+            let now = Instant::now();
+            idle.expire(now);
+            if idle.entries.is_empty() && !idle.in_use_since_wake {
+                idle.reaping = false;
+                return;
+            }
+            idle.in_use_since_wake = false;
+            idle.entries
+                .iter()
+                .map(|entry| entry.since + IDLE_TIMEOUT)
+                .min()
+                .unwrap_or(now + IDLE_TIMEOUT)
+        };
+        tokio::time::sleep_until(due).await;
     }
 }
 
@@ -338,7 +401,7 @@ mod tests {
     async fn an_http2_connection_is_shared_until_it_closes() {
         let (base, close) = h2_server().await;
         let origin = origin(&base);
-        let pool = Pool::new(Duration::from_secs(5)).expect("a pool");
+        let pool = Arc::new(Pool::new(Duration::from_secs(5)).expect("a pool"));
         let socket = TcpStream::connect(origin.authority.as_str())
             .await
             .expect("connect");
@@ -352,7 +415,7 @@ mod tests {
         // Two checkouts, one connection: both handles carry a request at once.
         let mut first = pool.checkout(&origin).expect("the shared connection");
         let mut second = pool.checkout(&origin).expect("the same, shared");
-        assert_eq!(pool.idle().len(), 1);
+        assert_eq!(pool.idle().entries.len(), 1);
         let request = |path: &str| {
             Request::get(format!("{base}{path}"))
                 .body(Full::new(Bytes::new()))
@@ -374,7 +437,7 @@ mod tests {
         pool.checkin(origin.clone(), first);
         pool.checkin(origin.clone(), second);
         assert_eq!(
-            pool.idle().len(),
+            pool.idle().entries.len(),
             1,
             "handles on a shared connection are not listed again"
         );
@@ -382,13 +445,18 @@ mod tests {
         // Once the server has closed it, the next checkout drops it and finds nothing.
         close.send(()).expect("the server is running");
         for _ in 0..200 {
-            if pool.idle().iter().all(|entry| entry.conn.is_closed()) {
+            if pool
+                .idle()
+                .entries
+                .iter()
+                .all(|entry| entry.conn.is_closed())
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert!(pool.checkout(&origin).is_none());
-        assert!(pool.idle().is_empty());
+        assert!(pool.idle().entries.is_empty());
     }
 
     fn origin(uri: &str) -> Origin {

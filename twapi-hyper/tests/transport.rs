@@ -2,8 +2,8 @@
 //! answers meets the request timeout, a closed port is a connect error, a server that never
 //! completes a connection meets the connect timeout, and a body larger than the cap is refused
 //! whether or not its length is announced. And its pool: clients that share it share
-//! connections, and a connection the server closed, or one idle for longer than 90 seconds, is
-//! not reused.
+//! connections, a connection the server closed is not reused, and one idle for longer than 90
+//! seconds is closed, whether or not the client is used again.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -375,22 +375,29 @@ async fn what_goes_on_the_wire() {
 /// Answers every request on a connection with `404` and X's "User not found", keeping the
 /// connection open; counts the connections and the requests.
 async fn keep_alive_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
-    serving(None).await
+    let (base, accepted, served, _) = serving(None).await;
+    (base, accepted, served)
 }
 
 /// As [`keep_alive_server`], but a connection that has been idle for `idle` is closed (no
 /// `Connection: close` announced it), as servers and load balancers do with kept-alive ones.
-async fn serving(idle: Option<Duration>) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+/// The fourth counter counts the connections the client closed.
+async fn serving(
+    idle: Option<Duration>,
+) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (accepted, served) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let closed_by_client = Arc::new(AtomicUsize::new(0));
     let (connections, requests) = (Arc::clone(&accepted), Arc::clone(&served));
+    let closed = Arc::clone(&closed_by_client);
     tokio::spawn(async move {
         let body = br#"{"errors":[{"code":50,"message":"User not found."}]}"#;
         let answer = [json_head("404 Not Found", "", body).as_bytes(), body].concat();
         while let Ok((mut socket, _)) = listener.accept().await {
             connections.fetch_add(1, Ordering::SeqCst);
             let (answer, requests) = (answer.clone(), Arc::clone(&requests));
+            let closed = Arc::clone(&closed);
             tokio::spawn(async move {
                 let mut pending = Vec::new();
                 let mut buf = [0u8; 1024];
@@ -403,20 +410,25 @@ async fn serving(idle: Option<Duration>) -> (String, Arc<AtomicUsize>, Arc<Atomi
                         }
                     }
                     let read = match idle {
-                        Some(idle) => tokio::time::timeout(idle, socket.read(&mut buf))
-                            .await
-                            .unwrap_or(Ok(0)),
+                        Some(idle) => match tokio::time::timeout(idle, socket.read(&mut buf)).await
+                        {
+                            Ok(read) => read,
+                            Err(_) => return,
+                        },
                         None => socket.read(&mut buf).await,
                     };
                     match read {
                         Ok(n) if n > 0 => pending.extend_from_slice(&buf[..n]),
-                        _ => return,
+                        _ => {
+                            closed.fetch_add(1, Ordering::SeqCst);
+                            return;
+                        }
                     }
                 }
             });
         }
     });
-    (base, accepted, served)
+    (base, accepted, served, closed_by_client)
 }
 
 #[tokio::test]
@@ -463,7 +475,7 @@ async fn clients_sharing_connections_send_over_one_pool() {
 
 #[tokio::test]
 async fn a_connection_the_server_closed_while_idle_is_not_reused() {
-    let (base, accepted, served) = serving(Some(Duration::from_millis(20))).await;
+    let (base, accepted, served, _) = serving(Some(Duration::from_millis(20))).await;
     // One attempt a request: the pool, not the retry policy, must find a live connection.
     let client = builder(&base)
         .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
@@ -538,4 +550,41 @@ async fn a_server_whose_backlog_is_full_meets_the_connect_timeout() {
     );
     assert_eq!(error.retryability(), Retryability::Now);
     assert_eq!(error.to_string(), "no connection within 200ms");
+}
+
+#[tokio::test]
+async fn a_client_left_idle_closes_its_connections_after_90_seconds() {
+    let (base, accepted, _, closed_by_client) = serving(None).await;
+    let client = builder(&base).build().expect("a client");
+    client.send(&show()).await.expect_err("not found");
+    let idle_for = |seconds| async move {
+        tokio::time::pause();
+        tokio::time::advance(Duration::from_secs(seconds)).await;
+        tokio::time::resume();
+        // The connection's task and the server's run on real time again.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    idle_for(89).await;
+    assert_eq!(
+        closed_by_client.load(Ordering::SeqCst),
+        0,
+        "open after 89 s idle"
+    );
+    idle_for(2).await;
+    assert_eq!(
+        closed_by_client.load(Ordering::SeqCst),
+        1,
+        "closed after 91 s idle, with no request to notice it"
+    );
+    // The client, still alive, opens a new connection when it is used again.
+    client.send(&show()).await.expect_err("not found");
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    // Dropped, it closes that one at once: the reaper does not keep the pool alive.
+    drop(client);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        closed_by_client.load(Ordering::SeqCst),
+        2,
+        "closed with the client"
+    );
 }
