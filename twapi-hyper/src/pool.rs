@@ -257,13 +257,38 @@ impl Pool {
         }
     }
 
-    /// Lists a new HTTP/2 connection, so that every checkout for `origin` shares it.
-    fn share(self: &Arc<Self>, origin: Origin, send: http2::SendRequest<Body>) {
-        self.list(origin, Conn::H2(send));
+    /// Lists a new HTTP/2 connection, so that every checkout for `origin` shares it, and returns
+    /// the handle to send on. Requests that found no connection at the same moment each opened
+    /// one; the first listed is kept and shared, and a later one is dropped at once (its task
+    /// then closes it), so an origin keeps one HTTP/2 connection.
+    fn share(
+        self: &Arc<Self>,
+        origin: Origin,
+        send: http2::SendRequest<Body>,
+    ) -> http2::SendRequest<Body> {
+        let mut idle = self.idle();
+        let listed = idle.entries.iter().find_map(|entry| match &entry.conn {
+            Conn::H2(shared) if entry.origin == origin && !shared.is_closed() => {
+                Some(shared.clone())
+            }
+            _ => None,
+        });
+        if let Some(shared) = listed {
+            return shared;
+        }
+        let start_reaper = idle.push(Idle {
+            origin,
+            conn: Conn::H2(send.clone()),
+            since: Instant::now(),
+        });
+        drop(idle);
+        if start_reaper {
+            self.start_reaper();
+        }
+        send
     }
 
-    /// Lists an idle connection, and starts the reaper if none is running. It holds the pool
-    /// weakly, so that a dropped client's connections close with it.
+    /// Lists an idle connection, and starts the reaper if none is running.
     fn list(self: &Arc<Self>, origin: Origin, conn: Conn) {
         let start_reaper = self.idle().push(Idle {
             origin,
@@ -271,8 +296,14 @@ impl Pool {
             since: Instant::now(),
         });
         if start_reaper {
-            tokio::spawn(reap(Arc::downgrade(self)));
+            self.start_reaper();
         }
+    }
+
+    /// Spawns the [`reap`] task. It holds the pool weakly, so that a dropped client's
+    /// connections close with it.
+    fn start_reaper(self: &Arc<Self>) {
+        tokio::spawn(reap(Arc::downgrade(self)));
     }
 
     /// Forgets the shared HTTP/2 connection to `origin` (it refused a request), so the next
@@ -286,7 +317,7 @@ impl Pool {
     /// Opens a new connection to `origin` (HTTP/2 if TLS negotiated it, HTTP/1.1 otherwise) and
     /// spawns the task that drives it. An HTTP/2 connection goes into the list at once, to be
     /// shared. Requests that find no connection at the same moment each open one, as with
-    /// hyper-util's client; extra HTTP/2 ones are listed and shared too.
+    /// hyper-util's client; of the HTTP/2 ones, only the first is kept.
     pub(crate) async fn connect(self: &Arc<Self>, origin: &Origin) -> Result<Conn, ConnectError> {
         let uri = Uri::builder()
             .scheme(origin.scheme.clone())
@@ -306,8 +337,7 @@ impl Pool {
                 .await
                 .map_err(ConnectError::Handshake)?;
             tokio::spawn(drive(conn));
-            self.share(origin.clone(), send.clone());
-            Ok(Conn::H2(send))
+            Ok(Conn::H2(self.share(origin.clone(), send)))
         } else {
             let (send, conn) = http1::handshake(io)
                 .await
@@ -354,6 +384,7 @@ async fn drive<C: Future<Output = Result<(), hyper::Error>>>(conn: C) {
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use hyper_util::rt::TokioIo;
     use tokio::net::{TcpListener, TcpStream};
@@ -361,29 +392,62 @@ mod tests {
     use super::*;
 
     /// An HTTP/2 server (prior knowledge, no TLS) on loopback that answers each request with
-    /// its `:authority` and path; it serves one connection and closes it when `close` fires.
-    async fn h2_server() -> (String, tokio::sync::oneshot::Sender<()>) {
+    /// its `:authority` and path. It closes every connection when `close` is sent; the counter
+    /// counts the connections the client closed.
+    async fn h2_server() -> (String, tokio::sync::watch::Sender<bool>, Arc<AtomicUsize>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let (close, closed) = tokio::sync::oneshot::channel::<()>();
+        let (close, closing) = tokio::sync::watch::channel(false);
+        let ended = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&ended);
         tokio::spawn(async move {
-            let (socket, _) = listener.accept().await.expect("a connection");
-            let answer = hyper::service::service_fn(|request: Request<Incoming>| async move {
-                let seen = format!(
-                    "{} {}",
-                    request.uri().authority().map_or("", |a| a.as_str()),
-                    request.uri().path()
-                );
-                Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(seen))))
-            });
-            let serving = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(socket), answer);
-            tokio::select! {
-                _ = serving => {}
-                _ = closed => {}
+            while let Ok((socket, _)) = listener.accept().await {
+                let (mut closing, counter) = (closing.clone(), Arc::clone(&counter));
+                tokio::spawn(async move {
+                    let answer =
+                        hyper::service::service_fn(|request: Request<Incoming>| async move {
+                            let seen = format!(
+                                "{} {}",
+                                request.uri().authority().map_or("", |a| a.as_str()),
+                                request.uri().path()
+                            );
+                            Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(seen))))
+                        });
+                    let serving = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(socket), answer);
+                    tokio::select! {
+                        _ = serving => {
+                            counter.fetch_add(1, Ordering::SeqCst);
+                        }
+                        _ = closing.changed() => {}
+                    }
+                });
             }
         });
-        (base, close)
+        (base, close, ended)
+    }
+
+    /// A new HTTP/2 connection to `origin` (prior knowledge), its task spawned.
+    async fn h2_connection(origin: &Origin) -> http2::SendRequest<Body> {
+        let socket = TcpStream::connect(origin.authority.as_str())
+            .await
+            .expect("connect");
+        let (send, conn) = http2::Builder::new(TokioExecutor::new())
+            .handshake(TokioIo::new(socket))
+            .await
+            .expect("an HTTP/2 handshake");
+        tokio::spawn(drive(conn));
+        send
+    }
+
+    /// Waits (up to a second) for `done`.
+    async fn eventually(done: impl Fn() -> bool) {
+        for _ in 0..200 {
+            if done() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     async fn body_text(response: Response<Incoming>) -> String {
@@ -399,18 +463,10 @@ mod tests {
 
     #[tokio::test]
     async fn an_http2_connection_is_shared_until_it_closes() {
-        let (base, close) = h2_server().await;
+        let (base, close, ended) = h2_server().await;
         let origin = origin(&base);
         let pool = Arc::new(Pool::new(Duration::from_secs(5)).expect("a pool"));
-        let socket = TcpStream::connect(origin.authority.as_str())
-            .await
-            .expect("connect");
-        let (send, conn) = http2::Builder::new(TokioExecutor::new())
-            .handshake(TokioIo::new(socket))
-            .await
-            .expect("an HTTP/2 handshake");
-        tokio::spawn(drive(conn));
-        pool.share(origin.clone(), send);
+        pool.share(origin.clone(), h2_connection(&origin).await);
 
         // Two checkouts, one connection: both handles carry a request at once.
         let mut first = pool.checkout(&origin).expect("the shared connection");
@@ -442,19 +498,28 @@ mod tests {
             "handles on a shared connection are not listed again"
         );
 
+        // A second connection opened at the same moment is not kept: the first is shared, and
+        // the newcomer is closed.
+        let mut shared = Conn::H2(pool.share(origin.clone(), h2_connection(&origin).await));
+        assert_eq!(pool.idle().entries.len(), 1);
+        eventually(|| ended.load(Ordering::SeqCst) == 1).await;
+        assert_eq!(ended.load(Ordering::SeqCst), 1, "the newcomer is closed");
+        let answer = shared.send(request("/2/users/by")).await;
+        assert_eq!(
+            body_text(answer.expect("answered on the first")).await,
+            format!("{authority} /2/users/by")
+        );
+        drop(shared);
+
         // Once the server has closed it, the next checkout drops it and finds nothing.
-        close.send(()).expect("the server is running");
-        for _ in 0..200 {
-            if pool
-                .idle()
+        close.send(true).expect("the server is running");
+        eventually(|| {
+            pool.idle()
                 .entries
                 .iter()
                 .all(|entry| entry.conn.is_closed())
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        })
+        .await;
         assert!(pool.checkout(&origin).is_none());
         assert!(pool.idle().entries.is_empty());
     }
