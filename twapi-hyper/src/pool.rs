@@ -253,7 +253,7 @@ impl Pool {
     /// shared HTTP/2 connection is simply dropped: the list holds its own.
     pub(crate) fn checkin(self: &Arc<Self>, origin: Origin, conn: Conn) {
         if matches!(conn, Conn::H1(..)) {
-            self.list(origin, conn);
+            self.list(self.idle(), origin, conn);
         }
     }
 
@@ -266,7 +266,7 @@ impl Pool {
         origin: Origin,
         send: http2::SendRequest<Body>,
     ) -> http2::SendRequest<Body> {
-        let mut idle = self.idle();
+        let idle = self.idle();
         let listed = idle.entries.iter().find_map(|entry| match &entry.conn {
             Conn::H2(shared) if entry.origin == origin && !shared.is_closed() => {
                 Some(shared.clone())
@@ -276,34 +276,23 @@ impl Pool {
         if let Some(shared) = listed {
             return shared;
         }
-        let start_reaper = idle.push(Idle {
-            origin,
-            conn: Conn::H2(send.clone()),
-            since: Instant::now(),
-        });
-        drop(idle);
-        if start_reaper {
-            self.start_reaper();
-        }
+        self.list(idle, origin, Conn::H2(send.clone()));
         send
     }
 
-    /// Lists an idle connection, and starts the reaper if none is running.
-    fn list(self: &Arc<Self>, origin: Origin, conn: Conn) {
-        let start_reaper = self.idle().push(Idle {
+    /// Lists an idle connection in `idle` (this pool's list, locked), and starts the [`reap`]
+    /// task if none is running. The task holds the pool weakly, so that a dropped client's
+    /// connections close with it.
+    fn list(self: &Arc<Self>, mut idle: MutexGuard<'_, Listed>, origin: Origin, conn: Conn) {
+        let start_reaper = idle.push(Idle {
             origin,
             conn,
             since: Instant::now(),
         });
+        drop(idle);
         if start_reaper {
-            self.start_reaper();
+            tokio::spawn(reap(Arc::downgrade(self)));
         }
-    }
-
-    /// Spawns the [`reap`] task. It holds the pool weakly, so that a dropped client's
-    /// connections close with it.
-    fn start_reaper(self: &Arc<Self>) {
-        tokio::spawn(reap(Arc::downgrade(self)));
     }
 
     /// Forgets the shared HTTP/2 connection to `origin` (it refused a request), so the next
