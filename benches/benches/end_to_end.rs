@@ -369,8 +369,9 @@ enum Work {
     /// A validating JSON scan of each body (`serde::de::IgnoredAny`), the least any decoder
     /// must do: item 2's lower bound, per request.
     Scan,
-    /// Each request signed inside the clock, as twapi-hyper does: a nonce from the OS, the
-    /// time, twapi-core's `Api::prepare`.
+    /// Each request signed inside the clock, as twapi-hyper does: a nonce from a
+    /// `NonceSource` (the OS's randomness, drawn a batch at a time), the time, twapi-core's
+    /// `Api::prepare`.
     Sign,
     /// Each answer decoded by twapi-core's `decode_reply` (the rate-limit headers, and the body
     /// into the request's typed output), as twapi-hyper does.
@@ -522,11 +523,12 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work
             let (api, auths) = (api.clone(), auths.clone());
             tokio::spawn(async move {
                 let mut bytes = 0;
+                let mut nonces = twapi_auth::system::NonceSource::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(slot) = requests.get(i) else { break };
                     let request = if work.signs() {
-                        let nonce = twapi_auth::system::nonce().expect("randomness");
+                        let nonce = nonces.next_nonce().expect("randomness");
                         let stamp = Stamp {
                             timestamp: twapi_auth::system::unix_now(),
                             nonce: &nonce,

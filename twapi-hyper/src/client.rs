@@ -11,6 +11,7 @@ use bytes::Bytes;
 use http::HeaderValue;
 use tracing::Instrument;
 use tracing::field::Empty;
+use twapi_auth::system::NonceSource;
 use twapi_core::error::DecodeFailure;
 use twapi_core::rate_limit::{Context, Limiter, LimiterConfig};
 use twapi_core::request::v2::{Follow, Me, Unfollow};
@@ -45,6 +46,8 @@ struct Inner {
     limiter: Option<Arc<Mutex<Limiter>>>,
     identity: Identity,
     jitter: Mutex<Jitter>,
+    /// Nonces drawn from the OS a batch at a time, not a system call per request.
+    nonces: Mutex<NonceSource>,
 }
 
 /// Everything the builder decided.
@@ -88,6 +91,7 @@ impl Client {
                 limiter: settings.limiter,
                 identity: settings.identity,
                 jitter: Mutex::new(settings.jitter),
+                nonces: Mutex::new(NonceSource::new()),
             }),
         }
     }
@@ -300,7 +304,9 @@ impl Client {
 
     /// The signed request, with a fresh timestamp and nonce and the client's user agent.
     fn prepare<R: ApiRequest>(&self, request: &R) -> Result<http::Request<Bytes>, Error> {
-        let nonce = twapi_auth::system::nonce().map_err(Error::Randomness)?;
+        let nonce = lock(&self.inner.nonces)
+            .next_nonce()
+            .map_err(Error::Randomness)?;
         let stamp = Stamp {
             timestamp: twapi_auth::system::unix_now(),
             nonce: &nonce,

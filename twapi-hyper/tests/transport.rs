@@ -372,6 +372,36 @@ async fn what_goes_on_the_wire() {
     insta::assert_snapshot!(requests.join("\n----\n"));
 }
 
+#[tokio::test]
+async fn every_request_carries_a_fresh_nonce() {
+    let (base, seen) = recording_server().await;
+    let client = builder(&base)
+        .retry_policy(quick_retries(1))
+        .build()
+        .expect("a client");
+    // The client draws its nonces from the OS about 30 at a time: 70 requests span three
+    // draws.
+    for _ in 0..70 {
+        let _ = client.send(&show()).await;
+    }
+    let nonces: Vec<String> = seen
+        .lock()
+        .expect("not poisoned")
+        .iter()
+        .map(|raw| {
+            let (_, after) = raw.split_once("oauth_nonce=\"").expect("an OAuth header");
+            after.split('"').next().expect("a quoted nonce").to_owned()
+        })
+        .collect();
+    assert_eq!(nonces.len(), 70);
+    for nonce in &nonces {
+        assert_eq!(nonce.len(), 32, "{nonce}");
+        assert!(nonce.bytes().all(|b| b.is_ascii_alphanumeric()), "{nonce}");
+    }
+    let distinct: std::collections::HashSet<&String> = nonces.iter().collect();
+    assert_eq!(distinct.len(), nonces.len());
+}
+
 /// Answers every request on a connection with `404` and X's "User not found", keeping the
 /// connection open; counts the connections and the requests.
 async fn keep_alive_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
