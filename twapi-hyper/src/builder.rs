@@ -18,6 +18,7 @@ use crate::client::{Client, Settings};
 use crate::error::Error;
 use crate::identity::{Identity, user_id_from_access_token};
 use crate::jitter::Jitter;
+use crate::tls::{self, AddedRoot};
 use crate::transport::Transport;
 
 /// The body cap by default: far above any page of this API family (a `followers/list` page of
@@ -68,6 +69,7 @@ pub struct ClientBuilder {
     limiter: Option<Arc<Mutex<Limiter>>>,
     jitter_seed: Option<u64>,
     connections: Option<Transport>,
+    roots: Vec<AddedRoot>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -83,6 +85,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("limiter", &self.limiter.is_some())
             .field("shares_connections", &self.connections.is_some())
+            .field("added_roots", &self.roots.len())
             .finish_non_exhaustive()
     }
 }
@@ -109,6 +112,7 @@ impl ClientBuilder {
             limiter: Some(Arc::new(Mutex::new(Limiter::default()))),
             jitter_seed: None,
             connections: None,
+            roots: Vec::new(),
         }
     }
 
@@ -248,7 +252,43 @@ impl ClientBuilder {
         self
     }
 
-    /// The client, after checking the base URL and the user agent.
+    /// Trusts the certificate authorities in `pem` (one or more `-----BEGIN CERTIFICATE-----`
+    /// blocks; other blocks, such as keys, are skipped) for `https`, besides the webpki roots
+    /// the client always trusts: for a proxy that inspects TLS with its own authority, or a
+    /// test server with one. Checked by [`Self::build`], which refuses PEM without a
+    /// certificate in it.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use twapi_auth::oauth1::Credentials;
+    /// use twapi_hyper::ClientBuilder;
+    ///
+    /// let credentials = Credentials::new("consumer-key", "consumer-secret")
+    ///     .with_token("783214-access-token", "access-token-secret");
+    /// let proxy_ca = std::fs::read("/etc/ssl/corporate-proxy-ca.pem")?;
+    /// let client = ClientBuilder::oauth1(&credentials)
+    ///     .add_root_certificates_pem(proxy_ca)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(AddedRoot::Pem(pem.into()));
+        self
+    }
+
+    /// As [`Self::add_root_certificates_pem`], for one certificate in DER.
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(AddedRoot::Der(der.into()));
+        self
+    }
+
+    /// The client, after checking the base URL, the user agent and any added roots.
+    ///
+    /// Roots cannot be added to a client that shares another's connections (those were
+    /// opened trusting what the other client trusts), so that combination is refused rather
+    /// than the roots ignored.
     pub fn build(self) -> Result<Client, Error> {
         let api = Api::new(&self.base_url)?;
         let user_agent = HeaderValue::try_from(self.user_agent.as_str()).map_err(|_| {
@@ -261,8 +301,26 @@ impl ClientBuilder {
             )
         })?;
         let transport = match &self.connections {
+            Some(_) if !self.roots.is_empty() => {
+                return Err(InvalidRequest::new(
+                    "root_certificate",
+                    Invalid::Conflicts {
+                        with: "share_connections",
+                    },
+                )
+                .into());
+            }
             Some(shared) => shared.sharing_pool(self.request_timeout, self.body_limit),
-            None => Transport::new(self.connect_timeout, self.request_timeout, self.body_limit)?,
+            None => {
+                let roots = tls::roots(&self.roots)?;
+                let config = tls::client_config(roots).map_err(|e| Error::Tls(Box::new(e)))?;
+                Transport::new(
+                    self.connect_timeout,
+                    self.request_timeout,
+                    self.body_limit,
+                    config,
+                )
+            }
         };
         let user_context = self.auth.mode().is_user_context();
         let known_user = self

@@ -28,8 +28,13 @@ pub enum Error {
     /// The client-side rate limiter holds this endpoint until [`WaitUntil::until`], and the
     /// client was built without `wait_on_rate_limit`. Nothing was sent.
     Throttled(WaitUntil),
-    /// No connection could be made (DNS, refused, TLS handshake).
+    /// No connection could be made (DNS, a refused or reset connection, hyper's handshake).
     Connect(BoxError),
+    /// rustls refused the server's TLS handshake: a certificate from an authority the client
+    /// does not trust (see `ClientBuilder::add_root_certificates_pem`), for another name, or
+    /// expired; or no protocol in common. The same server would be refused again, so it is not
+    /// retried.
+    Tls(BoxError),
     /// No connection within the connect timeout.
     ConnectTimeout(Duration),
     /// No complete answer (head and body) within the request timeout.
@@ -90,6 +95,7 @@ impl Error {
             }
             Self::BodyTooLarge { .. }
             | Self::HeadTooLarge(_)
+            | Self::Tls(_)
             | Self::Pager(_)
             | Self::Randomness(_) => Retryability::Never,
             Self::Interrupted(i) => i.error.retryability(),
@@ -165,6 +171,7 @@ impl fmt::Display for Error {
                 unix_seconds(wait.until)
             ),
             Self::Connect(e) => write!(f, "could not connect: {}", Causes(e.as_ref())),
+            Self::Tls(e) => write!(f, "the TLS handshake was refused: {}", Causes(e.as_ref())),
             Self::ConnectTimeout(after) => write!(f, "no connection within {after:?}"),
             Self::Timeout(after) => write!(f, "no complete answer within {after:?}"),
             Self::BodyTooLarge { limit } => {
@@ -198,7 +205,9 @@ impl StdError for Error {
         match self {
             Self::Core(e) => Some(e),
             Self::Throttled(w) => Some(w),
-            Self::Connect(e) | Self::Transport(e) | Self::HeadTooLarge(e) => Some(e.as_ref()),
+            Self::Connect(e) | Self::Tls(e) | Self::Transport(e) | Self::HeadTooLarge(e) => {
+                Some(e.as_ref())
+            }
             Self::Pager(e) => Some(e),
             Self::Randomness(e) => Some(e),
             Self::Interrupted(i) => Some(&i.error),

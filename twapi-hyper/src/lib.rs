@@ -2,7 +2,8 @@
 //!
 //! twapi-core knows the X API — endpoints, request rules, decoding, pagination, rate limits,
 //! retry decisions — and nothing of sockets or clocks. This crate is the loop around it:
-//! a pooled HTTP/1.1 and HTTP/2 client (rustls with the ring provider and the webpki roots),
+//! a pooled HTTP/1.1 and HTTP/2 client (rustls with the ring provider, the webpki roots and any
+//! the builder adds),
 //! timeouts, a cap on body sizes, waiting on rate limits, retries, pagination as
 //! `futures::Stream`s, and a `tracing` span per request (endpoint, attempt, status,
 //! remaining budget; never a header).
@@ -36,7 +37,7 @@
 //!
 //! | item | what |
 //! |---|---|
-//! | [`ClientBuilder`] | credentials (OAuth 1.0a, app-only bearer, OAuth 2.0 user), base URL, user agent, timeouts, body cap, `wait_on_rate_limit`, retry policy, limiter |
+//! | [`ClientBuilder`] | credentials (OAuth 1.0a, app-only bearer, OAuth 2.0 user), base URL, user agent, timeouts, body cap, `wait_on_rate_limit`, retry policy, limiter, added TLS roots |
 //! | [`Client::send`] | any typed request of [`twapi_core::request`] → [`twapi_core::Reply`] |
 //! | [`Client::pages`], [`Client::items`] | page walks as streams, with a limit, resumable from a [`twapi_core::pager::PagerState`] |
 //! | [`Client::me`], [`Client::follow`], [`Client::unfollow`] | the calls that need one's own id, without knowing it |
@@ -53,6 +54,7 @@ mod identity;
 mod jitter;
 mod paging;
 mod pool;
+mod tls;
 mod transport;
 
 pub use builder::{

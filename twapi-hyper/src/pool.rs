@@ -205,23 +205,23 @@ pub(crate) enum ConnectError {
 
 impl Pool {
     /// An empty pool whose connections are TCP (no Nagle, `connect_timeout` for the TCP
-    /// handshake), then rustls (ring, webpki roots; HTTP/2 or HTTP/1.1 by ALPN) for `https`;
-    /// plain HTTP is spoken too, for emulators and local proxies.
-    pub(crate) fn new(connect_timeout: Duration) -> Result<Self, rustls::Error> {
+    /// handshake), then rustls with `tls` (HTTP/2 or HTTP/1.1 by ALPN) for `https`; plain
+    /// HTTP is spoken too, for emulators and local proxies.
+    pub(crate) fn new(connect_timeout: Duration, tls: rustls::ClientConfig) -> Self {
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(Some(connect_timeout));
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())?
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .enable_http2()
             .wrap_connector(tcp);
-        Ok(Self {
+        Self {
             connector,
             idle: Mutex::new(Listed::default()),
-        })
+        }
     }
 
     fn idle(&self) -> MutexGuard<'_, Listed> {
@@ -454,7 +454,9 @@ mod tests {
     async fn an_http2_connection_is_shared_until_it_closes() {
         let (base, close, ended) = h2_server().await;
         let origin = origin(&base);
-        let pool = Arc::new(Pool::new(Duration::from_secs(5)).expect("a pool"));
+        let tls = crate::tls::client_config(crate::tls::roots(&[]).expect("the webpki roots"))
+            .expect("ring's protocol versions");
+        let pool = Arc::new(Pool::new(Duration::from_secs(5), tls));
         pool.share(origin.clone(), h2_connection(&origin).await);
 
         // Two checkouts, one connection: both handles carry a request at once.

@@ -14,6 +14,7 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 
 use crate::error::Error;
 use crate::pool::{Conn, ConnectError, Origin, Pool, Refused};
+use crate::tls;
 
 /// The client's connections (see [`Pool`]) and its limits per request.
 #[derive(Clone)]
@@ -29,14 +30,14 @@ impl Transport {
         connect_timeout: Duration,
         request_timeout: Duration,
         body_limit: usize,
-    ) -> Result<Self, Error> {
-        let pool = Pool::new(connect_timeout).map_err(|e| Error::Connect(Box::new(e)))?;
-        Ok(Self {
-            pool: Arc::new(pool),
+        tls: rustls::ClientConfig,
+    ) -> Self {
+        Self {
+            pool: Arc::new(Pool::new(connect_timeout, tls)),
             connect_timeout,
             request_timeout,
             body_limit,
-        })
+        }
     }
 
     /// This transport's connections (and its connect timeout), with another request timeout
@@ -137,6 +138,9 @@ impl Transport {
             .map_err(|error| match error {
                 ConnectError::Connector(e) if has_io_kind(e.as_ref(), io::ErrorKind::TimedOut) => {
                     Error::ConnectTimeout(self.connect_timeout)
+                }
+                ConnectError::Connector(e) if tls::is_refused_handshake(e.as_ref()) => {
+                    Error::Tls(e)
                 }
                 ConnectError::Connector(e) => Error::Connect(e),
                 ConnectError::Handshake(e) => Error::Connect(Box::new(e)),
