@@ -303,7 +303,7 @@ impl ClientBuilder {
         let transport = match &self.connections {
             Some(_) if !self.roots.is_empty() => {
                 return Err(InvalidRequest::new(
-                    "root_certificate",
+                    tls::SETTING,
                     Invalid::Conflicts {
                         with: "share_connections",
                     },

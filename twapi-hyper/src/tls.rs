@@ -16,7 +16,7 @@ use twapi_core::InvalidRequest;
 use twapi_core::param::Invalid;
 
 /// The builder setting a bad root is reported against.
-const SETTING: &str = "root_certificate";
+pub(crate) const SETTING: &str = "root_certificate";
 
 /// What the added roots must be.
 const EXPECTED: &str = "an X.509 certificate authority, in DER or in PEM `CERTIFICATE` blocks";
