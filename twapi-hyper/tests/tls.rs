@@ -45,6 +45,23 @@ struct Server {
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
+impl Server {
+    /// Asserts that the server accepted one connection and answered `requests` requests on
+    /// it, each in `version`, for `localhost:PORT` (its `:authority` or `Host`) and
+    /// `/2/users/me`.
+    fn saw_on_one_connection(&self, requests: usize, version: Version) {
+        assert_eq!(self.accepted.load(Ordering::SeqCst), 1, "one connection");
+        let seen = self.seen.lock().expect("not poisoned").clone();
+        assert_eq!(seen.len(), requests);
+        let port = self.base_url.rsplit(':').next().expect("a port");
+        for request in &seen {
+            assert_eq!(request.version, version);
+            assert_eq!(request.authority, format!("localhost:{port}"));
+            assert_eq!(request.path, "/2/users/me");
+        }
+    }
+}
+
 /// A loopback `https` server offering `alpn`, answering `GET /2/users/me` as X does.
 async fn tls_server(alpn: &[&[u8]]) -> Server {
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(SERVER_PEM)
@@ -139,15 +156,7 @@ async fn over_http2_requests_share_one_connection_once_the_root_is_added() {
     for me in [a, b, c, d] {
         assert_eq!(me.expect("over TLS").username.as_str(), "XDevelopers");
     }
-    assert_eq!(server.accepted.load(Ordering::SeqCst), 1);
-    let seen = server.seen.lock().expect("not poisoned").clone();
-    assert_eq!(seen.len(), 5);
-    let port = server.base_url.rsplit(':').next().expect("a port");
-    for request in &seen {
-        assert_eq!(request.version, Version::HTTP_2);
-        assert_eq!(request.authority, format!("localhost:{port}"));
-        assert_eq!(request.path, "/2/users/me");
-    }
+    server.saw_on_one_connection(5, Version::HTTP_2);
 }
 
 #[tokio::test]
@@ -161,14 +170,7 @@ async fn over_http1_a_connection_is_reused_and_names_its_host() {
     for _ in 0..3 {
         client.me().await.expect("over TLS");
     }
-    assert_eq!(server.accepted.load(Ordering::SeqCst), 1);
-    let seen = server.seen.lock().expect("not poisoned").clone();
-    assert_eq!(seen.len(), 3);
-    let port = server.base_url.rsplit(':').next().expect("a port");
-    for request in &seen {
-        assert_eq!(request.version, Version::HTTP_11);
-        assert_eq!(request.authority, format!("localhost:{port}"));
-    }
+    server.saw_on_one_connection(3, Version::HTTP_11);
 }
 
 #[tokio::test]
