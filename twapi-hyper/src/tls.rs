@@ -6,7 +6,6 @@
 //! builder adds: a TLS-inspecting proxy's authority, or a test server's own.
 
 use std::error::Error as StdError;
-use std::io;
 use std::sync::Arc;
 
 use rustls::pki_types::CertificateDer;
@@ -81,27 +80,14 @@ pub(crate) fn client_config(roots: RootCertStore) -> Result<ClientConfig, rustls
 /// Whether a connector's error is rustls refusing the handshake (a certificate it does not
 /// trust, a name that does not match, no protocol in common), as opposed to the network
 /// failing. The same server would be refused again.
-///
-/// rustls's error reaches here inside an `io::Error`, whose `source` skips the error it
-/// wraps, so each `io::Error` is opened with `get_ref`.
 pub(crate) fn is_refused_handshake(error: &(dyn StdError + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.is::<rustls::Error>() {
-            return true;
-        }
-        if let Some(inner) = e.downcast_ref::<io::Error>().and_then(io::Error::get_ref)
-            && is_refused_handshake(inner)
-        {
-            return true;
-        }
-        current = e.source();
-    }
-    false
+    crate::error::chain(error).any(<dyn StdError>::is::<rustls::Error>)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io;
+
     use super::*;
 
     #[test]

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures_util::future::{Either, select};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::pool::{Conn, ConnectError, Origin, Pool, Refused};
 use crate::tls;
 
@@ -170,14 +170,8 @@ impl Transport {
 
 /// Whether an I/O error of `kind` is somewhere in the chain of causes.
 fn has_io_kind(error: &(dyn StdError + 'static), kind: io::ErrorKind) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.downcast_ref::<io::Error>()
+    error::chain(error).any(|e| {
+        e.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == kind)
-        {
-            return true;
-        }
-        current = e.source();
-    }
-    false
+    })
 }
