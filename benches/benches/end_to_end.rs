@@ -44,6 +44,11 @@ const FOLLOWERS_IDS_PER_USER: usize = 15;
 /// twapi-hyper / bare at 1 in flight moved between 0.76 and 0.91 from one full run to the
 /// next; the median of 15 to 30 rounds' paired ratios moved between 0.75 and 0.82.
 const REPEATS: usize = 15;
+/// Rounds of the series at 1 in flight with [`ROUND_TRIP`] added to every answer: a run
+/// lasts about 12 s there, and rates move by about 1 % between runs.
+const ROUND_TRIP_REPEATS: usize = 9;
+/// How late the emulator answers in that series: a round trip, standing in for a network's.
+const ROUND_TRIP: Duration = Duration::from_millis(1);
 /// No load run may take longer.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 /// The lengths of [`code_chain`] run by the [`Work::Code`] sides: two points, to show the
@@ -154,11 +159,22 @@ struct EmulatorProcess {
 
 impl EmulatorProcess {
     fn spawn(users: u32, window_ms: u64) -> Self {
+        Self::spawn_answering(users, window_ms, None)
+    }
+
+    /// An emulator that answers every API request `delay` late (`None`: as this process's
+    /// `TWAPI_BENCH_SLOW_US` says, which the child inherits).
+    fn spawn_answering(users: u32, window_ms: u64, delay: Option<Duration>) -> Self {
         let spawned = Instant::now();
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
+        let mut command = Command::new(std::env::current_exe().expect("own path"));
+        command
             .env(CHILD, "emulator")
             .env("TWAPI_BENCH_USERS", users.to_string())
-            .env("TWAPI_BENCH_WINDOW_MS", window_ms.to_string())
+            .env("TWAPI_BENCH_WINDOW_MS", window_ms.to_string());
+        if let Some(delay) = delay {
+            command.env("TWAPI_BENCH_SLOW_US", delay.as_micros().to_string());
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -613,6 +629,116 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
     clock.finish(tasks, total).await
 }
 
+/// `repeats` rounds of users/show runs at `in_flight`, each round running every side once,
+/// each run against a fresh emulator (a fresh rate-limit window) that answers `delay` late
+/// (`None`: as `TWAPI_BENCH_SLOW_US` says). The order of the sides turns with each round, so
+/// that none always runs first (on a fresh machine state) or last. `rounds[r][s]` is side
+/// `s`'s run in round `r`.
+fn paired_rounds(
+    rt: &tokio::runtime::Runtime,
+    sides: &[Side],
+    in_flight: usize,
+    repeats: usize,
+    delay: Option<Duration>,
+) -> Vec<Vec<Run>> {
+    (0..repeats)
+        .map(|round| {
+            let mut runs: Vec<Option<Run>> = sides.iter().map(|_| None).collect();
+            for turn in 0..sides.len() {
+                let index = (round + turn) % sides.len();
+                let emulator = EmulatorProcess::spawn_answering(10_000, 900_000, delay);
+                let run = rt.block_on(async {
+                    tokio::time::timeout(
+                        RUN_LIMIT,
+                        sides[index].run(&emulator, Load::UsersShow, in_flight),
+                    )
+                    .await
+                    .expect("the run ends in time")
+                });
+                runs[index] = Some(run);
+                emulator.stop();
+            }
+            runs.into_iter()
+                .map(|run| run.expect("every side ran"))
+                .collect()
+        })
+        .collect()
+}
+
+/// Records what [`paired_rounds`] measured, under `at`: each side's rate and CPU per request,
+/// each side's paired ratio to `sides[0]` (twapi-hyper's labelled with `target`), and
+/// twapi-hyper's to the floor of its job (the bare client that signs and scans) when both ran.
+fn report_rounds(
+    record: &mut impl FnMut(&str, String),
+    at: &str,
+    target: &str,
+    sides: &[Side],
+    rounds: &[Vec<Run>],
+) {
+    let repeats = rounds.len();
+    let rates = |i: usize| -> Vec<f64> { rounds.iter().map(|r| r[i].per_second()).collect() };
+    let paired = |i: usize, reference: usize| -> Vec<f64> {
+        rounds
+            .iter()
+            .map(|r| r[i].per_second() / r[reference].per_second())
+            .collect()
+    };
+    for (index, side) in sides.iter().enumerate() {
+        let name = side.label();
+        record(
+            &format!("{at}: {name}, req/s, median / best of {repeats} runs"),
+            format!("{:.0} / {:.0}", median(rates(index)), best(rates(index))),
+        );
+        // Where the time of a request went: at 1 in flight the client and the emulator take
+        // turns, so a difference in rate between two sides is a difference in these.
+        let cpu = |of: fn(&Run) -> Option<Duration>| -> Option<f64> {
+            let micros: Option<Vec<f64>> = rounds
+                .iter()
+                .map(|r| r[index].micros_per_request(of(&r[index])))
+                .collect();
+            micros.map(median)
+        };
+        if let (Some(client), Some(emulator)) = (cpu(|r| r.client_cpu), cpu(|r| r.emulator_cpu)) {
+            record(
+                &format!("{at}: {name}, CPU per request, client / emulator, µs (medians)"),
+                format!("{client:.1} / {emulator:.1}"),
+            );
+        }
+    }
+    let reference = sides[0].label();
+    for (index, side) in sides.iter().enumerate().skip(1) {
+        let (low, mid, high) = quartiles(paired(index, 0));
+        let target = if *side == Side::Twapi { target } else { "" };
+        record(
+            &format!(
+                "{at}: {} / {reference}{target}: median of the {repeats} rounds' ratios \
+                 (quartiles); ratio of the medians; of the bests",
+                side.label()
+            ),
+            format!(
+                "{mid:.2}x ({low:.2}–{high:.2}); {:.2}x; {:.2}x",
+                median(rates(index)) / median(rates(0)),
+                best(rates(index)) / best(rates(0))
+            ),
+        );
+    }
+    // twapi-hyper against the floor of its job: what the bare client reaches when it too signs
+    // each request and checks each answer, so what is left is the typed decode and the client
+    // around the two steps.
+    let floor = Side::Bare(Work::SignScan);
+    let position = |wanted: Side| sides.iter().position(|s| *s == wanted);
+    if let (Some(twapi), Some(floor_at)) = (position(Side::Twapi), position(floor)) {
+        let (low, mid, high) = quartiles(paired(twapi, floor_at));
+        record(
+            &format!(
+                "{at}: twapi-hyper / {}: median of the {repeats} rounds' ratios (quartiles)",
+                floor.label()
+            ),
+            format!("{mid:.2}x ({low:.2}–{high:.2})"),
+        );
+    }
+}
+
 fn median(values: Vec<f64>) -> f64 {
     quartiles(values).1
 }
@@ -753,105 +879,34 @@ fn parent() {
     }
 
     // Item 4: users/show through twapi-hyper and through the bare client, same emulator kind,
-    // same requests, a fresh emulator (a fresh window) per run. A round runs every side once;
-    // a side's ratio to the bare client is taken within each round (the machine's load drifts
-    // between rounds more than within one), and the rounds' median is the figure.
+    // same requests, a fresh emulator (a fresh window) per run; a side's ratio to the bare
+    // client is taken within each round (the machine's load drifts between rounds more than
+    // within one), and the rounds' median is the figure.
     for in_flight in [1, 8, 64] {
-        let mut rounds: Vec<[Run; Side::ALL.len()]> = Vec::with_capacity(REPEATS);
-        for round in 0..REPEATS {
-            // The order of the sides turns with each round, so that none always runs first
-            // (on a fresh machine state) or last.
-            let mut runs: [Option<Run>; Side::ALL.len()] = Default::default();
-            for turn in 0..Side::ALL.len() {
-                let index = (round + turn) % Side::ALL.len();
-                let emulator = EmulatorProcess::spawn(10_000, 900_000);
-                let run = rt.block_on(async {
-                    tokio::time::timeout(
-                        RUN_LIMIT,
-                        Side::ALL[index].run(&emulator, Load::UsersShow, in_flight),
-                    )
-                    .await
-                    .expect("the run ends in time")
-                });
-                runs[index] = Some(run);
-                emulator.stop();
-            }
-            rounds.push(runs.map(|run| run.expect("every side ran")));
-        }
-        let at = format!("users/show, {in_flight} in flight");
-        for (index, side) in Side::ALL.into_iter().enumerate() {
-            let name = side.label();
-            let rates: Vec<f64> = rounds.iter().map(|r| r[index].per_second()).collect();
-            record(
-                &format!("{at}: {name}, req/s, median / best of {REPEATS} runs"),
-                format!("{:.0} / {:.0}", median(rates.clone()), best(rates)),
-            );
-            // Where the time of a request went: at 1 in flight the client and the emulator
-            // take turns, so a difference in rate between two sides is a difference in these.
-            let cpu = |of: fn(&Run) -> Option<Duration>| -> Option<f64> {
-                let micros: Option<Vec<f64>> = rounds
-                    .iter()
-                    .map(|r| r[index].micros_per_request(of(&r[index])))
-                    .collect();
-                micros.map(median)
-            };
-            if let (Some(client), Some(emulator)) = (cpu(|r| r.client_cpu), cpu(|r| r.emulator_cpu))
-            {
-                record(
-                    &format!("{at}: {name}, CPU per request, client / emulator, µs (medians)"),
-                    format!("{client:.1} / {emulator:.1}"),
-                );
-            }
-        }
-        let reference = Side::ALL[0].label();
-        for (index, side) in Side::ALL.into_iter().enumerate().skip(1) {
-            let paired: Vec<f64> = rounds
-                .iter()
-                .map(|r| r[index].per_second() / r[0].per_second())
-                .collect();
-            let of = |i: usize| -> Vec<f64> { rounds.iter().map(|r| r[i].per_second()).collect() };
-            let (low, mid, high) = quartiles(paired);
-            let target = if side == Side::Twapi {
-                " (target >= 0.9x)"
-            } else {
-                ""
-            };
-            record(
-                &format!(
-                    "{at}: {} / {reference}{target}: median of the {REPEATS} rounds' ratios \
-                     (quartiles); ratio of the medians; of the bests",
-                    side.label()
-                ),
-                format!(
-                    "{mid:.2}x ({low:.2}–{high:.2}); {:.2}x; {:.2}x",
-                    median(of(index)) / median(of(0)),
-                    best(of(index)) / best(of(0))
-                ),
-            );
-        }
-        // twapi-hyper against the floor of its job: what the bare client reaches when it too
-        // signs each request and checks each answer, so what is left is the typed decode and
-        // the client around the two steps.
-        let position = |side: Side| {
-            Side::ALL
-                .iter()
-                .position(|s| *s == side)
-                .expect("every side is in Side::ALL")
-        };
-        let (twapi, floor) = (position(Side::Twapi), position(Side::Bare(Work::SignScan)));
-        let paired: Vec<f64> = rounds
-            .iter()
-            .map(|r| r[twapi].per_second() / r[floor].per_second())
-            .collect();
-        let (low, mid, high) = quartiles(paired);
-        record(
-            &format!(
-                "{at}: twapi-hyper / {}: median of the {REPEATS} rounds' ratios (quartiles)",
-                Side::Bare(Work::SignScan).label()
-            ),
-            format!("{mid:.2}x ({low:.2}–{high:.2})"),
+        let rounds = paired_rounds(&rt, &Side::ALL, in_flight, REPEATS, None);
+        report_rounds(
+            &mut record,
+            &format!("users/show, {in_flight} in flight"),
+            " (target >= 0.9x)",
+            &Side::ALL,
+            &rounds,
         );
     }
+    // The same at 1 in flight with the emulator answering every request a millisecond late, as
+    // a network's round trip would (tokio's timer rounds the wait up to its next tick): what
+    // the client's own work weighs once a request is more than a loopback exchange.
+    let sides = [Side::Bare(Work::Read), Side::Twapi];
+    let rounds = paired_rounds(&rt, &sides, 1, ROUND_TRIP_REPEATS, Some(ROUND_TRIP));
+    report_rounds(
+        &mut record,
+        &format!(
+            "users/show, 1 in flight, each answer {} ms late",
+            ROUND_TRIP.as_millis()
+        ),
+        "",
+        &sides,
+        &rounds,
+    );
 
     // Item 5: the emulator with 1,000,000 users: start, memory, requests per second.
     let emulator = EmulatorProcess::spawn(1_000_000, 900_000);
