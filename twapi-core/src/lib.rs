@@ -1,15 +1,17 @@
 //! The sans-IO core of the X API's follow, search and get-users family: endpoints as data,
 //! typed requests checked before sending, `http::Request`s ready to send, typed replies and
-//! errors, pagination, rate limits and retry decisions.
+//! errors, pagination, rate limits, retry decisions, and the [`session`] that drives every
+//! exchange with them.
 //!
-//! Nothing here opens a socket, reads a clock or draws randomness: "now", timestamps, nonces
-//! and jitter are inputs. A driver is a loop:
+//! Nothing here opens a socket, reads a clock or draws randomness: "now", nonces and the
+//! jitter's seed are inputs. A driver is a loop around a [`session::Call`] or
+//! [`session::Walk`]: poll it for what to send or until when to wait, send, hand the answer
+//! back (see [`session`]). The session owns every rule — admission through the [`Limiter`],
+//! waits, retries per the [`RetryPolicy`], paging, whose requests these are — so a driver for
+//! another runtime is a small adapter.
 //!
-//! 1. [`Api::prepare`] a typed request with [`Auth`] and a [`Stamp`] → `http::Request<Bytes>`;
-//! 2. send it with any HTTP client;
-//! 3. [`decode_reply`] the `http::Response<Bytes>` → [`Reply`] or [`Error`];
-//! 4. for lists, [`pager::Pager`] says what to fetch next; [`Limiter`] says when;
-//!    [`RetryPolicy`] says whether to try again.
+//! Out of scope: sockets, TLS, connection pools, timers and the clock, which are the drivers'
+//! (twapi-hyper, twapi-ureq).
 #![forbid(unsafe_code)]
 
 mod api;
@@ -25,6 +27,14 @@ pub mod rate_limit;
 mod reply;
 pub mod request;
 pub mod retry;
+pub mod session;
+
+/// What the [`session_settings!`] macro names in the drivers' crates; not an API.
+#[doc(hidden)]
+pub mod __private {
+    pub use twapi_auth::Secret;
+    pub use twapi_auth::oauth1::Credentials;
+}
 
 pub use api::{Api, Auth, Stamp};
 pub use endpoint::{

@@ -72,7 +72,16 @@ pub struct PagerState {
     /// it, in constant memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<Position>,
+    /// The last pages the walk was sent to (at most [`RECENT_PAGES`]), newest last. A server
+    /// that leads the walk back to one of them (A → B → A) is caught before the page is
+    /// fetched a second time; longer circles are caught by `checkpoint`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent: Vec<Position>,
 }
+
+/// How many of the pages last fetched a walk remembers, to catch a short circle before it
+/// fetches any page twice. Sixteen positions cost a few hundred bytes of saved state.
+pub const RECENT_PAGES: usize = 16;
 
 /// A reply that cannot continue the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,8 +89,9 @@ pub struct PagerState {
 pub enum PagerError {
     /// The server pointed at a page the walk was already sent to — the page just fetched,
     /// or an earlier one: it leads the walk in a circle, and following it would never end.
-    /// The walk stops at the first page it can prove repeats; pages fetched again before that
-    /// (at most about twice the circle's length) were handed out again.
+    /// The walk stops at the first page it can prove repeats: a circle through the last
+    /// [`RECENT_PAGES`] pages before any page is fetched twice; a longer one within about
+    /// twice its length (the pages fetched again meanwhile were handed out again).
     Stuck(Position),
     /// `handle` was called after the walk ended.
     Finished,
@@ -181,7 +191,8 @@ impl<R: Pageable> Pager<R> {
         let (mut items, next) = self.request.split(output, self.state.next.as_ref());
         if let Some(next) = &next
             && (self.state.next.as_ref() == Some(next)
-                || self.state.checkpoint.as_ref() == Some(next))
+                || self.state.checkpoint.as_ref() == Some(next)
+                || self.state.recent.contains(next))
         {
             return Err(PagerError::Stuck(next.clone()));
         }
@@ -197,7 +208,12 @@ impl<R: Pageable> Pager<R> {
         if self.state.pages.is_power_of_two() {
             self.state.checkpoint.clone_from(&next);
         }
-        self.state.next = next;
+        if let Some(fetched) = std::mem::replace(&mut self.state.next, next) {
+            if self.state.recent.len() == RECENT_PAGES {
+                self.state.recent.remove(0);
+            }
+            self.state.recent.push(fetched);
+        }
         Ok(items)
     }
 }

@@ -20,6 +20,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use http::HeaderMap;
+use http::header::RETRY_AFTER;
 use serde::{Deserialize, Serialize};
 
 /// What a failure says about trying again.
@@ -192,4 +194,39 @@ fn duration_from_nanos(nanos: u128) -> Duration {
     let secs = u64::try_from(nanos / NANOS_PER_SEC).unwrap_or(u64::MAX);
     let subsec = u32::try_from(nanos % NANOS_PER_SEC).unwrap_or(0);
     Duration::new(secs, subsec)
+}
+
+/// When an answer's `Retry-After` header says to come back (RFC 9110 §10.2.3): a number of
+/// seconds after `now`, or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`). `None` when the
+/// header is absent or is neither; a date in the past means `now`.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use http::HeaderMap;
+/// use twapi_core::retry::retry_after;
+///
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+/// let mut headers = HeaderMap::new();
+/// headers.insert("retry-after", "120".parse()?);
+/// assert_eq!(retry_after(&headers, now), Some(now + Duration::from_secs(120)));
+/// headers.insert("retry-after", "Thu, 01 Jan 1970 00:20:00 GMT".parse()?);
+/// assert_eq!(retry_after(&headers, now), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_200)));
+/// headers.insert("retry-after", "soon".parse()?);
+/// assert_eq!(retry_after(&headers, now), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<SystemTime> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More digits than a u64 holds is a wait past the end of time: not a usable answer.
+        let seconds: u64 = value.parse().ok()?;
+        return now.checked_add(Duration::from_secs(seconds));
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let date = time::PrimitiveDateTime::parse(value, format).ok()?;
+    let seconds = u64::try_from(date.assume_utc().unix_timestamp()).ok()?;
+    let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds))?;
+    Some(at.max(now))
 }

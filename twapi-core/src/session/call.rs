@@ -1,0 +1,408 @@
+//! One typed request through the session: identity first where it is needed, then admission,
+//! the exchange, and the retries and waits until an outcome.
+
+use std::any::Any;
+use std::fmt;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use twapi_model::UserId;
+use twapi_model::v2::UserResponse;
+
+use super::{CallError, Exchange, Session};
+use crate::endpoint::EndpointId;
+use crate::rate_limit::{Bucket, Context, RateLimitSnapshot};
+use crate::reply::{Reply, decode_reply};
+use crate::request::ApiRequest;
+use crate::request::v2::Me;
+use crate::retry::{RetryDecision, Retryability, retry_after};
+
+/// What the driver does next for a [`Call`] or a [`Walk`](super::Walk).
+#[derive(Debug)]
+#[must_use = "an action is the driver's next step"]
+pub enum Action<T> {
+    /// Send this request, then hand its answer to [`Exchange::handle_response`], or the
+    /// failure to [`Exchange::handle_transport_error`], before polling again.
+    Send(http::Request<Bytes>),
+    /// Nothing can happen before `wait.until`: poll again then.
+    Wait(Wait),
+    /// What the machine hands out: a call's outcome (polling again gives
+    /// [`CallError::OutOfTurn`]), or a walk's page, failure or end.
+    Output(T),
+}
+
+/// A wait the session asks for, and why (for the driver's logs and progress bars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Wait {
+    /// When to poll again.
+    pub until: SystemTime,
+    /// Why.
+    pub reason: WaitReason,
+}
+
+/// Why a call waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitReason {
+    /// The client-side limiter holds this budget until its window or day resets.
+    Limiter(Bucket),
+    /// X answered 429 (or 420, or code 88): the limit resets then. Not a failed attempt.
+    RateLimited,
+    /// Attempt number `attempt` failed transiently ([`Call::last_error`] says how); the retry
+    /// policy's backoff, or X's `Retry-After`, runs until then.
+    Retry {
+        /// The attempt that failed, 1 for the first send.
+        attempt: u32,
+    },
+}
+
+/// The request a call sends: given, or made once the user's own id is known.
+enum Plan<R> {
+    Ready(R),
+    ForMe(Box<dyn FnOnce(UserId) -> R + Send + Sync>),
+    /// Only while a `ForMe` is being made into a `Ready`.
+    Pending,
+}
+
+enum Stage<T> {
+    /// Nothing decided yet.
+    Start,
+    /// Finding out the user's id first, with a call of its own.
+    Identify(Box<Call<Me>>),
+    /// Ready to be admitted, counted against `context` (`None`: no limiter).
+    Admit(Option<Context>),
+    /// Waiting until the instant, then admitted again.
+    Sleeping(Wait, Option<Context>),
+    /// Sent; the answer is awaited.
+    Sent(Option<Context>),
+    /// The outcome, not yet handed out.
+    Outcome(Result<T, CallError>),
+    /// The outcome was handed out.
+    Finished,
+}
+
+/// One typed request through a [`Session`], from admission to its outcome.
+///
+/// Drive it with [`Call::poll`], [`Call::handle_response`] and
+/// [`Call::handle_transport_error`] (see [the module](super) for the loop). The call keeps the
+/// typed request, so it can sign it again after every wait.
+pub struct Call<R: ApiRequest> {
+    plan: Plan<R>,
+    stage: Stage<Reply<R::Output>>,
+    /// Sends so far that count as attempts (a 429 does not).
+    attempt: u32,
+    last_error: Option<CallError>,
+    rate_limit: Option<RateLimitSnapshot>,
+}
+
+impl<R: ApiRequest> fmt::Debug for Call<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stage = match &self.stage {
+            Stage::Start => "start",
+            Stage::Identify(_) => "identify",
+            Stage::Admit(_) => "admit",
+            Stage::Sleeping(..) => "sleeping",
+            Stage::Sent(_) => "sent",
+            Stage::Outcome(_) => "outcome",
+            Stage::Finished => "finished",
+        };
+        f.debug_struct("Call")
+            .field("endpoint", &R::ENDPOINT)
+            .field("stage", &stage)
+            .field("attempt", &self.attempt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> Call<R>
+where
+    R: ApiRequest,
+    R::Output: 'static,
+{
+    /// A call of `request`.
+    pub fn new(request: R) -> Self {
+        Self::planned(Plan::Ready(request))
+    }
+
+    /// A call of the request `make` builds from the authenticated user's id, which the session
+    /// finds out first if it does not know it yet (follow and unfollow need it as their source).
+    pub fn for_me(make: impl FnOnce(UserId) -> R + Send + Sync + 'static) -> Self {
+        Self::planned(Plan::ForMe(Box::new(make)))
+    }
+
+    fn planned(plan: Plan<R>) -> Self {
+        Self {
+            plan,
+            stage: Stage::Start,
+            attempt: 0,
+            last_error: None,
+            rate_limit: None,
+        }
+    }
+
+    /// What the call decides first: whose budget it spends, and whether it must find out the
+    /// user's id for that, or for the request itself.
+    fn start(&mut self, session: &Session) -> Stage<Reply<R::Output>> {
+        let identity = &session.identity;
+        let needs_user = matches!(self.plan, Plan::ForMe(_))
+            || (session.limiter.is_some()
+                && R::ENDPOINT != EndpointId::V2Me
+                && identity.known_context().is_none());
+        let user = identity.user();
+        if needs_user && user.is_none() {
+            return Stage::Identify(Box::new(Call::new(Me::default())));
+        }
+        if let Some(me) = user {
+            self.plan = match std::mem::replace(&mut self.plan, Plan::Pending) {
+                Plan::ForMe(make) => Plan::Ready(make(me)),
+                plan => plan,
+            };
+        }
+        let context = session.limiter.as_ref().map(|_| {
+            identity
+                .known_context()
+                .unwrap_or_else(|| identity.bootstrap_context())
+        });
+        Stage::Admit(context)
+    }
+
+    /// Signs the request (refusing one that breaks a rule before it spends budget) and asks
+    /// the limiter for it.
+    fn admit(
+        &mut self,
+        session: &Session,
+        context: Option<Context>,
+        now: SystemTime,
+        nonce: &str,
+    ) -> Action<Result<Reply<R::Output>, CallError>> {
+        let Plan::Ready(request) = &self.plan else {
+            // `start` made the request before admitting it.
+            self.stage = Stage::Finished;
+            return Action::Output(Err(CallError::OutOfTurn));
+        };
+        let prepared = match session.prepare(request, now, nonce) {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                self.stage = Stage::Finished;
+                return Action::Output(Err(CallError::Core(error)));
+            }
+        };
+        if let (Some(limiter), Some(ctx)) = (&session.limiter, &context) {
+            let verdict = limiter.lock().acquire(R::ENDPOINT, ctx, now);
+            if let Err(refusal) = verdict {
+                if !session.wait_on_rate_limit {
+                    self.stage = Stage::Finished;
+                    return Action::Output(Err(CallError::Throttled(refusal)));
+                }
+                let wait = Wait {
+                    until: refusal.until,
+                    reason: WaitReason::Limiter(refusal.bucket),
+                };
+                self.stage = Stage::Sleeping(wait, context);
+                return Action::Wait(wait);
+            }
+        }
+        self.attempt = self.attempt.saturating_add(1);
+        self.stage = Stage::Sent(context);
+        Action::Send(prepared)
+    }
+
+    /// The context of the request that is out, if one is; otherwise the answer is out of turn
+    /// and the call ends with that.
+    fn take_sent(&mut self) -> Option<Option<Context>> {
+        match std::mem::replace(&mut self.stage, Stage::Finished) {
+            Stage::Sent(context) => Some(context),
+            other => {
+                self.stage = match other {
+                    Stage::Finished => Stage::Finished,
+                    _ => Stage::Outcome(Err(CallError::OutOfTurn)),
+                };
+                None
+            }
+        }
+    }
+
+    /// A failed attempt: retried when and if the policy says, or the outcome.
+    fn fail(
+        &mut self,
+        session: &Session,
+        error: CallError,
+        retryability: Retryability,
+        context: Option<Context>,
+        now: SystemTime,
+    ) {
+        let idempotent = R::ENDPOINT.descriptor().idempotent;
+        let decision = session.retry.decide(
+            self.attempt,
+            retryability,
+            idempotent,
+            session.jitter(),
+            now,
+        );
+        match decision {
+            RetryDecision::RetryAt(until) => {
+                self.last_error = Some(error);
+                let reason = WaitReason::Retry {
+                    attempt: self.attempt,
+                };
+                self.stage = Stage::Sleeping(Wait { until, reason }, context);
+            }
+            RetryDecision::GiveUp => self.stage = Stage::Outcome(Err(error)),
+        }
+    }
+}
+
+impl<R> Exchange for Call<R>
+where
+    R: ApiRequest,
+    R::Output: 'static,
+{
+    type Output = Result<Reply<R::Output>, CallError>;
+
+    fn endpoint(&self) -> EndpointId {
+        R::ENDPOINT
+    }
+
+    /// Sends that counted as attempts so far (1 while the first is out; a 429 is not counted).
+    fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The failure of the most recent attempt that failed, if any (what a retry is retrying).
+    fn last_error(&self) -> Option<&CallError> {
+        self.last_error.as_ref()
+    }
+
+    /// The rate limits the most recent answer announced.
+    fn rate_limit(&self) -> Option<&RateLimitSnapshot> {
+        self.rate_limit.as_ref()
+    }
+
+    /// The driver's next step at `now`. `nonce` signs the request if one is sent now (a fresh
+    /// value each time; bearer credentials ignore it).
+    fn poll(&mut self, session: &Session, now: SystemTime, nonce: &str) -> Action<Self::Output> {
+        loop {
+            match std::mem::replace(&mut self.stage, Stage::Finished) {
+                Stage::Start => self.stage = self.start(session),
+                Stage::Identify(mut me) => match me.poll(session, now, nonce) {
+                    Action::Output(Ok(_)) => self.stage = Stage::Start,
+                    Action::Output(Err(error)) => self.stage = Stage::Outcome(Err(error)),
+                    action => {
+                        self.stage = Stage::Identify(me);
+                        return forward(action);
+                    }
+                },
+                Stage::Admit(context) => return self.admit(session, context, now, nonce),
+                Stage::Sleeping(wait, context) => {
+                    if now < wait.until {
+                        self.stage = Stage::Sleeping(wait, context);
+                        return Action::Wait(wait);
+                    }
+                    self.stage = Stage::Admit(context);
+                }
+                Stage::Sent(context) => {
+                    self.stage = Stage::Sent(context);
+                    return Action::Output(Err(CallError::OutOfTurn));
+                }
+                Stage::Outcome(result) => return Action::Output(result),
+                Stage::Finished => return Action::Output(Err(CallError::OutOfTurn)),
+            }
+        }
+    }
+
+    /// Takes the answer to the request last sent.
+    fn handle_response(
+        &mut self,
+        session: &Session,
+        response: http::Response<Bytes>,
+        now: SystemTime,
+    ) {
+        let Some(context) = self.take_sent() else {
+            return;
+        };
+        let retry_after = retry_after(response.headers(), now);
+        let decoded = decode_reply::<R>(response);
+        let snapshot = match &decoded {
+            Ok(reply) => Some(*reply.rate_limit()),
+            Err(e) => e.api().map(|api| *api.rate_limit()),
+        };
+        self.rate_limit = snapshot;
+        if let (Some(limiter), Some(context)) = (&session.limiter, &context) {
+            let mut limiter = limiter.lock();
+            if let Some(snapshot) = &snapshot {
+                limiter.observe(R::ENDPOINT, context, snapshot, now);
+            }
+            if let Err(crate::Error::RateLimited(limited)) = &decoded {
+                limiter.observe_rate_limited(R::ENDPOINT, context, limited.until, now);
+            }
+        }
+        match decoded {
+            Ok(reply) => {
+                if R::ENDPOINT == EndpointId::V2Me {
+                    learn_identity(session, &reply.value);
+                }
+                self.stage = Stage::Outcome(Ok(reply));
+            }
+            Err(crate::Error::RateLimited(limited)) if session.wait_on_rate_limit => {
+                // Not a failure of the request: the attempt is not counted.
+                self.attempt -= 1;
+                let until = limited
+                    .until
+                    .filter(|until| *until > now)
+                    .or(retry_after)
+                    .unwrap_or_else(|| after(now, session.window()));
+                self.last_error = Some(CallError::Core(crate::Error::RateLimited(limited)));
+                self.stage = Stage::Sleeping(
+                    Wait {
+                        until,
+                        reason: WaitReason::RateLimited,
+                    },
+                    context,
+                );
+            }
+            Err(error) => {
+                let retryability = match (error.retryability(), retry_after) {
+                    (Retryability::Now, Some(at)) => Retryability::At(at),
+                    (retryability, _) => retryability,
+                };
+                self.fail(session, CallError::Core(error), retryability, context, now);
+            }
+        }
+    }
+
+    /// Takes the failure of the exchange last sent: no connection, no answer in time, an
+    /// answer over the driver's cap, a connection lost midway (the transport variants of
+    /// [`CallError`]).
+    fn handle_transport_error(&mut self, session: &Session, error: CallError, now: SystemTime) {
+        let Some(context) = self.take_sent() else {
+            return;
+        };
+        let retryability = error.retryability();
+        self.fail(session, error, retryability, context, now);
+    }
+}
+
+/// The identity call's action, as the call that waits on it.
+fn forward<T, U>(action: Action<Result<T, CallError>>) -> Action<Result<U, CallError>> {
+    match action {
+        Action::Send(request) => Action::Send(request),
+        Action::Wait(wait) => Action::Wait(wait),
+        Action::Output(_) => Action::Output(Err(CallError::OutOfTurn)),
+    }
+}
+
+/// Keeps the id of the user `/2/users/me` answered with.
+fn learn_identity(session: &Session, output: &dyn Any) {
+    if let Some(user) = output
+        .downcast_ref::<UserResponse>()
+        .and_then(|r| r.data.as_ref())
+    {
+        session.identity.learn(user.id);
+    }
+}
+
+/// `now + period`, or `now` past the end of time.
+fn after(now: SystemTime, period: std::time::Duration) -> SystemTime {
+    now.checked_add(period).unwrap_or(now)
+}

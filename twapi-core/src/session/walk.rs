@@ -1,0 +1,154 @@
+//! A page walk through the session: a [`Pager`] says which page comes next, a [`Call`] fetches
+//! it with every rule of the session, and the walk hands out each page with the state to resume
+//! from.
+//!
+//! A walk resumes exactly: every [`Page`] carries the [`PagerState`] after it, and a failure
+//! ends the walk with [`CallError::Interrupted`], which carries the state before the page that
+//! failed. Persist either, then [`Pager::resume`] — nothing delivered is fetched again, nothing
+//! is skipped.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+use super::call::{Action, Call};
+use super::{CallError, Exchange, Session};
+use crate::endpoint::EndpointId;
+use crate::pager::{Pageable, Pager, PagerState};
+use crate::rate_limit::RateLimitSnapshot;
+
+/// One page of a walk.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The page's items (cut at the walk's limit).
+    pub items: Vec<T>,
+    /// Where the walk stands after this page: resume from it to fetch the next one.
+    pub state: PagerState,
+    /// The rate limits the page's answer announced.
+    pub rate_limit: RateLimitSnapshot,
+}
+
+/// What a walk hands out.
+#[derive(Debug)]
+pub enum WalkEvent<T> {
+    /// A page: hand it out, then poll again for the next.
+    Page(Page<T>),
+    /// The walk ended on a failure: a [`CallError::Interrupted`] with the state to resume from.
+    /// Polling again gives [`WalkEvent::End`].
+    Failed(CallError),
+    /// The walk is over: the last page was handed out, or the limit reached.
+    End,
+}
+
+/// A page walk through a [`Session`].
+#[derive(Debug)]
+pub struct Walk<R: Pageable> {
+    pager: Pager<R>,
+    call: Option<Call<R>>,
+    failed: bool,
+}
+
+impl<R> Walk<R>
+where
+    R: Pageable,
+    R::Output: 'static,
+{
+    /// A walk of `pager`: one from the first page (`Pager::new(request)`), one with a limit
+    /// (`.with_limit(3_000)`), or one resumed from a saved state (`Pager::resume`).
+    pub fn new(pager: Pager<R>) -> Self {
+        Self {
+            pager,
+            call: None,
+            failed: false,
+        }
+    }
+
+    /// Where the walk stands: the state after the last page handed out.
+    pub fn state(&self) -> &PagerState {
+        self.pager.state()
+    }
+}
+
+impl<R> Exchange for Walk<R>
+where
+    R: Pageable,
+    R::Output: 'static,
+{
+    type Output = WalkEvent<R::Item>;
+
+    fn endpoint(&self) -> EndpointId {
+        R::ENDPOINT
+    }
+
+    fn attempt(&self) -> u32 {
+        self.call.as_ref().map_or(0, Exchange::attempt)
+    }
+
+    fn last_error(&self) -> Option<&CallError> {
+        self.call.as_ref().and_then(Exchange::last_error)
+    }
+
+    fn rate_limit(&self) -> Option<&RateLimitSnapshot> {
+        self.call.as_ref().and_then(Exchange::rate_limit)
+    }
+
+    /// The driver's next step at `now`, with a fresh `nonce` in case a request is signed.
+    fn poll(&mut self, session: &Session, now: SystemTime, nonce: &str) -> Action<Self::Output> {
+        if self.failed {
+            return Action::Output(WalkEvent::End);
+        }
+        let call = match &mut self.call {
+            Some(call) => call,
+            None => match self.pager.next_request() {
+                Some(request) => self.call.insert(Call::new(request)),
+                None => return Action::Output(WalkEvent::End),
+            },
+        };
+        let result = match call.poll(session, now, nonce) {
+            Action::Send(request) => return Action::Send(request),
+            Action::Wait(wait) => return Action::Wait(wait),
+            Action::Output(result) => result,
+        };
+        self.call = None;
+        let page = result.and_then(|reply| {
+            let rate_limit = *reply.rate_limit();
+            let items = self
+                .pager
+                .handle(reply.into_value())
+                .map_err(CallError::Pager)?;
+            Ok(Page {
+                items,
+                state: self.pager.state().clone(),
+                rate_limit,
+            })
+        });
+        match page {
+            Ok(page) => Action::Output(WalkEvent::Page(page)),
+            Err(error) => {
+                self.failed = true;
+                let state = self.pager.state().clone();
+                Action::Output(WalkEvent::Failed(CallError::interrupted(error, state)))
+            }
+        }
+    }
+
+    /// Takes the answer to the request last sent.
+    fn handle_response(
+        &mut self,
+        session: &Session,
+        response: http::Response<Bytes>,
+        now: SystemTime,
+    ) {
+        if let Some(call) = &mut self.call {
+            call.handle_response(session, response, now);
+        }
+    }
+
+    /// Takes the failure of the exchange last sent.
+    fn handle_transport_error(&mut self, session: &Session, error: CallError, now: SystemTime) {
+        if let Some(call) = &mut self.call {
+            call.handle_transport_error(session, error, now);
+        }
+    }
+}
