@@ -15,16 +15,13 @@ use twapi_auth::oauth1::{
 use twapi_auth::percent;
 use twapi_auth::pkce::PkceVerifier;
 
-const VECTORS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/oauth1-vectors.json"
-);
+#[path = "../../tests-support/shared_reference.rs"]
+mod shared_reference;
 
+/// The vectors file, or `None` when it is absent and the run opted out (see `shared_reference`).
 fn load() -> Option<Value> {
-    let Ok(text) = std::fs::read_to_string(VECTORS) else {
-        println!("SKIPPED: ../shared/reference/oauth1-vectors.json absent");
-        return None;
-    };
+    let path = shared_reference::path("oauth1-vectors.json")?;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Some(serde_json::from_str(&text).expect("the vectors file is JSON"))
 }
 

@@ -3,13 +3,15 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
-use std::path::Path;
 
 use http::StatusCode;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use twapi_core::error_code::ErrorCode;
 use twapi_core::retry::RetryHint;
+
+#[path = "../../tests-support/shared_reference.rs"]
+mod shared_reference;
 
 const EXPECTED_CODES: [u32; 28] = [
     17, 32, 34, 50, 63, 87, 88, 89, 99, 108, 130, 131, 135, 158, 160, 161, 162, 179, 205, 215, 220,
@@ -124,15 +126,11 @@ fn the_whole_table_is_pinned() {
 /// status exactly as the table has them.
 #[test]
 fn real_error_bodies_agree_with_the_table() {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/reference/real-responses/from-issues/error-payloads.json"
-    ));
-    let Ok(bytes) = std::fs::read(path) else {
-        println!("SKIPPED: {} absent", path.display());
+    let Some(path) = shared_reference::path("real-responses/from-issues/error-payloads.json")
+    else {
         return;
     };
-    let payloads: Value = serde_json::from_slice(&bytes).unwrap();
+    let payloads: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let mut checked = Vec::new();
     for entry in payloads["entries"].as_array().unwrap() {
         // v1.1 endpoints and oauth2/token share the `{"errors":[{"code","message"}]}` shape.

@@ -1,7 +1,6 @@
 //! Reading the rate-limit headers: well-formed groups, malformed ones, and every recorded
 //! real response in `../shared/reference/real-responses/decoded/`.
 
-use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue, Method};
@@ -9,6 +8,9 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use twapi_core::endpoint::EndpointId;
 use twapi_core::rate_limit::{RateLimit, RateLimitHeaderError, RateLimitSnapshot};
+
+#[path = "../../tests-support/shared_reference.rs"]
+mod shared_reference;
 
 fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
     let mut map = HeaderMap::new();
@@ -194,15 +196,13 @@ fn surrounding_blanks_are_tolerated() {
 /// is one of the table's documented limits for it (user or app context).
 #[test]
 fn real_recorded_headers_parse_and_match_the_documented_limits() {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/reference/real-responses/decoded"
-    ));
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        println!("SKIPPED: {} absent", dir.display());
+    let Some(dir) = shared_reference::path("real-responses/decoded") else {
         return;
     };
-    let mut files: Vec<_> = entries.map(|entry| entry.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
     files.sort();
     let mut seen = Vec::new();
     for file in files {

@@ -1,7 +1,6 @@
 //! Decoding answers: typed replies, partial errors, and every kind of error X sends,
 //! including the real error bodies recorded in `../shared/reference`.
 
-use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -10,6 +9,9 @@ use twapi_core::request::v1::{FollowersIds, FriendshipsCreate, UsersLookup, User
 use twapi_core::request::v2::{UserById, UsersByIds};
 use twapi_core::{Error, FollowOutcome, Retryability, decode_reply};
 use twapi_model::v2::ProblemKind;
+
+#[path = "../../tests-support/shared_reference.rs"]
+mod shared_reference;
 
 fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
     let mut builder = http::Response::builder().status(status);
@@ -175,14 +177,11 @@ fn outcome<R: ApiRequest>(status: u16, body: &str) -> String {
 
 #[test]
 fn every_real_error_body() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/reference/real-responses/from-issues/error-payloads.json");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        eprintln!(
-            "SKIPPED: ../shared/reference/real-responses/from-issues/error-payloads.json absent"
-        );
+    let Some(file) = shared_reference::path("real-responses/from-issues/error-payloads.json")
+    else {
         return;
     };
+    let text = std::fs::read_to_string(file).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut seen = Vec::new();
     for entry in doc["entries"].as_array().unwrap() {

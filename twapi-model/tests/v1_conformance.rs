@@ -12,10 +12,8 @@ use twapi_model::v1::{
     ErrorBody, Friendship, IdPage, NoRetweetIds, RelationshipResponse, User, UserPage,
 };
 
-const ROOT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/real-responses"
-);
+#[path = "../../tests-support/shared_reference.rs"]
+mod shared_reference;
 
 /// Keys the model deliberately does not name (documented on the types); their values are
 /// dropped on decode. Any other key missing after a round trip is a lost field.
@@ -170,11 +168,9 @@ fn read(path: &Path) -> Value {
 
 #[test]
 fn real_v1_bodies_decode_without_losing_named_fields() {
-    let root = PathBuf::from(ROOT);
-    if !root.is_dir() {
-        println!("SKIPPED: ../shared/reference/real-responses absent");
+    let Some(root) = shared_reference::path("real-responses") else {
         return;
-    }
+    };
     let mut decoded = 0;
     let mut out_of_scope = 0;
     let mut problems = Vec::new();

@@ -19,10 +19,8 @@ use twapi_model::v2::{
     UserResponse,
 };
 
-const ROOT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/real-responses"
-);
+#[path = "../../tests-support/shared_reference.rs"]
+mod shared_reference;
 
 /// Compares a real body with its re-encoding; returns the differences, each with its path.
 fn differences(real: &Value, ours: &Value, path: &str, out: &mut Vec<String>) {
@@ -209,13 +207,11 @@ fn error_payloads(root: &Path) -> usize {
 
 #[test]
 fn real_v2_bodies_conform() {
-    let root = Path::new(ROOT);
-    if !root.is_dir() {
-        println!("SKIPPED: ../shared/reference/real-responses absent");
+    let Some(root) = shared_reference::path("real-responses") else {
         return;
-    }
-    let (bodies, users) = cassettes(root);
-    let errors = error_payloads(root);
+    };
+    let (bodies, users) = cassettes(&root);
+    let errors = error_payloads(&root);
     println!("decoded {bodies} v2 cassette bodies ({users} users) and {errors} v2 error bodies");
     // 12 cassettes, the two follow/unfollow ones with two interactions each.
     assert!(bodies >= 14, "only {bodies} cassette bodies decoded");
