@@ -1,0 +1,69 @@
+//! Walks a user's followers on the embedded emulator with the blocking client: no account, no
+//! network. The emulator is async, so it serves from a tokio runtime's threads while this
+//! program's own thread blocks on the client as any blocking program would.
+//!
+//! ```text
+//! cargo run -p twapi-ureq --example blocking
+//! ```
+
+use twapi_emulator::{Config, Emulator};
+use twapi_ureq::auth::oauth1::Credentials;
+use twapi_ureq::core::UserRef;
+use twapi_ureq::request::v1::{FollowersIds, UsersShow};
+use twapi_ureq::{ClientBuilder, Pager};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The emulator: 2,000 accounts on loopback, served by one background thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let emulator = runtime.block_on(Emulator::start(Config {
+        users: 2_000,
+        ..Config::default()
+    }))?;
+    let facts = emulator.facts();
+    let acting = facts
+        .users
+        .iter()
+        .find(|u| u.role == "plain")
+        .ok_or("a plain user")?;
+    let star = facts
+        .users
+        .iter()
+        .find(|u| u.role == "most_followed")
+        .ok_or("a star")?;
+
+    // The client, as against the real API but for the base URL.
+    let credentials = Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
+        .with_token(
+            acting.access_token.clone(),
+            acting.access_token_secret.clone(),
+        );
+    let client = ClientBuilder::oauth1(&credentials)
+        .base_url(emulator.base_url())
+        .wait_on_rate_limit(true)
+        .build()?;
+
+    let user = client
+        .send(&UsersShow::of(UserRef::Id(star.id.parse()?)))?
+        .value;
+    println!("@{}: {} followers", user.screen_name, user.followers_count);
+
+    // Pages of 100 ids, the first 500; each page carries the state a crawl would save.
+    let request = FollowersIds {
+        count: Some(100),
+        ..FollowersIds::of(UserRef::Id(user.id))
+    };
+    for page in client.pages_with(Pager::new(request).with_limit(500)) {
+        let page = page?;
+        let first = page.items.first().map(|id| id.get());
+        let remaining = page.rate_limit.window.map(|w| w.remaining);
+        println!(
+            "page {}: {} ids (first {first:?}), {remaining:?} requests left in the window",
+            page.state.pages,
+            page.items.len(),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,454 @@
+//! The blocking client against the emulator, in-process: the emulator serves on loopback from a
+//! tokio runtime's own threads, and the test's thread drives the client. The emulator's ground
+//! truth (`follower_ids`) is what the walks are checked against.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::time::{Duration, Instant, SystemTime};
+
+use twapi_emulator::{Config, DemoUser, Emulator};
+use twapi_ureq::auth::oauth1::Credentials;
+use twapi_ureq::core::{ScreenName, UserRef};
+use twapi_ureq::model::UserId;
+use twapi_ureq::request::v1::{FollowersIds, FollowersList, UsersShow};
+use twapi_ureq::{CallError, Client, ClientBuilder, LimiterConfig, Pager, RetryPolicy};
+
+/// A running emulator, its runtime, and the demo users by role.
+struct World {
+    emulator: Emulator,
+    me: DemoUser,
+    most_followed: DemoUser,
+    protected: DemoUser,
+    /// Serves the emulator on its worker threads; dropped after it.
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn world(config: Config) -> World {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let emulator = runtime
+        .block_on(Emulator::start(config))
+        .expect("the emulator starts");
+    let find = |role: &str| {
+        emulator
+            .facts()
+            .users
+            .iter()
+            .find(|u| u.role == role)
+            .cloned()
+            .unwrap_or_else(|| panic!("the emulator names a {role} user"))
+    };
+    World {
+        me: find("plain"),
+        most_followed: find("most_followed"),
+        protected: find("protected"),
+        emulator,
+        _runtime: runtime,
+    }
+}
+
+fn id(user: &DemoUser) -> UserId {
+    UserId::new(user.id.parse().expect("a decimal id"))
+}
+
+fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
+    values.into_iter().map(UserId::get).collect()
+}
+
+impl World {
+    fn credentials(&self, user: &DemoUser) -> Credentials {
+        let facts = self.emulator.facts();
+        Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
+            .with_token(user.access_token.clone(), user.access_token_secret.clone())
+    }
+
+    /// A client acting for `me`, with retries quick enough for tests.
+    fn builder(&self) -> ClientBuilder {
+        ClientBuilder::oauth1(&self.credentials(&self.me))
+            .base_url(self.emulator.base_url())
+            .retry_policy(RetryPolicy::new(
+                8,
+                Duration::from_millis(5),
+                Duration::from_millis(40),
+            ))
+            .jitter_seed(1)
+    }
+
+    fn client(&self) -> Client {
+        self.builder().build().expect("a client")
+    }
+
+    /// A followers/ids request that splits `user`'s followers into about `pages` pages.
+    fn followers_in(&self, user: &DemoUser, pages: usize) -> FollowersIds {
+        let followers = self.emulator.follower_ids(id(user).get()).len();
+        let count = u32::try_from(followers.div_ceil(pages)).expect("small");
+        FollowersIds {
+            count: Some(count.clamp(1, 5_000)),
+            ..FollowersIds::of(UserRef::Id(id(user)))
+        }
+    }
+}
+
+fn small() -> Config {
+    Config {
+        users: 1_000,
+        ..Config::default()
+    }
+}
+
+#[test]
+fn users_show_and_a_followers_walk_match_the_ground_truth() {
+    let w = world(small());
+    let client = w.client();
+    let most = id(&w.most_followed);
+    let truth = w.emulator.follower_ids(most.get());
+    assert!(truth.len() > 50, "a crawlable account");
+
+    let name: ScreenName = w.most_followed.screen_name.parse().expect("a name");
+    let shown = client.send(&UsersShow::of(name)).expect("users/show");
+    assert_eq!(shown.value.id, most);
+    assert_eq!(shown.value.followers_count, truth.len() as u64);
+
+    // Page by page, each with the state after it.
+    let request = w.followers_in(&w.most_followed, 5);
+    let mut walked = Vec::new();
+    let mut pages = 0;
+    for page in client.pages(request.clone()) {
+        let page = page.expect("a page");
+        pages += 1;
+        walked.extend(ids(page.items));
+        assert_eq!(page.state.yielded, walked.len() as u64);
+    }
+    assert_eq!(walked, truth);
+    assert!((5..=6).contains(&pages), "{pages} pages");
+
+    // Item by item, and resumed midway from a state.
+    let items: Vec<UserId> = client
+        .items(request.clone())
+        .map(|item| item.expect("an item"))
+        .collect();
+    assert_eq!(ids(items), truth);
+    let mut first = client.pages(request.clone());
+    let mut resumed = ids(first.next().expect("a page").expect("no error").items);
+    let state = first.state().clone();
+    drop(first);
+    resumed.extend(ids(client
+        .items_with(Pager::resume(request, state))
+        .map(|item| item.expect("an item"))));
+    assert_eq!(resumed, truth);
+}
+
+#[test]
+fn follow_and_unfollow_with_oauth1_credentials() {
+    let w = world(small());
+    let client = w.client();
+    let me = id(&w.me);
+    // The OAuth 1.0a token names its user: no request is spent to find out.
+    assert_eq!(client.session().user_id(), Some(me));
+    assert_eq!(client.my_id().expect("my id"), me);
+
+    let target = id(&w.most_followed);
+    if w.emulator.follower_ids(target.get()).contains(&me.get()) {
+        client.unfollow(target).expect("a clean start");
+    }
+    let followed = client.follow(target).expect("follow");
+    assert!(followed.following);
+    assert!(w.emulator.follower_ids(target.get()).contains(&me.get()));
+    let unfollowed = client.unfollow(target).expect("unfollow");
+    assert!(!unfollowed.following);
+    assert!(!w.emulator.follower_ids(target.get()).contains(&me.get()));
+
+    // A protected account gets a pending request instead.
+    let pending = client.follow(id(&w.protected)).expect("follow");
+    assert!(!pending.following);
+    assert_eq!(pending.pending_follow, Some(true));
+    assert_eq!(client.me().expect("me").id, me);
+}
+
+#[test]
+fn a_page_over_the_body_cap_is_a_typed_error() {
+    let w = world(small());
+    let client = w.builder().body_limit(512).build().expect("a client");
+    let error = client
+        .send(&FollowersList {
+            count: Some(50),
+            ..FollowersList::of(UserRef::Id(id(&w.most_followed)))
+        })
+        .expect_err("a page of 50 users is larger than 512 bytes");
+    assert!(
+        matches!(error, CallError::BodyTooLarge { limit: 512 }),
+        "{error:?}"
+    );
+}
+
+/// Windows of two seconds, so a rate limit is waited out in the test's time.
+fn scaled() -> Config {
+    Config {
+        window: Duration::from_secs(2),
+        ..small()
+    }
+}
+
+fn scaled_limiter() -> LimiterConfig {
+    LimiterConfig {
+        window: Duration::from_secs(2),
+        ..LimiterConfig::default()
+    }
+}
+
+#[test]
+fn the_limiter_s_wait_is_slept_through_and_the_walk_goes_on() {
+    let w = world(scaled());
+    let truth = w.emulator.follower_ids(id(&w.most_followed).get());
+    // 20 pages against a budget of 15 a window.
+    let request = w.followers_in(&w.most_followed, 20);
+
+    // Without waiting: the walk ends with the time to come back and the state to resume from.
+    let impatient = w
+        .builder()
+        .limiter_config(scaled_limiter())
+        .build()
+        .expect("a client");
+    let mut delivered = Vec::new();
+    let mut items = impatient.items(request.clone());
+    let stop = loop {
+        match items.next().expect("the walk ends on an error") {
+            Ok(item) => delivered.push(item.get()),
+            Err(error) => break error,
+        }
+    };
+    assert!(items.next().is_none(), "nothing after the error");
+    assert!(matches!(stop.cause(), CallError::Throttled(_)), "{stop:?}");
+    assert!(stop.rate_limited_until().is_some());
+    let state = stop.resume_state().expect("a state").clone();
+    assert_eq!(state.yielded, delivered.len() as u64);
+
+    // Waiting: the same walk sleeps through the window and ends with every item.
+    let patient = w
+        .builder()
+        .limiter_config(scaled_limiter())
+        .wait_on_rate_limit(true)
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let walked: Vec<UserId> = patient
+        .items(request)
+        .map(|item| item.expect("waits instead of failing"))
+        .collect();
+    assert_eq!(ids(walked), truth);
+    assert!(started.elapsed() >= Duration::from_millis(500), "it waited");
+}
+
+#[test]
+fn x_s_429_is_waited_out_without_a_limiter() {
+    let w = world(scaled());
+    let client = w
+        .builder()
+        .without_limiter()
+        .wait_on_rate_limit(true)
+        .build()
+        .expect("a client");
+    let most = UserRef::Id(id(&w.most_followed));
+    // 18 requests against X's budget of 15: X answers 429 and the client waits for the reset.
+    for _ in 0..18 {
+        let reply = client
+            .send(&FollowersIds {
+                count: Some(1),
+                ..FollowersIds::of(most.clone())
+            })
+            .expect("waits instead of failing");
+        assert_eq!(reply.value.ids.len(), 1);
+    }
+    // Without waiting, the 429 is a typed error saying when.
+    let impatient = w.builder().without_limiter().build().expect("a client");
+    let refused = (0..16)
+        .find_map(|_| impatient.send(&FollowersIds::of(most.clone())).err())
+        .expect("the 16th request in a window is refused");
+    assert!(
+        matches!(
+            refused,
+            CallError::Core(twapi_ureq::core::Error::RateLimited(_))
+        ),
+        "{refused:?}"
+    );
+    let until = refused.rate_limited_until().expect("a reset");
+    assert!(until > SystemTime::now() - Duration::from_secs(1));
+}
+
+/// A client for a server on loopback that must not be retried.
+fn one_shot(base_url: String) -> ClientBuilder {
+    ClientBuilder::app_only("bearer")
+        .base_url(base_url)
+        .without_limiter()
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    // Accepts, reads, and never answers; ends when the client hangs up.
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("a connection");
+        let mut sink = Vec::new();
+        let _ = stream.read_to_end(&mut sink);
+    });
+    let timeout = Duration::from_millis(300);
+    let client = one_shot(base)
+        .request_timeout(timeout)
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let error = client
+        .send(&FollowersIds::of(UserRef::Id(UserId::new(12))))
+        .expect_err("no answer");
+    assert!(
+        matches!(error, CallError::Timeout(t) if t == timeout),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(client);
+    server.join().expect("the server ends");
+}
+
+#[test]
+fn a_refused_connection_is_a_connect_error() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let client = one_shot(format!("http://127.0.0.1:{port}"))
+        .build()
+        .expect("a client");
+    let error = client
+        .send(&FollowersIds::of(UserRef::Id(UserId::new(12))))
+        .expect_err("nobody listens");
+    assert!(matches!(error, CallError::Connect(_)), "{error:?}");
+}
+
+#[test]
+fn bad_settings_fail_the_build() {
+    let bad_url = ClientBuilder::app_only("bearer")
+        .base_url("ftp://example.invalid")
+        .build();
+    assert!(
+        matches!(bad_url, Err(twapi_ureq::BuildError::BaseUrl(_))),
+        "{bad_url:?}"
+    );
+    let bad_agent = ClientBuilder::app_only("bearer").user_agent("a\nb").build();
+    assert!(
+        matches!(bad_agent, Err(twapi_ureq::BuildError::UserAgent(_))),
+        "{bad_agent:?}"
+    );
+}
+
+#[test]
+fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
+    let w = world(small());
+    w.emulator.set_faults(twapi_emulator::Faults {
+        over_capacity: 0.1,
+        internal_error: 0.1,
+        close_mid_body: 0.1,
+        truncated_body: 0.1,
+        seed: 7,
+        ..twapi_emulator::Faults::default()
+    });
+    let truth = w.emulator.follower_ids(id(&w.most_followed).get());
+    let walked: Vec<UserId> = w
+        .client()
+        .items(w.followers_in(&w.most_followed, 4))
+        .map(|item| item.expect("retried until right"))
+        .collect();
+    assert_eq!(ids(walked), truth);
+
+    // With retries off, the faults show as typed, transient errors.
+    let fragile = w
+        .builder()
+        .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
+        .build()
+        .expect("a client");
+    let most = UserRef::Id(id(&w.most_followed));
+    let mut failures = 0;
+    for _ in 0..14 {
+        if let Err(e) = fragile.send(&UsersShow::of(most.clone())) {
+            assert_eq!(
+                e.retryability(),
+                twapi_ureq::core::Retryability::Now,
+                "{e:?}"
+            );
+            failures += 1;
+        }
+    }
+    assert!(failures > 0, "40% of requests fail");
+}
+
+/// One raw exchange with the emulator, no redirect followed (the OAuth 2.0 flow's steps).
+fn raw<B: Into<bytes::Bytes>>(request: http::Request<B>) -> http::Response<bytes::Bytes> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let (parts, mut body) = agent
+        .run(request.map(|b| b.into().to_vec()))
+        .expect("an answer")
+        .into_parts();
+    let body = body.read_to_vec().expect("a body");
+    http::Response::from_parts(parts, body.into())
+}
+
+/// An OAuth 2.0 user token for `user`, through the PKCE flow (the emulator approves at once).
+fn oauth2_token(w: &World, user: &DemoUser) -> String {
+    use twapi_ureq::auth::oauth2::{Callback, ClientConfig, PkceFlow, Scope};
+    let base = w.emulator.base_url();
+    let config = ClientConfig::public(
+        w.emulator.facts().oauth2_client_id.clone(),
+        "http://127.0.0.1/callback",
+    )
+    .with_authorize_url(format!(
+        "{base}/i/oauth2/authorize?login={}",
+        user.screen_name
+    ))
+    .with_token_url(format!("{base}/2/oauth2/token"));
+    let verifier = twapi_ureq::auth::system::pkce_verifier().expect("randomness");
+    let scopes = [Scope::UsersRead, Scope::FollowsRead, Scope::FollowsWrite];
+    let pending = PkceFlow::new(config, verifier, "state-42").authorize(&scopes);
+    let authorize = http::Request::get(pending.authorize_url())
+        .body(bytes::Bytes::new())
+        .expect("a request");
+    let redirect = raw(authorize);
+    let location = redirect
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("a redirect");
+    let (_, query) = location.split_once('?').expect("a query");
+    let callback = Callback::from_query(query).expect("a code");
+    let exchange = pending
+        .token_request(&callback.code, &callback.state)
+        .expect("our state");
+    let answer = raw(exchange);
+    let now = twapi_ureq::auth::system::unix_now();
+    let tokens = twapi_ureq::auth::oauth2::parse_token_response(&answer, now).expect("a token");
+    tokens.access_token().expose().to_owned()
+}
+
+#[test]
+fn an_oauth2_user_follows_without_knowing_its_id() {
+    let w = world(small());
+    let client = ClientBuilder::oauth2_user(oauth2_token(&w, &w.me))
+        .base_url(w.emulator.base_url())
+        .build()
+        .expect("a client");
+    assert_eq!(client.session().user_id(), None);
+    // The session asks `GET /2/users/me` first, then follows as that user.
+    let followed = client.follow(id(&w.protected)).expect("a follow");
+    assert_eq!(followed.pending_follow, Some(true));
+    assert_eq!(client.session().user_id(), Some(id(&w.me)));
+    assert_eq!(client.my_id().expect("kept"), id(&w.me));
+    let undone = client.unfollow(id(&w.protected)).expect("an unfollow");
+    assert!(!undone.following);
+}
