@@ -532,7 +532,9 @@ impl Limiter {
     }
 
     /// Records a 429 (or 420) answer: the endpoint's window for `ctx` is closed until `reset`
-    /// (clamped to one day ahead) or, when the server gave no usable reset, for one window.
+    /// (clamped to one day ahead; the server's word wins over the limiter's own count) or,
+    /// when the server gave no usable reset, for one window, or longer if the limiter already
+    /// counted the window closed past that.
     pub fn observe_rate_limited(
         &mut self,
         endpoint: EndpointId,
@@ -540,13 +542,15 @@ impl Limiter {
         reset: Option<SystemTime>,
         now: SystemTime,
     ) {
-        let until = match reset {
-            Some(reset) if reset > now => reset.min(after(now, self.config.day)),
-            _ => after(now, self.config.window),
-        };
+        let announced = reset
+            .filter(|reset| *reset > now)
+            .map(|reset| reset.min(after(now, self.config.day)));
+        let until = announced.unwrap_or_else(|| after(now, self.config.window));
         self.change(window_key(endpoint, ctx), |state| {
+            // A reset the server announced is the truth; without one, the window stays closed
+            // at least as long as the limiter already counted it.
             let reset = match state.window {
-                Some(open) if now < open.reset => open.reset.max(until),
+                Some(open) if now < open.reset && announced.is_none() => open.reset.max(until),
                 _ => until,
             };
             state.window = Some(Window {

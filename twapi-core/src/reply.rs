@@ -118,6 +118,26 @@ impl<T: Payload> Reply<T> {
     }
 }
 
+impl<T> Reply<v2::Response<T>>
+where
+    v2::Response<T>: Payload,
+{
+    /// The `data` of a v2 answer that must have one (a single user, a follow's result): an
+    /// answer without it, and without errors, is a body that does not decode as the endpoint's.
+    pub fn into_data(self) -> Result<T, Error> {
+        let status = self.status;
+        let excerpt = excerpt(&self.body);
+        self.value.data.ok_or_else(|| {
+            Error::Decode(Box::new(DecodeFailure {
+                status,
+                path: "data".to_owned(),
+                message: "the answer has no `data`".to_owned(),
+                excerpt,
+            }))
+        })
+    }
+}
+
 /// What `friendships/create` achieved.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

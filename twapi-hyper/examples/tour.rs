@@ -26,7 +26,7 @@ use twapi_core::request::v1::{
 use twapi_core::request::v2::UsersByUsernames;
 use twapi_core::{Api, Auth, ScreenName, Stamp, UserRef};
 use twapi_emulator::{Config, Emulator};
-use twapi_hyper::{Client, ClientBuilder, Error};
+use twapi_hyper::{CallError, Client, ClientBuilder};
 use twapi_model::UserId;
 
 use credentials::{FromEnv, demo_user, emulator_credentials};
@@ -267,7 +267,7 @@ async fn rate_limits(builder: ClientBuilder, window: Duration) -> Result<(), Fai
     // A client sharing that limiter, but waiting: it sleeps through.
     let shared = impatient.limiter().ok_or("the client has a limiter")?;
     let patient = builder
-        .limiter(std::sync::Arc::clone(shared))
+        .limiter(shared.clone())
         .wait_on_rate_limit(true)
         .build()?;
     let started = Instant::now();
@@ -307,7 +307,7 @@ async fn typed_errors(client: &Client) -> Result<(), Failure> {
         include_entities: None,
     };
     match client.send(&too_many).await {
-        Err(Error::Core(twapi_core::Error::Invalid(invalid))) => println!(
+        Err(CallError::Core(twapi_core::Error::Invalid(invalid))) => println!(
             "  users/lookup of 101 ids  →  {invalid} (refused before sending: {:?})",
             invalid.reason()
         ),

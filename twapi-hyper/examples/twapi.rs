@@ -171,8 +171,8 @@ async fn run(command: Command) -> Result<(), Failure> {
             .collect();
         outcome = outcome.map_err(|error| {
             let not_found = error
-                .downcast_ref::<twapi_hyper::Error>()
-                .and_then(twapi_hyper::Error::api)
+                .downcast_ref::<twapi_hyper::CallError>()
+                .and_then(twapi_hyper::CallError::api)
                 .is_some_and(|api| api.status() == http::StatusCode::NOT_FOUND);
             if not_found {
                 format!("{error}\n(the emulator's demo users: {})", names.join(", ")).into()
@@ -287,7 +287,7 @@ async fn dispatch(
     }
 }
 
-async fn send<R: ApiRequest>(
+async fn send<R: ApiRequest + Clone>(
     client: &Client,
     incoming: &IncomingRequest<'_>,
     given: &[String],

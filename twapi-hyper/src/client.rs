@@ -1,32 +1,28 @@
-//! The client: a loop around twapi-core. For every request it prepares (core), asks the
-//! limiter (core), sends (hyper), decodes (core), shows the limiter the answer (core), and on
-//! failure asks the retry policy (core) what to do — drawing the clock, the nonce and the
-//! jitter the core takes as inputs, and doing the waiting.
+//! The client: a loop around twapi-core's session. The session decides everything about X —
+//! admission, waits, retries, identity, paging; this loop draws the clock and the nonces, sends
+//! what the session asks over hyper, hands the answers back, sleeps when told, and records what
+//! happened in `tracing` spans.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
-use bytes::Bytes;
 use http::HeaderValue;
 use tracing::Instrument;
 use tracing::field::Empty;
 use twapi_auth::system::NonceSource;
-use twapi_core::error::DecodeFailure;
-use twapi_core::rate_limit::{Context, Limiter, LimiterConfig};
 use twapi_core::request::v2::{Follow, Me, Unfollow};
-use twapi_core::retry::{RetryDecision, RetryPolicy};
-use twapi_core::{Api, ApiRequest, Auth, AuthMode, EndpointId, Reply, Stamp, decode_reply};
+use twapi_core::session::{
+    Action, Call, CallError, Exchange, LimiterHandle, Session, Wait, WaitReason,
+};
+use twapi_core::{Api, ApiRequest, AuthMode, Reply};
 use twapi_model::UserId;
 use twapi_model::v2::{FollowResult, UnfollowResult, User};
 
-use crate::error::Error;
-use crate::identity::Identity;
-use crate::jitter::Jitter;
 use crate::transport::Transport;
 
-/// An X API client over one pool of connections; cheap to clone (clones share the pool, the
-/// limiter and the cached user id).
+/// An X API client over one pool of connections; cheap to clone (clones share the pool and the
+/// session: its limiter and the user id once known).
 ///
 /// Build it with [`ClientBuilder`](crate::ClientBuilder). Any typed request of
 /// [`twapi_core::request`] goes through [`Client::send`]; lists walk with
@@ -38,59 +34,28 @@ pub struct Client {
 
 struct Inner {
     transport: Transport,
-    api: Api,
-    auth: Auth,
+    session: Session,
     user_agent: HeaderValue,
-    wait_on_rate_limit: bool,
-    retry: RetryPolicy,
-    limiter: Option<Arc<Mutex<Limiter>>>,
-    identity: Identity,
-    jitter: Mutex<Jitter>,
     /// Nonces drawn from the OS a batch at a time, not a system call per request.
     nonces: Mutex<NonceSource>,
 }
 
-/// Everything the builder decided.
-pub(crate) struct Settings {
-    pub(crate) transport: Transport,
-    pub(crate) api: Api,
-    pub(crate) auth: Auth,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) wait_on_rate_limit: bool,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) limiter: Option<Arc<Mutex<Limiter>>>,
-    pub(crate) identity: Identity,
-    pub(crate) jitter: Jitter,
-}
-
 impl fmt::Debug for Client {
-    /// Names the mode of the credentials, never their values.
+    /// The session's settings, never the credentials' values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
         f.debug_struct("Client")
-            .field("base_url", &inner.api.base_url())
-            .field("auth", &inner.auth.mode())
-            .field("app", &inner.identity.app)
-            .field("wait_on_rate_limit", &inner.wait_on_rate_limit)
-            .field("retry", &inner.retry)
-            .field("limiter", &inner.limiter.is_some())
+            .field("session", &self.inner.session)
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
-    pub(crate) fn from_settings(settings: Settings) -> Self {
+    pub(crate) fn new(transport: Transport, session: Session, user_agent: HeaderValue) -> Self {
         Self {
             inner: Arc::new(Inner {
-                transport: settings.transport,
-                api: settings.api,
-                auth: settings.auth,
-                user_agent: settings.user_agent,
-                wait_on_rate_limit: settings.wait_on_rate_limit,
-                retry: settings.retry,
-                limiter: settings.limiter,
-                identity: settings.identity,
-                jitter: Mutex::new(settings.jitter),
+                transport,
+                session,
+                user_agent,
                 nonces: Mutex::new(NonceSource::new()),
             }),
         }
@@ -101,33 +66,38 @@ impl Client {
         &self.inner.transport
     }
 
+    /// The session every request of this client goes through.
+    pub fn session(&self) -> &Session {
+        &self.inner.session
+    }
+
     /// Where requests go.
     pub fn api(&self) -> &Api {
-        &self.inner.api
+        self.inner.session.api()
     }
 
     /// The mode of the credentials.
     pub fn auth_mode(&self) -> AuthMode {
-        self.inner.auth.mode()
+        self.inner.session.auth_mode()
     }
 
-    /// The client-side rate limiter, to share or to persist (it serializes).
-    pub fn limiter(&self) -> Option<&Arc<Mutex<Limiter>>> {
-        self.inner.limiter.as_ref()
+    /// The client-side rate limiter, to share with another client or to persist.
+    pub fn limiter(&self) -> Option<&LimiterHandle> {
+        self.inner.session.limiter()
     }
 
     /// Sends one typed request and decodes the answer.
     ///
     /// Before sending, the client-side limiter is asked; if it says "wait until T", the
-    /// client sleeps until T with `wait_on_rate_limit`, and fails with [`Error::Throttled`]
-    /// otherwise. X's 429 is handled the same way. Transient failures (X's 130 and 131, other
-    /// 5xx, timeouts, connections lost, bodies cut short) are retried as the
-    /// [`RetryPolicy`] decides, with its backoff. A request that breaks a documented rule
-    /// fails with [`Error::Core`] before anything is sent.
+    /// client sleeps until T with `wait_on_rate_limit`, and fails with
+    /// [`CallError::Throttled`] otherwise. X's 429 is handled the same way. Transient failures
+    /// (X's 130 and 131, other 5xx, timeouts, connections lost, bodies cut short) are retried
+    /// as the [`RetryPolicy`](twapi_core::RetryPolicy) decides, with its backoff. A request
+    /// that breaks a documented rule fails with [`CallError::Core`] before anything is sent.
     ///
     /// ```no_run
-    /// use twapi_core::request::v1::UsersShow;
-    /// use twapi_core::ScreenName;
+    /// use twapi_hyper::request::v1::UsersShow;
+    /// use twapi_hyper::ScreenName;
     ///
     /// # async fn run(client: twapi_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let reply = client.send(&UsersShow::of("XDevelopers".parse::<ScreenName>()?)).await?;
@@ -135,269 +105,150 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<Reply<R::Output>, Error> {
-        let context = self.context().await?;
-        self.send_in(request, context.as_ref()).await
+    pub async fn send<R>(&self, request: &R) -> Result<Reply<R::Output>, CallError>
+    where
+        R: ApiRequest + Clone,
+    {
+        self.run(&mut Call::new(request.clone())).await
     }
 
-    /// The authenticated user (`GET /2/users/me`); remembers the id for follow and unfollow.
-    pub async fn me(&self) -> Result<User, Error> {
-        let identity = &self.inner.identity;
-        let context = match identity.known_context() {
-            Some(context) => context,
-            None => identity.bootstrap_context(),
-        };
-        let reply = self.send_in(&Me::default(), Some(&context)).await?;
-        let user = data_of(reply)?;
-        // Another task may have found it first: it is the same id.
-        let _ = identity.user.set(user.id);
-        Ok(user)
+    /// The authenticated user (`GET /2/users/me`); the session keeps the id for follow and
+    /// unfollow.
+    pub async fn me(&self) -> Result<User, CallError> {
+        Ok(self.send(&Me::default()).await?.into_data()?)
     }
 
-    /// The authenticated user's id: the OAuth 1.0a access token's prefix, a fixed
-    /// [`Context`], or one `GET /2/users/me` whose answer is kept.
-    pub async fn my_id(&self) -> Result<UserId, Error> {
-        self.inner
-            .identity
-            .user
-            .get_or_try_init(|| async { self.me().await.map(|user| user.id) })
-            .await
-            .copied()
+    /// The authenticated user's id: the OAuth 1.0a access token's prefix, a fixed context, or
+    /// one `GET /2/users/me` whose answer the session keeps.
+    pub async fn my_id(&self) -> Result<UserId, CallError> {
+        match self.inner.session.user_id() {
+            Some(id) => Ok(id),
+            None => self.me().await.map(|user| user.id),
+        }
     }
 
     /// Follows `target` (`POST /2/users/:id/following`) as the authenticated user, whose id
-    /// is found as [`Client::my_id`] says. A protected target gets a pending request:
+    /// the session finds as [`Client::my_id`] says. A protected target gets a pending request:
     /// `pending_follow` is then `Some(true)` and `following` false.
-    pub async fn follow(&self, target: UserId) -> Result<FollowResult, Error> {
-        let me = self.my_id().await?;
-        let reply = self
-            .send(&Follow {
-                source_user_id: me,
-                target_user_id: target,
-            })
-            .await?;
-        data_of(reply)
+    pub async fn follow(&self, target: UserId) -> Result<FollowResult, CallError> {
+        let mut call = Call::for_me(move |me| Follow {
+            source_user_id: me,
+            target_user_id: target,
+        });
+        Ok(self.run(&mut call).await?.into_data()?)
     }
 
     /// Unfollows `target` (`DELETE /2/users/:source_user_id/following/:target_user_id`), or
     /// withdraws a pending request; succeeds when there was nothing to undo.
-    pub async fn unfollow(&self, target: UserId) -> Result<UnfollowResult, Error> {
-        let me = self.my_id().await?;
-        let reply = self
-            .send(&Unfollow {
-                source_user_id: me,
-                target_user_id: target,
-            })
-            .await?;
-        data_of(reply)
+    pub async fn unfollow(&self, target: UserId) -> Result<UnfollowResult, CallError> {
+        let mut call = Call::for_me(move |me| Unfollow {
+            source_user_id: me,
+            target_user_id: target,
+        });
+        Ok(self.run(&mut call).await?.into_data()?)
     }
 
-    /// The limiter context of the requests; `None` when there is no limiter to tell it to.
-    async fn context(&self) -> Result<Option<Context>, Error> {
-        if self.inner.limiter.is_none() {
-            return Ok(None);
-        }
-        let identity = &self.inner.identity;
-        if let Some(context) = identity.known_context() {
-            return Ok(Some(context));
-        }
-        let id = self.my_id().await?;
-        Ok(Some(Context::user(identity.app.clone(), id.get())))
-    }
-
-    /// The loop: admit, exchange, decide, wait.
-    async fn send_in<R: ApiRequest>(
-        &self,
-        request: &R,
-        context: Option<&Context>,
-    ) -> Result<Reply<R::Output>, Error> {
-        let endpoint = R::ENDPOINT;
-        let idempotent = endpoint.descriptor().idempotent;
-        let mut attempt: u32 = 0;
+    /// The loop: poll the machine, send what it asks, hand the answer back, sleep when told,
+    /// until it has an output.
+    pub(crate) async fn run<M: Exchange>(&self, machine: &mut M) -> M::Output {
+        let session = &self.inner.session;
         loop {
-            attempt = attempt.saturating_add(1);
-            let prepared = self.admit(request, endpoint, context).await?;
-            let span = tracing::info_span!(
-                "x_request",
-                endpoint = endpoint.name(),
-                attempt,
-                status = Empty,
-                remaining = Empty,
-            );
-            let outcome = self
-                .attempt::<R>(prepared, context, &span)
-                .instrument(span.clone())
-                .await;
-            let error = match outcome {
-                Ok(reply) => return Ok(reply),
-                Err(error) => error,
+            let nonce = match self.nonce() {
+                Ok(nonce) => nonce,
+                Err(error) => return machine.abandon(error),
             };
-            let now = SystemTime::now();
-            if let Error::Core(twapi_core::Error::RateLimited(limited)) = &error {
-                if !self.inner.wait_on_rate_limit {
-                    return Err(error);
-                }
-                // Not a failure of the request: the attempt is not counted.
-                attempt -= 1;
-                let until = limited
-                    .until
-                    .filter(|until| *until > now)
-                    .unwrap_or_else(|| after(now, self.window()));
-                tracing::info!(
-                    endpoint = endpoint.name(),
-                    wait_ms = millis_until(until, now),
-                    "rate limited by X; waiting for the reset"
-                );
-                sleep_until(until).await;
-                continue;
-            }
-            let jitter = lock(&self.inner.jitter).next();
-            match self
-                .inner
-                .retry
-                .decide(attempt, error.retryability(), idempotent, jitter, now)
-            {
-                RetryDecision::RetryAt(at) => {
-                    tracing::debug!(
-                        endpoint = endpoint.name(),
-                        attempt,
-                        wait_ms = millis_until(at, now),
-                        error = %error,
-                        "retrying"
+            match machine.poll(session, SystemTime::now(), &nonce) {
+                Action::Send(mut request) => {
+                    request
+                        .headers_mut()
+                        .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
+                    let span = tracing::info_span!(
+                        "x_request",
+                        endpoint = machine.endpoint().name(),
+                        attempt = machine.attempt(),
+                        status = Empty,
+                        remaining = Empty,
                     );
-                    sleep_until(at).await;
+                    let answer = self
+                        .inner
+                        .transport
+                        .exchange(request)
+                        .instrument(span.clone())
+                        .await;
+                    match answer {
+                        Ok(response) => {
+                            let status = response.status();
+                            span.record("status", status.as_u16());
+                            machine.handle_response(session, response, SystemTime::now());
+                            let remaining = machine.rate_limit().and_then(|r| r.window);
+                            if let Some(window) = remaining {
+                                span.record("remaining", window.remaining);
+                            }
+                            if let Some(error) =
+                                machine.last_error().filter(|_| !status.is_success())
+                            {
+                                span.in_scope(|| {
+                                    tracing::debug!(error = %error, "X answered with an error");
+                                });
+                            }
+                        }
+                        Err(error) => {
+                            machine.handle_transport_error(session, error, SystemTime::now());
+                        }
+                    }
                 }
-                RetryDecision::GiveUp => return Err(error),
-            }
-        }
-    }
-
-    /// Prepares the request and gets the limiter's permit, waiting for it with
-    /// `wait_on_rate_limit`. Prepared first, so a request that breaks a rule spends no budget;
-    /// prepared again after a wait, so the OAuth timestamp is fresh.
-    async fn admit<R: ApiRequest>(
-        &self,
-        request: &R,
-        endpoint: EndpointId,
-        context: Option<&Context>,
-    ) -> Result<http::Request<Bytes>, Error> {
-        loop {
-            let prepared = self.prepare(request)?;
-            let (Some(limiter), Some(context)) = (&self.inner.limiter, context) else {
-                return Ok(prepared);
-            };
-            let verdict = lock(limiter).acquire(endpoint, context, SystemTime::now());
-            match verdict {
-                Ok(_permit) => return Ok(prepared),
-                Err(wait) if self.inner.wait_on_rate_limit => {
-                    tracing::info!(
-                        endpoint = endpoint.name(),
-                        wait_ms = millis_until(wait.until, SystemTime::now()),
-                        "rate limit reached; waiting for the window to reset"
-                    );
+                Action::Wait(wait) => {
+                    log_wait(machine, wait);
                     sleep_until(wait.until).await;
                 }
-                Err(wait) => return Err(Error::Throttled(wait)),
+                Action::Output(output) => return output,
             }
         }
     }
 
-    /// The signed request, with a fresh timestamp and nonce and the client's user agent.
-    fn prepare<R: ApiRequest>(&self, request: &R) -> Result<http::Request<Bytes>, Error> {
-        let nonce = lock(&self.inner.nonces)
+    /// A fresh nonce from the batch.
+    fn nonce(&self) -> Result<String, CallError> {
+        let mut nonces = self
+            .inner
+            .nonces
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        nonces
             .next_nonce()
-            .map_err(Error::Randomness)?;
-        let stamp = Stamp {
-            timestamp: twapi_auth::system::unix_now(),
-            nonce: &nonce,
-        };
-        let mut prepared = self.inner.api.prepare(request, &self.inner.auth, stamp)?;
-        prepared
-            .headers_mut()
-            .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
-        Ok(prepared)
-    }
-
-    /// One exchange, decoded, shown to the limiter, recorded in the current span.
-    async fn attempt<R: ApiRequest>(
-        &self,
-        prepared: http::Request<Bytes>,
-        context: Option<&Context>,
-        span: &tracing::Span,
-    ) -> Result<Reply<R::Output>, Error> {
-        let response = self.inner.transport.exchange(prepared).await?;
-        span.record("status", response.status().as_u16());
-        let decoded = decode_reply::<R>(response);
-        let now = SystemTime::now();
-        let snapshot = match &decoded {
-            Ok(reply) => Some(*reply.rate_limit()),
-            Err(e) => e.api().map(|api| *api.rate_limit()),
-        };
-        if let Some(remaining) = snapshot.and_then(|s| s.window).map(|w| w.remaining) {
-            span.record("remaining", remaining);
-        }
-        if let (Some(limiter), Some(context)) = (&self.inner.limiter, context) {
-            let mut limiter = lock(limiter);
-            if let Some(snapshot) = &snapshot {
-                limiter.observe(R::ENDPOINT, context, snapshot, now);
-            }
-            if let Err(twapi_core::Error::RateLimited(limited)) = &decoded {
-                limiter.observe_rate_limited(R::ENDPOINT, context, limited.until, now);
-            }
-        }
-        if let Err(error) = &decoded {
-            tracing::debug!(error = %error, "X answered with an error");
-        }
-        decoded.map_err(Error::Core)
-    }
-
-    /// The limiter's window, or X's when there is no limiter.
-    fn window(&self) -> Duration {
-        self.inner.limiter.as_ref().map_or_else(
-            || LimiterConfig::default().window,
-            |limiter| lock(limiter).config().window,
-        )
+            .map_err(|e| CallError::Randomness(Box::new(e)))
     }
 }
 
-/// The `data` of a v2 answer that must have one.
-fn data_of<T>(reply: Reply<twapi_model::v2::Response<T>>) -> Result<T, Error>
-where
-    twapi_model::v2::Response<T>: twapi_core::Payload,
-{
-    let status = reply.status();
-    let excerpt =
-        String::from_utf8_lossy(&reply.body()[..reply.body().len().min(256)]).into_owned();
-    reply.into_value().data.ok_or_else(|| {
-        Error::Core(twapi_core::Error::Decode(Box::new(DecodeFailure {
-            status,
-            path: "data".to_owned(),
-            message: "the answer has no `data`".to_owned(),
-            excerpt,
-        })))
-    })
-}
-
-/// A lock that outlives a panic elsewhere: the limiter's and the jitter's states stay valid
-/// whatever step panicked.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// `now + period`, or X's window when that is past the end of time (an absurd period).
-fn after(now: SystemTime, period: Duration) -> SystemTime {
-    now.checked_add(period)
-        .unwrap_or_else(|| now + LimiterConfig::default().window)
+/// Says why the session waits, as the spans' readers (and the fault-tolerance tests) expect.
+fn log_wait<M: Exchange>(machine: &M, wait: Wait) {
+    let endpoint = machine.endpoint().name();
+    let wait_ms = wait
+        .until
+        .duration_since(SystemTime::now())
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    match wait.reason {
+        WaitReason::Limiter(_) => tracing::info!(
+            endpoint,
+            wait_ms,
+            "rate limit reached; waiting for the window to reset"
+        ),
+        WaitReason::RateLimited => {
+            tracing::info!(
+                endpoint,
+                wait_ms,
+                "rate limited by X; waiting for the reset"
+            );
+        }
+        WaitReason::Retry { attempt } => {
+            let error = machine.last_error().map(tracing::field::display);
+            tracing::debug!(endpoint, attempt, wait_ms, error, "retrying");
+        }
+        _ => tracing::debug!(endpoint, wait_ms, "waiting"),
+    }
 }
 
 async fn sleep_until(until: SystemTime) {
     if let Ok(wait) = until.duration_since(SystemTime::now()) {
         tokio::time::sleep(wait).await;
     }
-}
-
-fn millis_until(until: SystemTime, now: SystemTime) -> u64 {
-    until
-        .duration_since(now)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -10,10 +10,8 @@
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
-//! use twapi_auth::oauth1::Credentials;
-//! use twapi_core::request::v1::{FollowersIds, UsersShow};
-//! use twapi_core::{ScreenName, UserRef};
-//! use twapi_hyper::ClientBuilder;
+//! use twapi_hyper::request::v1::{FollowersIds, UsersShow};
+//! use twapi_hyper::{ClientBuilder, Credentials, ScreenName, UserRef};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,25 +39,33 @@
 //! | [`Client::send`] | any typed request of [`twapi_core::request`] → [`twapi_core::Reply`] |
 //! | [`Client::pages`], [`Client::items`] | page walks as streams, with a limit, resumable from a [`twapi_core::pager::PagerState`] |
 //! | [`Client::me`], [`Client::follow`], [`Client::unfollow`] | the calls that need one's own id, without knowing it |
-//! | [`Error`] | twapi-core's errors plus transport failures, each with its [`Error::retryability`] |
+//! | [`CallError`] | twapi-core's errors plus transport failures, each with its [`CallError::retryability`] |
 //!
-//! Any other HTTP client can drive twapi-core the same way: `tests/blocking_driver.rs` in
-//! twapi-core is a whole driver over `std::net` in well under a hundred lines.
+//! The session in twapi-core decides everything about X; this crate only moves bytes and time
+//! (its loop is `Client::run`, about fifty lines). Any other HTTP client drives the same
+//! session the same way: twapi-ureq is the blocking one, and both pass one conformance suite.
+//!
+//! A program imports this one crate: it re-exports twapi-core (as [`core`]), twapi-model (as
+//! [`model`]), twapi-auth (as [`auth`]), and the names a program types most.
 #![forbid(unsafe_code)]
 
 mod builder;
+mod causes;
 mod client;
-mod error;
-mod identity;
-mod jitter;
 mod paging;
 mod pool;
 mod tls;
 mod transport;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    BuildError, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use client::Client;
-pub use error::{BoxError, Error, Interrupted};
-pub use paging::Page;
+pub use twapi_auth as auth;
+pub use twapi_auth::oauth1::Credentials;
+pub use twapi_core as core;
+pub use twapi_core::pager::{Pager, PagerState};
+pub use twapi_core::rate_limit::{Context, LimiterConfig};
+pub use twapi_core::session::{CallError, Interrupted, LimiterHandle, Page, SessionBuilder};
+pub use twapi_core::{Reply, RetryPolicy, ScreenName, UserRef, request};
+pub use twapi_model as model;

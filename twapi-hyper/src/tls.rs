@@ -81,7 +81,7 @@ pub(crate) fn client_config(roots: RootCertStore) -> Result<ClientConfig, rustls
 /// trust, a name that does not match, no protocol in common), as opposed to the network
 /// failing. The same server would be refused again.
 pub(crate) fn is_refused_handshake(error: &(dyn StdError + 'static)) -> bool {
-    crate::error::chain(error).any(<dyn StdError>::is::<rustls::Error>)
+    crate::causes::chain(error).any(<dyn StdError>::is::<rustls::Error>)
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ use bytes::Bytes;
 use futures_util::future::{Either, select};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 
-use crate::error::{self, Error};
+use twapi_core::session::CallError as Error;
+
+use crate::causes;
 use crate::pool::{Conn, ConnectError, Origin, Pool, Refused};
 use crate::tls;
 
@@ -170,7 +172,7 @@ impl Transport {
 
 /// Whether an I/O error of `kind` is somewhere in the chain of causes.
 fn has_io_kind(error: &(dyn StdError + 'static), kind: io::ErrorKind) -> bool {
-    error::chain(error).any(|e| {
+    causes::chain(error).any(|e| {
         e.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == kind)
     })

@@ -4,7 +4,6 @@
 //! the walks are checked against.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -29,7 +28,7 @@ use twapi_core::request::v2::{
 use twapi_core::retry::RetryPolicy;
 use twapi_core::{ApiRequest, Auth, EndpointId, FollowOutcome, Reply, ScreenName, UserRef};
 use twapi_emulator::{Config, DemoUser, Emulator, Faults};
-use twapi_hyper::{Client, ClientBuilder, Error};
+use twapi_hyper::{CallError, Client, ClientBuilder, LimiterHandle, SessionBuilder};
 use twapi_model::UserId;
 
 /// The emulator's demo users by role, and the acting user's credentials.
@@ -112,7 +111,11 @@ impl World {
 struct Seen(BTreeSet<&'static str>);
 
 impl Seen {
-    async fn send<R: ApiRequest>(&mut self, client: &Client, request: &R) -> Reply<R::Output> {
+    async fn send<R: ApiRequest + Clone>(
+        &mut self,
+        client: &Client,
+        request: &R,
+    ) -> Reply<R::Output> {
         self.0.insert(R::ENDPOINT.name());
         match client.send(request).await {
             Ok(reply) => reply,
@@ -349,7 +352,7 @@ async fn without_the_access_token_prefix_the_user_is_asked_once_of_users_me() {
     })
     .await;
     // Built from a bare `Auth`: neither the app nor the user is known up front.
-    let client = ClientBuilder::new(Auth::oauth1(&w.credentials(&w.me)))
+    let client = ClientBuilder::new(SessionBuilder::new(Auth::oauth1(&w.credentials(&w.me))))
         .base_url(w.emulator.base_url())
         .build()
         .expect("a client");
@@ -464,7 +467,7 @@ async fn app_only_reads_and_is_refused_user_endpoints_before_sending() {
     assert!(
         matches!(
             refused.cause(),
-            Error::Core(twapi_core::Error::Invalid(e)) if matches!(e.reason(), Invalid::UnsupportedAuth { .. })
+            CallError::Core(twapi_core::Error::Invalid(e)) if matches!(e.reason(), Invalid::UnsupportedAuth { .. })
         ),
         "{refused:?}"
     );
@@ -494,7 +497,7 @@ async fn typed_errors_name_the_x_code_or_the_broken_rule() {
         include_entities: None,
     };
     let refused = client.send(&too_many).await.expect_err("101 ids");
-    let Error::Core(twapi_core::Error::Invalid(invalid)) = &refused else {
+    let CallError::Core(twapi_core::Error::Invalid(invalid)) = &refused else {
         panic!("{refused:?}");
     };
     assert_eq!(invalid.param(), "user_id");
@@ -645,7 +648,7 @@ async fn without_waiting_a_rate_limit_ends_the_walk_with_the_time_and_the_state(
         "the stream ends after its error"
     );
     assert!(stop.is_rate_limited(), "{stop:?}");
-    assert!(matches!(stop.cause(), Error::Throttled(_)), "{stop:?}");
+    assert!(matches!(stop.cause(), CallError::Throttled(_)), "{stop:?}");
     let until = stop.rate_limited_until().expect("a time to come back");
     assert!(until > SystemTime::now() - Duration::from_secs(1));
     let state = stop.resume_state().expect("a state").clone();
@@ -725,7 +728,7 @@ async fn without_a_limiter_x_s_429_is_waited_out_too() {
     }
     let refused = refused.expect("the 16th request in a window is refused");
     assert!(
-        matches!(refused, Error::Core(twapi_core::Error::RateLimited(_))),
+        matches!(refused, CallError::Core(twapi_core::Error::RateLimited(_))),
         "{refused:?}"
     );
     assert!(refused.rate_limited_until().is_some());
@@ -809,7 +812,7 @@ async fn a_page_over_the_body_cap_is_a_typed_error() {
         .await
         .expect_err("a page of 50 users is larger than 512 bytes");
     assert!(
-        matches!(error, Error::BodyTooLarge { limit: 512 }),
+        matches!(error, CallError::BodyTooLarge { limit: 512 }),
         "{error:?}"
     );
     w.emulator.shutdown().await;
@@ -822,9 +825,9 @@ async fn clients_sharing_a_limiter_share_the_budget() {
         ..Config::default()
     })
     .await;
-    let shared = Arc::new(Mutex::new(Limiter::default()));
-    let a = w.builder().limiter(Arc::clone(&shared)).build().expect("a");
-    let b = w.builder().limiter(Arc::clone(&shared)).build().expect("b");
+    let shared = LimiterHandle::default();
+    let a = w.builder().limiter(shared.clone()).build().expect("a");
+    let b = w.builder().limiter(shared.clone()).build().expect("b");
     let most = UserRef::Id(id(&w.most_followed));
     for client in [&a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a] {
         client
@@ -836,10 +839,10 @@ async fn clients_sharing_a_limiter_share_the_budget() {
         .send(&FollowersIds::of(most))
         .await
         .expect_err("the 16th of the window, whichever client sends it");
-    assert!(matches!(refused, Error::Throttled(_)), "{refused:?}");
+    assert!(matches!(refused, CallError::Throttled(_)), "{refused:?}");
     // The limiter's state is plain data: it can be saved and restored.
-    let saved = serde_json::to_string(&*shared.lock().expect("not poisoned")).expect("json");
+    let saved = serde_json::to_string(&shared.snapshot()).expect("json");
     let restored: Limiter = serde_json::from_str(&saved).expect("json");
-    assert_eq!(restored, *shared.lock().expect("not poisoned"));
+    assert_eq!(restored, shared.snapshot());
     w.emulator.shutdown().await;
 }

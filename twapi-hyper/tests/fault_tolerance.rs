@@ -393,7 +393,7 @@ async fn eight_tasks_sharing_one_limiter_never_meet_a_429() {
             .wait_on_rate_limit(true)
             .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO));
         let one = builder.clone().build().expect("a client");
-        let limiter = Arc::clone(one.limiter().expect("a limiter"));
+        let limiter = one.limiter().expect("a limiter").clone();
         let other = builder.limiter(limiter).build().expect("a second client");
 
         let started = Instant::now();

@@ -21,7 +21,7 @@ use twapi_core::request::v1::{FollowersIds, FriendshipsShow, Users, UsersLookup,
 use twapi_core::request::v2::{Followers, UserById};
 use twapi_core::retry::{RetryPolicy, Retryability};
 use twapi_core::{ApiRequest, ScreenName, UserRef};
-use twapi_hyper::{ClientBuilder, DEFAULT_BODY_LIMIT, Error};
+use twapi_hyper::{CallError, ClientBuilder, DEFAULT_BODY_LIMIT};
 use twapi_model::UserId;
 
 /// 100 MiB.
@@ -179,7 +179,7 @@ async fn a_hundred_megabyte_body_is_refused_at_the_cap_with_memory_bounded() {
         let after = peak_rss();
         let error = result.expect_err("100 MB is over the cap");
         assert!(
-            matches!(error, Error::BodyTooLarge { limit } if limit == DEFAULT_BODY_LIMIT),
+            matches!(error, CallError::BodyTooLarge { limit } if limit == DEFAULT_BODY_LIMIT),
             "{framing:?}: {error:?}"
         );
         assert_eq!(error.retryability(), Retryability::Never);
@@ -229,7 +229,7 @@ async fn canned(answer: Vec<u8>) -> (String, Arc<AtomicUsize>) {
 }
 
 /// Whether hyper's own parser refused the answer's head as too large.
-fn head_too_large(error: &Error) -> bool {
+fn head_too_large(error: &CallError) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = cause {
         if e.downcast_ref::<hyper::Error>()
@@ -254,7 +254,10 @@ async fn ten_thousand_headers_or_one_of_a_megabyte_end_in_a_typed_error() {
         let client = builder(&base).build().expect("a client");
         let (result, took) = timed(client.send(&show())).await;
         let error = result.expect_err("over hyper's limits");
-        assert!(matches!(error, Error::HeadTooLarge(_)), "{case}: {error:?}");
+        assert!(
+            matches!(error, CallError::HeadTooLarge(_)),
+            "{case}: {error:?}"
+        );
         assert!(head_too_large(&error), "{case}: {error:?}");
         assert_eq!(error.retryability(), Retryability::Never, "{case}");
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "{case}: not retried");
@@ -263,7 +266,7 @@ async fn ten_thousand_headers_or_one_of_a_megabyte_end_in_a_typed_error() {
 }
 
 /// Sends `request` to a server answering `status` with `body`; the error it ends in.
-async fn answered_with<R: ApiRequest>(status: &str, body: &[u8], request: &R) -> Error {
+async fn answered_with<R: ApiRequest + Clone>(status: &str, body: &[u8], request: &R) -> CallError {
     let mut answer = format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
         body.len()
@@ -335,7 +338,7 @@ async fn json_nested_a_hundred_thousand_deep_is_a_decode_error_not_a_stack_overf
         ];
         for error in &decode_errors {
             assert!(
-                matches!(error, Error::Core(twapi_core::Error::Decode(_))),
+                matches!(error, CallError::Core(twapi_core::Error::Decode(_))),
                 "{shape}: {error:?}"
             );
         }
@@ -398,7 +401,7 @@ async fn a_server_trickling_a_byte_a_second_meets_the_request_timeout() {
     for (case, result) in [("head", head), ("body", body)] {
         let error = result.expect_err("no complete answer in time");
         assert!(
-            matches!(error, Error::Timeout(after) if after == TIMEOUT),
+            matches!(error, CallError::Timeout(after) if after == TIMEOUT),
             "{case}: {error:?}"
         );
         assert_eq!(error.retryability(), Retryability::Now);

@@ -34,7 +34,7 @@ use twapi_core::request::v2::{Me, UserById};
 use twapi_core::retry::RetryPolicy;
 use twapi_core::{Api, Auth, ScreenName, Stamp, UserRef};
 use twapi_emulator::{Config, DemoUser, Emulator, Faults};
-use twapi_hyper::{ClientBuilder, Error};
+use twapi_hyper::{CallError, ClientBuilder};
 use twapi_model::UserId;
 
 /// Where the subscriber writes: one growing buffer.
@@ -86,7 +86,7 @@ impl Renderings {
     }
 
     /// An error, through its chain of causes too.
-    fn error(&mut self, what: &str, error: &Error) {
+    fn error(&mut self, what: &str, error: &CallError) {
         self.shown(what, error);
         let mut cause = std::error::Error::source(error);
         while let Some(e) = cause {
@@ -259,7 +259,7 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
         }
     };
     assert!(
-        matches!(refused, Error::Core(twapi_core::Error::RateLimited(_))),
+        matches!(refused, CallError::Core(twapi_core::Error::RateLimited(_))),
         "{refused:?}"
     );
     seen.error("429", &refused);
@@ -492,7 +492,7 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     ] {
         assert!(
             logged.contains(expected),
-            "{expected} not logged in {} lines",
+            "{expected} not logged in {} lines: {logged}",
             logged.lines().count()
         );
     }

@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use twapi_auth::oauth1::Credentials;
 use twapi_core::retry::{RetryPolicy, Retryability};
-use twapi_hyper::{ClientBuilder, Error};
+use twapi_hyper::{CallError, ClientBuilder};
 
 const CA_PEM: &[u8] = include_bytes!("fixtures/tls/ca.pem");
 const CA_DER: &[u8] = include_bytes!("fixtures/tls/ca.der");
@@ -186,7 +186,7 @@ async fn a_certificate_from_an_authority_not_trusted_is_refused_and_not_retried(
         .build()
         .expect("a client");
     let error = client.me().await.expect_err("an untrusted certificate");
-    assert!(matches!(error, Error::Tls(_)), "{error:?}");
+    assert!(matches!(error, CallError::Tls(_)), "{error:?}");
     assert_eq!(error.retryability(), Retryability::Never);
     let shown = error.to_string();
     assert!(shown.contains("TLS handshake was refused"), "{shown}");

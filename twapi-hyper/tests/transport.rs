@@ -16,7 +16,7 @@ use twapi_core::error_code::ErrorCode;
 use twapi_core::request::v1::UsersShow;
 use twapi_core::retry::{RetryPolicy, Retryability};
 use twapi_core::{ScreenName, UserRef};
-use twapi_hyper::{Client, ClientBuilder, Error};
+use twapi_hyper::{CallError, Client, ClientBuilder};
 
 fn builder(base_url: &str) -> ClientBuilder {
     let credentials = Credentials::new("ck", "cs").with_token("12-at", "ats");
@@ -148,7 +148,7 @@ async fn a_429_without_waiting_fails_at_once_with_the_reset() {
     assert_eq!(served.load(Ordering::SeqCst), 1);
     // The limiter learned it: the next request is held back without being sent.
     let again = client.send(&show()).await.expect_err("still limited");
-    assert!(matches!(again, Error::Throttled(_)), "{again:?}");
+    assert!(matches!(again, CallError::Throttled(_)), "{again:?}");
     assert_eq!(served.load(Ordering::SeqCst), 1);
 }
 
@@ -166,7 +166,7 @@ async fn a_server_that_never_answers_meets_the_request_timeout_on_every_attempt(
         .expect("a client");
     let error = client.send(&show()).await.expect_err("no answer comes");
     assert!(
-        matches!(error, Error::Timeout(after) if after == Duration::from_millis(300)),
+        matches!(error, CallError::Timeout(after) if after == Duration::from_millis(300)),
         "{error:?}"
     );
     assert_eq!(error.retryability(), Retryability::Now);
@@ -185,7 +185,7 @@ async fn a_closed_port_is_a_connect_error() {
         .build()
         .expect("a client");
     let error = client.send(&show()).await.expect_err("nobody listens");
-    assert!(matches!(error, Error::Connect(_)), "{error:?}");
+    assert!(matches!(error, CallError::Connect(_)), "{error:?}");
     assert!(
         error.to_string().starts_with("could not connect"),
         "{error}"
@@ -203,7 +203,7 @@ async fn an_announced_length_over_the_cap_is_refused_before_reading() {
     let client = builder(&base).body_limit(1024).build().expect("a client");
     let error = client.send(&show()).await.expect_err("too large");
     assert!(
-        matches!(error, Error::BodyTooLarge { limit: 1024 }),
+        matches!(error, CallError::BodyTooLarge { limit: 1024 }),
         "{error:?}"
     );
     assert_eq!(error.retryability(), Retryability::Never);
@@ -227,7 +227,7 @@ async fn a_chunked_body_over_the_cap_is_cut_off() {
     let client = builder(&base).body_limit(1000).build().expect("a client");
     let error = client.send(&show()).await.expect_err("too large");
     assert!(
-        matches!(error, Error::BodyTooLarge { limit: 1000 }),
+        matches!(error, CallError::BodyTooLarge { limit: 1000 }),
         "{error:?}"
     );
 }
@@ -575,7 +575,7 @@ async fn a_server_whose_backlog_is_full_meets_the_connect_timeout() {
         .expect("a client");
     let error = client.send(&show()).await.expect_err("no connection");
     assert!(
-        matches!(error, Error::ConnectTimeout(after) if after == Duration::from_millis(200)),
+        matches!(error, CallError::ConnectTimeout(after) if after == Duration::from_millis(200)),
         "{error:?}"
     );
     assert_eq!(error.retryability(), Retryability::Now);

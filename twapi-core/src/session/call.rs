@@ -1,7 +1,6 @@
 //! One typed request through the session: identity first where it is needed, then admission,
 //! the exchange, and the retries and waits until an outcome.
 
-use std::any::Any;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -20,6 +19,10 @@ use crate::retry::{RetryDecision, Retryability, retry_after};
 /// What the driver does next for a [`Call`] or a [`Walk`](super::Walk).
 #[derive(Debug)]
 #[must_use = "an action is the driver's next step"]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "the request goes straight to the driver; boxing it would allocate once per send"
+)]
 pub enum Action<T> {
     /// Send this request, then hand its answer to [`Exchange::handle_response`], or the
     /// failure to [`Exchange::handle_transport_error`], before polling again.
@@ -118,7 +121,6 @@ impl<R: ApiRequest> fmt::Debug for Call<R> {
 impl<R> Call<R>
 where
     R: ApiRequest,
-    R::Output: 'static,
 {
     /// A call of `request`.
     pub fn new(request: R) -> Self {
@@ -210,15 +212,15 @@ where
 
     /// The context of the request that is out, if one is; otherwise the answer is out of turn
     /// and the call ends with that.
-    fn take_sent(&mut self) -> Option<Option<Context>> {
+    fn take_sent(&mut self) -> Result<Option<Context>, OutOfTurn> {
         match std::mem::replace(&mut self.stage, Stage::Finished) {
-            Stage::Sent(context) => Some(context),
+            Stage::Sent(context) => Ok(context),
             other => {
                 self.stage = match other {
                     Stage::Finished => Stage::Finished,
                     _ => Stage::Outcome(Err(CallError::OutOfTurn)),
                 };
-                None
+                Err(OutOfTurn)
             }
         }
     }
@@ -256,31 +258,38 @@ where
 impl<R> Exchange for Call<R>
 where
     R: ApiRequest,
-    R::Output: 'static,
 {
     type Output = Result<Reply<R::Output>, CallError>;
 
     fn endpoint(&self) -> EndpointId {
-        R::ENDPOINT
+        match &self.stage {
+            Stage::Identify(me) => me.endpoint(),
+            _ => R::ENDPOINT,
+        }
     }
 
-    /// Sends that counted as attempts so far (1 while the first is out; a 429 is not counted).
     fn attempt(&self) -> u32 {
-        self.attempt
+        match &self.stage {
+            Stage::Identify(me) => me.attempt(),
+            _ => self.attempt,
+        }
     }
 
-    /// The failure of the most recent attempt that failed, if any (what a retry is retrying).
     fn last_error(&self) -> Option<&CallError> {
-        self.last_error.as_ref()
+        match &self.stage {
+            Stage::Identify(me) => me.last_error(),
+            Stage::Outcome(Err(error)) => Some(error),
+            _ => self.last_error.as_ref(),
+        }
     }
 
-    /// The rate limits the most recent answer announced.
     fn rate_limit(&self) -> Option<&RateLimitSnapshot> {
-        self.rate_limit.as_ref()
+        match &self.stage {
+            Stage::Identify(me) => me.rate_limit(),
+            _ => self.rate_limit.as_ref(),
+        }
     }
 
-    /// The driver's next step at `now`. `nonce` signs the request if one is sent now (a fresh
-    /// value each time; bearer credentials ignore it).
     fn poll(&mut self, session: &Session, now: SystemTime, nonce: &str) -> Action<Self::Output> {
         loop {
             match std::mem::replace(&mut self.stage, Stage::Finished) {
@@ -311,14 +320,17 @@ where
         }
     }
 
-    /// Takes the answer to the request last sent.
     fn handle_response(
         &mut self,
         session: &Session,
         response: http::Response<Bytes>,
         now: SystemTime,
     ) {
-        let Some(context) = self.take_sent() else {
+        if let Stage::Identify(me) = &mut self.stage {
+            me.handle_response(session, response, now);
+            return;
+        }
+        let Ok(context) = self.take_sent() else {
             return;
         };
         let retry_after = retry_after(response.headers(), now);
@@ -334,17 +346,21 @@ where
                 limiter.observe(R::ENDPOINT, context, snapshot, now);
             }
             if let Err(crate::Error::RateLimited(limited)) = &decoded {
-                limiter.observe_rate_limited(R::ENDPOINT, context, limited.until, now);
+                let reset = limited.until.or(retry_after);
+                limiter.observe_rate_limited(R::ENDPOINT, context, reset, now);
             }
         }
         match decoded {
             Ok(reply) => {
                 if R::ENDPOINT == EndpointId::V2Me {
-                    learn_identity(session, &reply.value);
+                    learn_identity(session, reply.body());
                 }
                 self.stage = Stage::Outcome(Ok(reply));
             }
-            Err(crate::Error::RateLimited(limited)) if session.wait_on_rate_limit => {
+            Err(error @ crate::Error::RateLimited(_)) if !session.wait_on_rate_limit => {
+                self.stage = Stage::Outcome(Err(CallError::Core(error)));
+            }
+            Err(crate::Error::RateLimited(limited)) => {
                 // Not a failure of the request: the attempt is not counted.
                 self.attempt -= 1;
                 let until = limited
@@ -371,17 +387,26 @@ where
         }
     }
 
-    /// Takes the failure of the exchange last sent: no connection, no answer in time, an
-    /// answer over the driver's cap, a connection lost midway (the transport variants of
-    /// [`CallError`]).
     fn handle_transport_error(&mut self, session: &Session, error: CallError, now: SystemTime) {
-        let Some(context) = self.take_sent() else {
+        if let Stage::Identify(me) = &mut self.stage {
+            me.handle_transport_error(session, error, now);
+            return;
+        }
+        let Ok(context) = self.take_sent() else {
             return;
         };
         let retryability = error.retryability();
         self.fail(session, error, retryability, context, now);
     }
+
+    fn abandon(&mut self, error: CallError) -> Self::Output {
+        self.stage = Stage::Finished;
+        Err(error)
+    }
 }
+
+/// An answer handed to a call that had nothing out.
+struct OutOfTurn;
 
 /// The identity call's action, as the call that waits on it.
 fn forward<T, U>(action: Action<Result<T, CallError>>) -> Action<Result<U, CallError>> {
@@ -392,11 +417,12 @@ fn forward<T, U>(action: Action<Result<T, CallError>>) -> Action<Result<U, CallE
     }
 }
 
-/// Keeps the id of the user `/2/users/me` answered with.
-fn learn_identity(session: &Session, output: &dyn Any) {
-    if let Some(user) = output
-        .downcast_ref::<UserResponse>()
-        .and_then(|r| r.data.as_ref())
+/// Keeps the id of the user `/2/users/me` answered with (read again from the body, which the
+/// reply keeps: the call's output type is the request's, and this happens once a session).
+fn learn_identity(session: &Session, body: &[u8]) {
+    if let Ok(UserResponse {
+        data: Some(user), ..
+    }) = <UserResponse as crate::Payload>::decode(body)
     {
         session.identity.learn(user.id);
     }

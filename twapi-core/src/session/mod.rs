@@ -100,7 +100,8 @@ pub trait Exchange {
     /// out; a 429 is not counted).
     fn attempt(&self) -> u32;
 
-    /// The failure of the most recent attempt that failed, if any (what a retry retries).
+    /// The failure of the most recent attempt that failed, if any: what a retry or a wait is
+    /// for, or the failure the call is about to hand out.
     fn last_error(&self) -> Option<&CallError>;
 
     /// The rate limits the most recent answer announced.
@@ -122,6 +123,11 @@ pub trait Exchange {
     /// answer over the driver's cap, a connection lost midway (the transport variants of
     /// [`CallError`]).
     fn handle_transport_error(&mut self, session: &Session, error: CallError, now: SystemTime);
+
+    /// Ends the machine with a failure the driver met before it could poll, such as no
+    /// randomness for a nonce: a call's result is that error, a walk's a
+    /// [`WalkEvent::Failed`] with the state to resume from.
+    fn abandon(&mut self, error: CallError) -> Self::Output;
 }
 
 /// What every request of one set of credentials shares: where to send, the credentials, the

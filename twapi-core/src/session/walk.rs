@@ -52,7 +52,6 @@ pub struct Walk<R: Pageable> {
 impl<R> Walk<R>
 where
     R: Pageable,
-    R::Output: 'static,
 {
     /// A walk of `pager`: one from the first page (`Pager::new(request)`), one with a limit
     /// (`.with_limit(3_000)`), or one resumed from a saved state (`Pager::resume`).
@@ -73,7 +72,6 @@ where
 impl<R> Exchange for Walk<R>
 where
     R: Pageable,
-    R::Output: 'static,
 {
     type Output = WalkEvent<R::Item>;
 
@@ -150,5 +148,11 @@ where
         if let Some(call) = &mut self.call {
             call.handle_transport_error(session, error, now);
         }
+    }
+
+    fn abandon(&mut self, error: CallError) -> Self::Output {
+        self.failed = true;
+        self.call = None;
+        WalkEvent::Failed(CallError::interrupted(error, self.pager.state().clone()))
     }
 }
