@@ -1,10 +1,8 @@
 //! The README's code example: look a user up, then stream their followers' ids, waiting out
 //! rate limits. Needs the four `X_*` OAuth 1.0a variables (the tour runs without them).
 use futures_util::StreamExt;
-use twapi_auth::oauth1::Credentials;
-use twapi_core::request::v1::{FollowersIds, UsersShow};
-use twapi_core::{ScreenName, UserRef};
-use twapi_hyper::ClientBuilder;
+use twapi_hyper::request::v1::{FollowersIds, UsersShow};
+use twapi_hyper::{ClientBuilder, Credentials, ScreenName, UserRef};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
