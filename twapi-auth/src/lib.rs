@@ -2,7 +2,7 @@
 //!
 //! Every way a request to X is authorized, as pure functions and state machines over
 //! `http` types: nothing here opens a socket, reads the clock or draws randomness
-//! (except [`system`], behind the default `std` feature, which the rest never calls).
+//! (except [`system`], behind the default `system` feature, which the rest never calls).
 //!
 //! | module | what |
 //! |---|---|
@@ -35,7 +35,7 @@ pub mod oauth2;
 pub mod percent;
 pub mod pkce;
 mod secret;
-#[cfg(feature = "std")]
+#[cfg(feature = "system")]
 pub mod system;
 pub mod three_legged;
 

@@ -70,7 +70,7 @@ impl Credentials {
 
 /// The per-request protocol values: the nonce, the timestamp, and the extra parameters of
 /// the 3-legged flow. Sans-IO: the caller draws the nonce and reads the clock
-/// (`twapi_auth::system` does both when the `std` feature is on).
+/// (`twapi_auth::system` does both when the `system` feature is on).
 ///
 /// ```
 /// use twapi_auth::oauth1::OAuthParams;
