@@ -1,10 +1,10 @@
-//! The client against the emulator, in-process: every endpoint, page walks to the end and
-//! resumed midway, rate limits waited out (in windows scaled to seconds), retries under
-//! injected faults, and the body cap. The emulator's ground truth (`follower_ids`) is what
-//! the walks are checked against.
+//! The client against the emulator, in-process, for what only this driver has or what the
+//! drivers' conformance suite (tests/conformance.rs) does not cover: identity without the
+//! token's prefix, OAuth 2.0 user and app-only clients, typed errors, page and item streams,
+//! X's 429 without a limiter, retries switched off under faults, limiters shared between
+//! clients. The emulator's ground truth (`follower_ids`) is what the walks are checked against.
 
-use std::collections::BTreeSet;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -13,20 +13,13 @@ use hyper_util::rt::TokioExecutor;
 use twapi_auth::oauth1::Credentials;
 use twapi_auth::oauth2::{Callback, ClientConfig, PkceFlow, Scope};
 use twapi_core::error_code::ErrorCode;
-use twapi_core::fields::Fields;
 use twapi_core::pager::{Pager, PagerState};
 use twapi_core::param::Invalid;
 use twapi_core::rate_limit::{Limiter, LimiterConfig};
-use twapi_core::request::v1::{
-    FollowersIds, FollowersList, FriendsIds, FriendsList, FriendshipsCreate, FriendshipsDestroy,
-    FriendshipsIncoming, FriendshipsLookup, FriendshipsNoRetweetsIds, FriendshipsOutgoing,
-    FriendshipsShow, FriendshipsUpdate, Users, UsersLookup, UsersSearch, UsersShow,
-};
-use twapi_core::request::v2::{
-    Followers, Following, Me, UserById, UserByUsername, UsersByIds, UsersByUsernames,
-};
+use twapi_core::request::v1::{FollowersIds, Users, UsersLookup, UsersShow};
+use twapi_core::request::v2::{Followers, Me};
 use twapi_core::retry::RetryPolicy;
-use twapi_core::{ApiRequest, Auth, EndpointId, FollowOutcome, Reply, ScreenName, UserRef};
+use twapi_core::{Auth, ScreenName, UserRef};
 use twapi_emulator::{Config, DemoUser, Emulator, Faults};
 use twapi_hyper::{CallError, Client, ClientBuilder, LimiterHandle, SessionBuilder};
 use twapi_model::UserId;
@@ -104,244 +97,6 @@ impl World {
             .expect("small")
             .clamp(1, 5_000)
     }
-}
-
-/// Records which endpoints a test went through.
-#[derive(Default)]
-struct Seen(BTreeSet<&'static str>);
-
-impl Seen {
-    async fn send<R: ApiRequest + Clone>(
-        &mut self,
-        client: &Client,
-        request: &R,
-    ) -> Reply<R::Output> {
-        self.0.insert(R::ENDPOINT.name());
-        match client.send(request).await {
-            Ok(reply) => reply,
-            Err(e) => panic!("{}: {e}", R::ENDPOINT),
-        }
-    }
-}
-
-#[tokio::test]
-async fn every_endpoint_answers_through_the_client() {
-    let w = world(Config {
-        users: 3_000,
-        ..Config::default()
-    })
-    .await;
-    let client = w.client();
-    let mut seen = Seen::default();
-    let (me, most, protected) = (id(&w.me), id(&w.most_followed), id(&w.protected));
-    let followers_of_most = w.emulator.follower_ids(most.get());
-    let following_of_me = w.emulator.following_ids(me.get());
-    assert!(followers_of_most.len() > 100, "a crawlable account");
-
-    // Reads about users.
-    let shown = seen
-        .send(&client, &UsersShow::of(name(&w.most_followed)))
-        .await;
-    assert_eq!(shown.value.id, most);
-    assert_eq!(shown.value.followers_count, followers_of_most.len() as u64);
-    let looked_up = seen
-        .send(
-            &client,
-            &UsersLookup {
-                users: Users::Ids(vec![most, protected]),
-                include_entities: None,
-            },
-        )
-        .await;
-    let found: BTreeSet<u64> = looked_up.value.iter().map(|u| u.id.get()).collect();
-    assert_eq!(found, BTreeSet::from([most.get(), protected.get()]));
-    let searched = seen
-        .send(
-            &client,
-            &UsersSearch::new(w.most_followed.screen_name.clone()),
-        )
-        .await;
-    assert!(searched.value.iter().any(|u| u.id == most));
-
-    // Lists, first pages against the ground truth.
-    let first_ids = seen
-        .send(&client, &FollowersIds::of(UserRef::Id(most)))
-        .await;
-    let n = first_ids.value.ids.len();
-    assert_eq!(ids(first_ids.value.ids), followers_of_most[..n]);
-    let first_users = seen
-        .send(&client, &FollowersList::of(UserRef::Id(most)))
-        .await;
-    let n = first_users.value.users.len();
-    assert_eq!(
-        ids(first_users.value.users.iter().map(|u| u.id)),
-        followers_of_most[..n]
-    );
-    let friends = seen.send(&client, &FriendsIds::of(UserRef::Id(me))).await;
-    let n = friends.value.ids.len();
-    assert_eq!(ids(friends.value.ids), following_of_me[..n]);
-    let friends_list = seen.send(&client, &FriendsList::of(UserRef::Id(me))).await;
-    let n = friends_list.value.users.len();
-    assert_eq!(
-        ids(friends_list.value.users.iter().map(|u| u.id)),
-        following_of_me[..n]
-    );
-    let v2_followers = seen.send(&client, &Followers::of(most)).await;
-    let page = v2_followers.value.items();
-    assert_eq!(
-        ids(page.iter().map(|u| u.id)),
-        followers_of_most[..page.len()]
-    );
-    let v2_following = seen.send(&client, &Following::of(me)).await;
-    let page = v2_following.value.items();
-    assert_eq!(
-        ids(page.iter().map(|u| u.id)),
-        following_of_me[..page.len()]
-    );
-    seen.send(&client, &FriendshipsIncoming::default()).await;
-    seen.send(&client, &FriendshipsNoRetweetsIds::default())
-        .await;
-
-    // v2 lookups.
-    let by_ids = seen
-        .send(
-            &client,
-            &UsersByIds {
-                ids: vec![most, me],
-                fields: Fields::default(),
-            },
-        )
-        .await;
-    assert_eq!(
-        ids(by_ids.value.items().iter().map(|u| u.id)),
-        [most.get(), me.get()]
-    );
-    let by_id = seen
-        .send(
-            &client,
-            &UserById {
-                id: protected,
-                fields: Fields::default(),
-            },
-        )
-        .await;
-    assert_eq!(by_id.value.data.map(|u| u.id), Some(protected));
-    let by_names = seen
-        .send(
-            &client,
-            &UsersByUsernames {
-                usernames: vec![name(&w.most_followed), name(&w.protected)],
-                fields: Fields::default(),
-            },
-        )
-        .await;
-    assert_eq!(
-        ids(by_names.value.items().iter().map(|u| u.id)),
-        [most.get(), protected.get()]
-    );
-    let by_name = seen
-        .send(
-            &client,
-            &UserByUsername {
-                username: name(&w.me),
-                fields: Fields::default(),
-            },
-        )
-        .await;
-    assert_eq!(by_name.value.data.map(|u| u.id), Some(me));
-    let me_reply = seen.send(&client, &Me::default()).await;
-    assert_eq!(me_reply.value.data.map(|u| u.id), Some(me));
-
-    // Follow a protected account: a pending request, listed as outgoing.
-    seen.0.insert(EndpointId::V2Follow.name());
-    let followed = client.follow(protected).await.expect("a follow");
-    assert_eq!(
-        (followed.following, followed.pending_follow),
-        (false, Some(true))
-    );
-    let outgoing = seen.send(&client, &FriendshipsOutgoing::default()).await;
-    assert!(outgoing.value.ids.contains(&protected));
-    let lookup = seen
-        .send(
-            &client,
-            &FriendshipsLookup {
-                users: Users::Ids(vec![protected]),
-            },
-        )
-        .await;
-    assert_eq!(
-        lookup.value.first().map(|f| f.connections.clone()),
-        Some(vec![twapi_model::v1::Connection::FollowingRequested])
-    );
-    seen.0.insert(EndpointId::V2Unfollow.name());
-    let withdrawn = client.unfollow(protected).await.expect("an unfollow");
-    assert!(!withdrawn.following);
-
-    // v1.1 follow, update, show, unfollow of a public account nobody follows yet.
-    let candidates = seen
-        .send(
-            &client,
-            &UsersLookup {
-                users: Users::Ids(
-                    followers_of_most
-                        .iter()
-                        .take(100)
-                        .map(|f| UserId::new(*f))
-                        .collect(),
-                ),
-                include_entities: None,
-            },
-        )
-        .await;
-    let target = candidates
-        .value
-        .iter()
-        .find(|u| !u.protected && u.id != me && !following_of_me.contains(&u.id.get()))
-        .map(|u| u.id)
-        .expect("a public follower of the most followed account that I do not follow");
-    let created = seen.send(&client, &FriendshipsCreate::user(target)).await;
-    assert!(matches!(created.value, FollowOutcome::Followed(user) if user.id == target));
-    let relationship = seen
-        .send(
-            &client,
-            &FriendshipsShow {
-                source: None,
-                target: UserRef::Id(target),
-            },
-        )
-        .await;
-    assert_eq!(relationship.value.relationship.source.following, Some(true));
-    let updated = seen
-        .send(
-            &client,
-            &FriendshipsUpdate {
-                user: UserRef::Id(target),
-                device: None,
-                retweets: Some(false),
-            },
-        )
-        .await;
-    assert_eq!(updated.value.relationship.target.id, target);
-    let no_retweets = seen
-        .send(&client, &FriendshipsNoRetweetsIds::default())
-        .await;
-    assert!(no_retweets.value.ids.contains(&target));
-    let destroyed = seen
-        .send(
-            &client,
-            &FriendshipsDestroy {
-                user: UserRef::Id(target),
-            },
-        )
-        .await;
-    assert_eq!(destroyed.value.id, target);
-
-    let all: BTreeSet<&str> = EndpointId::ALL.iter().map(|e| e.name()).collect();
-    assert_eq!(
-        seen.0, all,
-        "every endpoint of the table went through the client"
-    );
-    w.emulator.shutdown().await;
 }
 
 #[tokio::test]
@@ -561,49 +316,6 @@ async fn pages_walk_to_the_end_exactly_as_the_server_lists() {
     w.emulator.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_walk_resumes_from_its_serialized_state_without_fetching_a_page_twice() {
-    let w = world(Config {
-        users: 3_000,
-        ..Config::default()
-    })
-    .await;
-    let client = w.client();
-    let most = id(&w.most_followed);
-    let truth = w.emulator.follower_ids(most.get());
-    let request = FollowersIds {
-        count: Some(w.count_for(&w.most_followed, 6)),
-        ..FollowersIds::of(UserRef::Id(most))
-    };
-
-    let mut delivered = Vec::new();
-    let mut remaining = Vec::new();
-    let saved = {
-        let mut pages = client.pages(request.clone());
-        let mut state = None;
-        for _ in 0..3 {
-            let page = pages.next().await.expect("a page").expect("no error");
-            delivered.extend(ids(page.items));
-            remaining.push(page.rate_limit.window.expect("a window").remaining);
-            state = Some(serde_json::to_string(&page.state).expect("serializable"));
-        }
-        state.expect("three pages")
-        // The stream is dropped here, midway.
-    };
-    let state: PagerState = serde_json::from_str(&saved).expect("deserializable");
-    let mut resumed = client.pages_with(Pager::resume(request, state));
-    while let Some(page) = resumed.next().await {
-        let page = page.expect("a page");
-        delivered.extend(ids(page.items));
-        remaining.push(page.rate_limit.window.expect("a window").remaining);
-    }
-    assert_eq!(delivered, truth, "same items, none twice, none skipped");
-    // One request per page and no more: the server's count went down by one each time.
-    let steps: Vec<u32> = remaining.windows(2).map(|w| w[0] - w[1]).collect();
-    assert!(steps.iter().all(|step| *step == 1), "{remaining:?}");
-    w.emulator.shutdown().await;
-}
-
 /// Windows of two seconds, so a rate limit is waited out in the test's time.
 fn scaled() -> Config {
     Config {
@@ -618,82 +330,6 @@ fn scaled_limiter() -> LimiterConfig {
         window: Duration::from_secs(2),
         ..LimiterConfig::default()
     }
-}
-
-#[tokio::test]
-async fn without_waiting_a_rate_limit_ends_the_walk_with_the_time_and_the_state() {
-    let w = world(scaled()).await;
-    let client = w
-        .builder()
-        .limiter_config(scaled_limiter())
-        .build()
-        .expect("a client");
-    let most = id(&w.most_followed);
-    let truth = w.emulator.follower_ids(most.get());
-    // 20 pages against a budget of 15 a window.
-    let request = FollowersIds {
-        count: Some(w.count_for(&w.most_followed, 20)),
-        ..FollowersIds::of(UserRef::Id(most))
-    };
-    let mut pages = client.pages(request.clone());
-    let mut delivered = Vec::new();
-    let stop = loop {
-        match pages.next().await.expect("the walk ends on an error") {
-            Ok(page) => delivered.extend(ids(page.items)),
-            Err(error) => break error,
-        }
-    };
-    assert!(
-        pages.next().await.is_none(),
-        "the stream ends after its error"
-    );
-    assert!(stop.is_rate_limited(), "{stop:?}");
-    assert!(matches!(stop.cause(), CallError::Throttled(_)), "{stop:?}");
-    let until = stop.rate_limited_until().expect("a time to come back");
-    assert!(until > SystemTime::now() - Duration::from_secs(1));
-    let state = stop.resume_state().expect("a state").clone();
-    assert_eq!(state.yielded, delivered.len() as u64);
-
-    // Come back at T and finish.
-    if let Ok(wait) = until.duration_since(SystemTime::now()) {
-        tokio::time::sleep(wait).await;
-    }
-    let mut resumed = client.pages_with(Pager::resume(request, state));
-    while let Some(page) = resumed.next().await {
-        match page {
-            Ok(page) => delivered.extend(ids(page.items)),
-            Err(error) => {
-                let until = error.rate_limited_until().expect("only rate limits");
-                panic!("a second window should suffice, limited until {until:?}: {error}");
-            }
-        }
-    }
-    assert_eq!(delivered, truth);
-    w.emulator.shutdown().await;
-}
-
-#[tokio::test]
-async fn wait_on_rate_limit_sleeps_through_the_window_and_goes_on() {
-    let w = world(scaled()).await;
-    let client = w
-        .builder()
-        .limiter_config(scaled_limiter())
-        .wait_on_rate_limit(true)
-        .build()
-        .expect("a client");
-    let most = id(&w.most_followed);
-    let truth = w.emulator.follower_ids(most.get());
-    let request = FollowersIds {
-        count: Some(w.count_for(&w.most_followed, 20)),
-        ..FollowersIds::of(UserRef::Id(most))
-    };
-    let walked: Vec<UserId> = client
-        .items(request)
-        .map(|item| item.expect("waits instead of failing"))
-        .collect()
-        .await;
-    assert_eq!(ids(walked), truth);
-    w.emulator.shutdown().await;
 }
 
 #[tokio::test]
@@ -793,28 +429,6 @@ async fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
         }
     }
     assert!(failures > 0, "40% of requests fail");
-    w.emulator.shutdown().await;
-}
-
-#[tokio::test]
-async fn a_page_over_the_body_cap_is_a_typed_error() {
-    let w = world(Config {
-        users: 1_000,
-        ..Config::default()
-    })
-    .await;
-    let client = w.builder().body_limit(512).build().expect("a client");
-    let error = client
-        .send(&FollowersList {
-            count: Some(50),
-            ..FollowersList::of(UserRef::Id(id(&w.most_followed)))
-        })
-        .await
-        .expect_err("a page of 50 users is larger than 512 bytes");
-    assert!(
-        matches!(error, CallError::BodyTooLarge { limit: 512 }),
-        "{error:?}"
-    );
     w.emulator.shutdown().await;
 }
 

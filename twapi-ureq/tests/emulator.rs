@@ -2,16 +2,15 @@
 //! tokio runtime's own threads, and the test's thread drives the client. The emulator's ground
 //! truth (`follower_ids`) is what the walks are checked against.
 
-use std::io::Read;
 use std::net::TcpListener;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use twapi_emulator::{Config, DemoUser, Emulator};
 use twapi_ureq::auth::oauth1::Credentials;
 use twapi_ureq::core::{ScreenName, UserRef};
 use twapi_ureq::model::UserId;
-use twapi_ureq::request::v1::{FollowersIds, FollowersList, UsersShow};
-use twapi_ureq::{CallError, Client, ClientBuilder, LimiterConfig, Pager, RetryPolicy};
+use twapi_ureq::request::v1::{FollowersIds, UsersShow};
+use twapi_ureq::{CallError, Client, ClientBuilder, Pager, RetryPolicy};
 
 /// A running emulator, its runtime, and the demo users by role.
 struct World {
@@ -168,78 +167,12 @@ fn follow_and_unfollow_with_oauth1_credentials() {
     assert_eq!(client.me().expect("me").id, me);
 }
 
-#[test]
-fn a_page_over_the_body_cap_is_a_typed_error() {
-    let w = world(small());
-    let client = w.builder().body_limit(512).build().expect("a client");
-    let error = client
-        .send(&FollowersList {
-            count: Some(50),
-            ..FollowersList::of(UserRef::Id(id(&w.most_followed)))
-        })
-        .expect_err("a page of 50 users is larger than 512 bytes");
-    assert!(
-        matches!(error, CallError::BodyTooLarge { limit: 512 }),
-        "{error:?}"
-    );
-}
-
 /// Windows of two seconds, so a rate limit is waited out in the test's time.
 fn scaled() -> Config {
     Config {
         window: Duration::from_secs(2),
         ..small()
     }
-}
-
-fn scaled_limiter() -> LimiterConfig {
-    LimiterConfig {
-        window: Duration::from_secs(2),
-        ..LimiterConfig::default()
-    }
-}
-
-#[test]
-fn the_limiter_s_wait_is_slept_through_and_the_walk_goes_on() {
-    let w = world(scaled());
-    let truth = w.emulator.follower_ids(id(&w.most_followed).get());
-    // 20 pages against a budget of 15 a window.
-    let request = w.followers_in(&w.most_followed, 20);
-
-    // Without waiting: the walk ends with the time to come back and the state to resume from.
-    let impatient = w
-        .builder()
-        .limiter_config(scaled_limiter())
-        .build()
-        .expect("a client");
-    let mut delivered = Vec::new();
-    let mut items = impatient.items(request.clone());
-    let stop = loop {
-        match items.next().expect("the walk ends on an error") {
-            Ok(item) => delivered.push(item.get()),
-            Err(error) => break error,
-        }
-    };
-    assert!(items.next().is_none(), "nothing after the error");
-    assert!(matches!(stop.cause(), CallError::Throttled(_)), "{stop:?}");
-    assert!(stop.rate_limited_until().is_some());
-    let state = stop.resume_state().expect("a state").clone();
-    assert_eq!(state.yielded, delivered.len() as u64);
-
-    // Waiting: the same walk sleeps through the window and ends with every item.
-    let patient = w
-        .builder()
-        .limiter_config(scaled_limiter())
-        .wait_on_rate_limit(true)
-        .build()
-        .expect("a client");
-    let started = Instant::now();
-    let walked: Vec<UserId> = patient
-        .items(request)
-        .map(|item| item.expect("waits instead of failing"))
-        .collect();
-    assert_eq!(ids(walked), truth);
-    assert!(started.elapsed() >= Duration::from_millis(500), "it waited");
 }
 
 #[test]
@@ -284,34 +217,6 @@ fn one_shot(base_url: String) -> ClientBuilder {
         .base_url(base_url)
         .without_limiter()
         .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
-}
-
-#[test]
-fn a_server_that_never_answers_is_a_timeout() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
-    let base = format!("http://{}", listener.local_addr().expect("an address"));
-    // Accepts, reads, and never answers; ends when the client hangs up.
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().expect("a connection");
-        let mut sink = Vec::new();
-        let _ = stream.read_to_end(&mut sink);
-    });
-    let timeout = Duration::from_millis(300);
-    let client = one_shot(base)
-        .request_timeout(timeout)
-        .build()
-        .expect("a client");
-    let started = Instant::now();
-    let error = client
-        .send(&FollowersIds::of(UserRef::Id(UserId::new(12))))
-        .expect_err("no answer");
-    assert!(
-        matches!(error, CallError::Timeout(t) if t == timeout),
-        "{error:?}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(5));
-    drop(client);
-    server.join().expect("the server ends");
 }
 
 #[test]

@@ -1,0 +1,131 @@
+//! The emulator the cases talk to, on a tokio runtime of its own, with its demo users by role.
+
+use std::time::Duration;
+
+use twapi_auth::oauth1::Credentials;
+use twapi_core::rate_limit::LimiterConfig;
+use twapi_core::request::v1::FollowersIds;
+use twapi_core::retry::RetryPolicy;
+use twapi_core::session::SessionBuilder;
+use twapi_core::{ScreenName, UserRef};
+use twapi_emulator::{Config, DemoUser, Emulator};
+use twapi_model::UserId;
+
+use crate::net::Relay;
+
+/// A running emulator, the runtime it serves on, and the demo users by role.
+pub(crate) struct World {
+    pub(crate) emulator: Emulator,
+    /// The user the clients act for: a plain account.
+    pub(crate) me: DemoUser,
+    pub(crate) most_followed: DemoUser,
+    pub(crate) protected: DemoUser,
+    /// Serves the emulator (and any relay) on its worker threads; dropped after it.
+    pub(crate) runtime: tokio::runtime::Runtime,
+}
+
+/// A runtime for servers on loopback, while the test's own threads drive the clients.
+pub(crate) fn server_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+pub(crate) fn world(config: Config) -> World {
+    let runtime = server_runtime();
+    let emulator = runtime
+        .block_on(Emulator::start(config))
+        .expect("the emulator starts");
+    let find = |role: &str| {
+        emulator
+            .facts()
+            .users
+            .iter()
+            .find(|u| u.role == role)
+            .cloned()
+            .unwrap_or_else(|| panic!("the emulator names a {role} user"))
+    };
+    World {
+        me: find("plain"),
+        most_followed: find("most_followed"),
+        protected: find("protected"),
+        emulator,
+        runtime,
+    }
+}
+
+/// A world of `users` accounts with rate-limit windows of `window`.
+pub(crate) fn scaled(users: u32, window: Duration) -> Config {
+    Config {
+        users,
+        window,
+        ..Config::default()
+    }
+}
+
+/// The limiter's configuration for windows of `window`.
+pub(crate) fn limiter(window: Duration) -> LimiterConfig {
+    LimiterConfig {
+        window,
+        ..LimiterConfig::default()
+    }
+}
+
+pub(crate) fn id(user: &DemoUser) -> UserId {
+    UserId::new(user.id.parse().expect("a decimal id"))
+}
+
+pub(crate) fn name(user: &DemoUser) -> ScreenName {
+    user.screen_name.parse().expect("a valid screen name")
+}
+
+pub(crate) fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
+    values.into_iter().map(UserId::get).collect()
+}
+
+impl World {
+    pub(crate) fn credentials(&self, user: &DemoUser) -> Credentials {
+        let facts = self.emulator.facts();
+        Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
+            .with_token(user.access_token.clone(), user.access_token_secret.clone())
+    }
+
+    /// A session acting for `me` against `base_url`, with retries quick enough for tests.
+    pub(crate) fn session_at(&self, base_url: &str) -> SessionBuilder {
+        SessionBuilder::oauth1(&self.credentials(&self.me))
+            .base_url(base_url)
+            .retry_policy(RetryPolicy::new(
+                8,
+                Duration::from_millis(5),
+                Duration::from_millis(40),
+            ))
+            .jitter_seed(1)
+    }
+
+    /// A session acting for `me` against the emulator.
+    pub(crate) fn session(&self) -> SessionBuilder {
+        self.session_at(self.emulator.base_url())
+    }
+
+    /// A relay in front of the emulator that keeps every request line and answer status.
+    pub(crate) fn relay(&self) -> Relay {
+        self.runtime
+            .block_on(Relay::start(self.emulator.base_url()))
+    }
+
+    /// The ground truth: the followers of `user`, in the order the API lists them.
+    pub(crate) fn followers(&self, user: &DemoUser) -> Vec<u64> {
+        self.emulator.follower_ids(id(user).get())
+    }
+
+    /// A followers/ids request that splits `user`'s followers into about `pages` pages.
+    pub(crate) fn followers_in(&self, user: &DemoUser, pages: usize) -> FollowersIds {
+        let count = u32::try_from(self.followers(user).len().div_ceil(pages)).expect("small");
+        FollowersIds {
+            count: Some(count.clamp(1, 5_000)),
+            ..FollowersIds::of(UserRef::Id(id(user)))
+        }
+    }
+}
