@@ -9,12 +9,9 @@ use std::time::SystemTime;
 
 use http::HeaderValue;
 use tracing::Instrument;
-use tracing::field::Empty;
 use twapi_auth::system::NonceSource;
 use twapi_core::request::v2::{Follow, Me, Unfollow};
-use twapi_core::session::{
-    Action, Call, CallError, Exchange, LimiterHandle, Session, Wait, WaitReason,
-};
+use twapi_core::session::{Action, Call, CallError, Exchange, LimiterHandle, Session, trace};
 use twapi_core::{Api, ApiRequest, AuthMode, Reply};
 use twapi_model::UserId;
 use twapi_model::v2::{FollowResult, UnfollowResult, User};
@@ -162,13 +159,7 @@ impl Client {
                     request
                         .headers_mut()
                         .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
-                    let span = tracing::info_span!(
-                        "x_request",
-                        endpoint = machine.endpoint().name(),
-                        attempt = machine.attempt(),
-                        status = Empty,
-                        remaining = Empty,
-                    );
+                    let span = trace::exchange_span(machine);
                     let answer = self
                         .inner
                         .transport
@@ -178,27 +169,17 @@ impl Client {
                     match answer {
                         Ok(response) => {
                             let status = response.status();
-                            span.record("status", status.as_u16());
                             machine.handle_response(session, response, SystemTime::now());
-                            let remaining = machine.rate_limit().and_then(|r| r.window);
-                            if let Some(window) = remaining {
-                                span.record("remaining", window.remaining);
-                            }
-                            if let Some(error) =
-                                machine.last_error().filter(|_| !status.is_success())
-                            {
-                                span.in_scope(|| {
-                                    tracing::debug!(error = %error, "X answered with an error");
-                                });
-                            }
+                            trace::answered(machine, &span, status);
                         }
                         Err(error) => {
                             machine.handle_transport_error(session, error, SystemTime::now());
+                            trace::failed(machine, &span);
                         }
                     }
                 }
                 Action::Wait(wait) => {
-                    log_wait(machine, wait);
+                    trace::waiting(machine, wait, SystemTime::now());
                     sleep_until(wait.until).await;
                 }
                 Action::Output(output) => return output,
@@ -216,34 +197,6 @@ impl Client {
         nonces
             .next_nonce()
             .map_err(|e| CallError::Randomness(Box::new(e)))
-    }
-}
-
-/// Says why the session waits, as the spans' readers (and the fault-tolerance tests) expect.
-fn log_wait<M: Exchange>(machine: &M, wait: Wait) {
-    let endpoint = machine.endpoint().name();
-    let wait_ms = wait
-        .until
-        .duration_since(SystemTime::now())
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-    match wait.reason {
-        WaitReason::Limiter(_) => tracing::info!(
-            endpoint,
-            wait_ms,
-            "rate limit reached; waiting for the window to reset"
-        ),
-        WaitReason::RateLimited => {
-            tracing::info!(
-                endpoint,
-                wait_ms,
-                "rate limited by X; waiting for the reset"
-            );
-        }
-        WaitReason::Retry { attempt } => {
-            let error = machine.last_error().map(tracing::field::display);
-            tracing::debug!(endpoint, attempt, wait_ms, error, "retrying");
-        }
-        _ => tracing::debug!(endpoint, wait_ms, "waiting"),
     }
 }
 

@@ -5,13 +5,11 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use tracing::field::Empty;
 use twapi_auth::system::NonceSource;
 use twapi_core::pager::{Pageable, Pager, PagerState};
 use twapi_core::request::v2::{Follow, Me, Unfollow};
 use twapi_core::session::{
-    Action, Call, CallError, Exchange, LimiterHandle, Page, Session, Wait, WaitReason, Walk,
-    WalkEvent,
+    Action, Call, CallError, Exchange, LimiterHandle, Page, Session, Walk, WalkEvent, trace,
 };
 use twapi_core::{ApiRequest, Reply};
 use twapi_model::UserId;
@@ -178,7 +176,7 @@ impl Client {
             match machine.poll(session, SystemTime::now(), &nonce) {
                 Action::Send(request) => self.exchange(machine, request),
                 Action::Wait(wait) => {
-                    log_wait(machine, wait);
+                    trace::waiting(machine, wait, SystemTime::now());
                     if let Ok(left) = wait.until.duration_since(SystemTime::now()) {
                         std::thread::sleep(left);
                     }
@@ -192,56 +190,19 @@ impl Client {
     /// a header), its outcome handed to the machine.
     fn exchange<M: Exchange>(&self, machine: &mut M, request: http::Request<bytes::Bytes>) {
         let session = &self.inner.session;
-        let span = tracing::info_span!(
-            "x_request",
-            endpoint = machine.endpoint().name(),
-            attempt = machine.attempt(),
-            status = Empty,
-            remaining = Empty,
-        );
-        let _entered = span.enter();
-        match self.inner.transport.exchange(request) {
+        let span = trace::exchange_span(machine);
+        let answer = span.in_scope(|| self.inner.transport.exchange(request));
+        match answer {
             Ok(response) => {
-                span.record("status", response.status().as_u16());
+                let status = response.status();
                 machine.handle_response(session, response, SystemTime::now());
-                let remaining = machine.rate_limit().and_then(|s| s.window);
-                if let Some(window) = remaining {
-                    span.record("remaining", window.remaining);
-                }
+                trace::answered(machine, &span, status);
             }
             Err(error) => {
-                tracing::debug!(error = %error, "the exchange failed");
                 machine.handle_transport_error(session, error, SystemTime::now());
+                trace::failed(machine, &span);
             }
         }
-    }
-}
-
-/// Says why the loop sleeps.
-fn log_wait<M: Exchange>(machine: &M, wait: Wait) {
-    let endpoint = machine.endpoint().name();
-    let wait_ms = wait
-        .until
-        .duration_since(SystemTime::now())
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-    match wait.reason {
-        WaitReason::Limiter(_) => tracing::info!(
-            endpoint,
-            wait_ms,
-            "rate limit reached; waiting for the window to reset"
-        ),
-        WaitReason::RateLimited => {
-            tracing::info!(
-                endpoint,
-                wait_ms,
-                "rate limited by X; waiting for the reset"
-            );
-        }
-        WaitReason::Retry { attempt } => {
-            let error = machine.last_error().map(tracing::field::display);
-            tracing::debug!(endpoint, attempt, wait_ms, error, "retrying");
-        }
-        _ => tracing::debug!(endpoint, wait_ms, "waiting"),
     }
 }
 

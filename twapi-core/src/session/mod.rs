@@ -62,6 +62,8 @@ mod call;
 mod error;
 mod identity;
 mod jitter;
+#[cfg(feature = "tracing")]
+pub mod trace;
 mod walk;
 
 use std::fmt;
