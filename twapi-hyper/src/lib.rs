@@ -53,7 +53,6 @@ mod error;
 mod identity;
 mod jitter;
 mod paging;
-mod pool;
 mod tls;
 mod transport;
 
