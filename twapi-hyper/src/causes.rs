@@ -6,7 +6,7 @@ use std::io;
 /// Every error in `error`'s chain of causes, `error` first, for telling what went wrong by
 /// type. An `io::Error` that wraps another error is followed into it: its own `source` skips
 /// the wrapped error (it goes on from that one's source), so the wrapped error's type would
-/// never be seen. (rustls's and hyper-util's connect errors reach the pool wrapped so.)
+/// never be seen. (rustls's and hyper-util's connect errors reach the transport wrapped so.)
 pub(crate) fn chain<'a>(
     error: &'a (dyn StdError + 'static),
 ) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {

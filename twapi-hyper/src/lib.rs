@@ -53,7 +53,6 @@ mod builder;
 mod causes;
 mod client;
 mod paging;
-mod pool;
 mod tls;
 mod transport;
 

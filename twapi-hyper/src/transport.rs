@@ -1,52 +1,87 @@
-//! One HTTP exchange over the client's connections: send a prepared request, read the
-//! answer's body up to a cap, all within a deadline. Nothing here knows X; this is the part of
-//! the driver that any other HTTP client would replace.
+//! One HTTP exchange over the pooled hyper client: send a prepared request, read the answer's
+//! body up to a cap, all within a deadline. Nothing here knows X; this is the part of the
+//! driver that any other HTTP client would replace.
+//!
+//! The connections are hyper-util's pooled client's (`client::legacy`): HTTP/1.1 connections
+//! kept alive and reused, an HTTP/2 one (negotiated by ALPN) shared, a request that a reused
+//! connection refused before writing it sent again on another, and connections idle for
+//! [`POOL_IDLE`] closed. A pool of this crate's own stood in its place for a while: it spent
+//! less CPU a request, but with a round trip of a millisecond it served under 3 % more requests,
+//! within the spread between runs (`BENCHMARKS.md`, "Connection pool: hand-written or
+//! hyper-util's").
 
 use std::error::Error as StdError;
 use std::io;
 use std::pin::pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as PoolClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use twapi_core::session::CallError as Error;
 
 use crate::causes;
-use crate::pool::{Conn, ConnectError, Origin, Pool, Refused};
 use crate::tls;
 
-/// The client's connections (see [`Pool`]) and its limits per request.
+/// How long an idle connection is kept. hyper-util's pool never hands out one idle for
+/// longer, and closes it unasked at its next sweep (one every [`POOL_IDLE`]), so a client left
+/// idle holds no connection open for more than twice this.
+const POOL_IDLE: Duration = Duration::from_secs(90);
+
+/// The pooled HTTP/1.1 + HTTP/2 client over rustls, speaking plain HTTP to loopback emulators
+/// and proxies too, and the limits per request.
 #[derive(Clone)]
 pub(crate) struct Transport {
-    pool: Arc<Pool>,
+    pool: PoolClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
     connect_timeout: Duration,
     request_timeout: Duration,
     body_limit: usize,
 }
 
 impl Transport {
+    /// A pool whose connections are TCP (no Nagle, `connect_timeout` for the TCP handshake),
+    /// then rustls with `tls` (HTTP/2 or HTTP/1.1 by ALPN) for `https`.
     pub(crate) fn new(
         connect_timeout: Duration,
         request_timeout: Duration,
         body_limit: usize,
         tls: rustls::ClientConfig,
     ) -> Self {
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(connect_timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(tcp);
+        // tokio's timer for the pool: its clock (which a test can pause and advance) dates the
+        // idle connections, and its sleeps drive the sweep.
+        let pool = PoolClient::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(POOL_IDLE)
+            .timer(TokioTimer::new())
+            .build(https);
         Self {
-            pool: Arc::new(Pool::new(connect_timeout, tls)),
+            pool,
             connect_timeout,
             request_timeout,
             body_limit,
         }
     }
 
-    /// This transport's connections (and its connect timeout), with another request timeout
-    /// and body cap: the connections are shared, the limits per request are not.
+    /// This transport's pool (and its connect timeout), with another request timeout and
+    /// body cap: the connections are shared, the limits per request are not.
     pub(crate) fn sharing_pool(&self, request_timeout: Duration, body_limit: usize) -> Self {
         Self {
-            pool: Arc::clone(&self.pool),
+            pool: self.pool.clone(),
             connect_timeout: self.connect_timeout,
             request_timeout,
             body_limit,
@@ -72,45 +107,16 @@ impl Transport {
         }
     }
 
-    /// The exchange, without its deadline: a connection (an idle one, else a new one), the
-    /// answer's head, its body read whole, and the connection back to the pool.
+    /// The exchange, without its deadline: the answer's head, then its body read whole.
     async fn exchange_now(
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, Error> {
-        let origin = Origin::of(request.uri()).ok_or_else(|| {
-            Error::Transport(format!("not an absolute URI: {}", request.uri()).into())
-        })?;
-        let mut request = request.map(Full::new);
-        let (response, conn) = loop {
-            let (mut conn, reused) = match self.pool.checkout(&origin) {
-                Some(conn) => (conn, true),
-                None => (self.connect(&origin).await?, false),
-            };
-            let refused = match conn.ready().await {
-                Ok(()) => match conn.send(request).await {
-                    Ok(response) => break (response, conn),
-                    Err(refused) => refused,
-                },
-                Err(error) => Refused {
-                    error,
-                    unsent: Some(request),
-                },
-            };
-            // A connection that had sat in the pool may have been closed by the server in the
-            // meantime; hyper gives back a request it had not started writing, which is then
-            // safe to send on another connection (each retry here drops one pooled connection,
-            // so this ends). Anything else is the exchange's outcome.
-            match refused.unsent {
-                Some(unsent) if reused => {
-                    if matches!(conn, Conn::H2(_)) {
-                        self.pool.forget_shared(&origin);
-                    }
-                    request = unsent;
-                }
-                _ => return Err(Self::request_error(refused.error)),
-            }
-        };
+        let response = self
+            .pool
+            .request(request.map(Full::new))
+            .await
+            .map_err(|e| self.request_error(e))?;
         let (parts, body) = response.into_parts();
         let announced = parts
             .headers
@@ -127,32 +133,22 @@ impl Transport {
             .await
             .map_err(|e| self.body_error(e))?
             .to_bytes();
-        self.pool.checkin(origin, conn);
         Ok(http::Response::from_parts(parts, body))
     }
 
-    /// A new connection. Its future (the connector's and the handshake's) is boxed: it is
-    /// large, and kept inline it would grow every request's future several times over for a
-    /// step that most requests skip.
-    async fn connect(&self, origin: &Origin) -> Result<Conn, Error> {
-        Box::pin(self.pool.connect(origin))
-            .await
-            .map_err(|error| match error {
-                ConnectError::Connector(e) if has_io_kind(e.as_ref(), io::ErrorKind::TimedOut) => {
-                    Error::ConnectTimeout(self.connect_timeout)
-                }
-                ConnectError::Connector(e) if tls::is_refused_handshake(e.as_ref()) => {
-                    Error::Tls(e)
-                }
-                ConnectError::Connector(e) => Error::Connect(e),
-                ConnectError::Handshake(e) => Error::Connect(Box::new(e)),
-            })
-    }
-
-    /// A failed exchange: hyper refused the answer's head for its size (too many headers,
-    /// or too many bytes), or the connection failed.
-    fn request_error(error: hyper::Error) -> Error {
-        if error.is_parse_too_large() {
+    /// A failed exchange: no connection (the connect timeout, rustls refusing the handshake,
+    /// anything else), hyper refusing the answer's head for its size (too many headers, or
+    /// too many bytes), or the connection failing.
+    fn request_error(&self, error: hyper_util::client::legacy::Error) -> Error {
+        if error.is_connect() {
+            if has_io_kind(&error, io::ErrorKind::TimedOut) {
+                Error::ConnectTimeout(self.connect_timeout)
+            } else if tls::is_refused_handshake(&error) {
+                Error::Tls(Box::new(error))
+            } else {
+                Error::Connect(Box::new(error))
+            }
+        } else if is_head_too_large(&error) {
             Error::HeadTooLarge(Box::new(error))
         } else {
             Error::Transport(Box::new(error))
@@ -168,6 +164,14 @@ impl Transport {
             Error::Transport(error)
         }
     }
+}
+
+/// Whether hyper refused the answer's head for its size somewhere in the chain of causes.
+fn is_head_too_large(error: &(dyn StdError + 'static)) -> bool {
+    causes::chain(error).any(|e| {
+        e.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse_too_large)
+    })
 }
 
 /// Whether an I/O error of `kind` is somewhere in the chain of causes.
