@@ -23,6 +23,7 @@ mod auth;
 mod limits;
 mod path;
 mod table;
+mod visit;
 
 use std::fmt;
 
@@ -32,133 +33,69 @@ use serde::{Deserialize, Serialize, Serializer};
 pub use auth::{AuthMode, AuthModes};
 pub use limits::{DailyBucket, DailyCaps, PageSize, WindowLimits};
 pub use path::{PathError, PathParam, PathParams};
+pub use visit::{EndpointVisitor, VisitEveryEndpoint, VisitRequest};
 
 use path::match_template;
 use table::ENDPOINTS;
 
-/// Names one in-scope endpoint; [`EndpointId::descriptor`] gives everything known about it.
-///
-/// The id is the key the limiter, the pagers and the emulator agree on. It serializes as a
-/// stable snake_case name (`"followers_ids"`, `"v2_follow"`), so persisted limiter state
-/// survives reordering of this enum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum EndpointId {
-    /// `GET /1.1/followers/ids.json`
-    FollowersIds,
-    /// `GET /1.1/followers/list.json`
-    FollowersList,
-    /// `GET /1.1/friends/ids.json`
-    FriendsIds,
-    /// `GET /1.1/friends/list.json`
-    FriendsList,
-    /// `GET /1.1/friendships/incoming.json`
-    FriendshipsIncoming,
-    /// `GET /1.1/friendships/lookup.json`
-    FriendshipsLookup,
-    /// `GET /1.1/friendships/no_retweets/ids.json`
-    FriendshipsNoRetweetsIds,
-    /// `GET /1.1/friendships/outgoing.json`
-    FriendshipsOutgoing,
-    /// `GET /1.1/friendships/show.json`
-    FriendshipsShow,
-    /// `GET /1.1/users/lookup.json` (POST accepted too)
-    UsersLookup,
-    /// `GET /1.1/users/search.json`
-    UsersSearch,
-    /// `GET /1.1/users/show.json`
-    UsersShow,
-    /// `POST /1.1/friendships/create.json`
-    FriendshipsCreate,
-    /// `POST /1.1/friendships/destroy.json`
-    FriendshipsDestroy,
-    /// `POST /1.1/friendships/update.json`
-    FriendshipsUpdate,
-    /// `GET /2/users/:id/followers`
-    V2Followers,
-    /// `GET /2/users/:id/following`
-    V2Following,
-    /// `POST /2/users/:id/following`
-    V2Follow,
-    /// `DELETE /2/users/:source_user_id/following/:target_user_id`
-    V2Unfollow,
-    /// `GET /2/users`
-    V2UsersByIds,
-    /// `GET /2/users/:id`
-    V2UserById,
-    /// `GET /2/users/by`
-    V2UsersByUsernames,
-    /// `GET /2/users/by/username/:username`
-    V2UserByUsername,
-    /// `GET /2/users/me`
-    V2Me,
+/// The id enum, [`EndpointId::ALL`] and [`EndpointId::name`], from the one list.
+macro_rules! declare_ids {
+    ($(
+        $(#[$doc:meta])*
+        $id:ident = $name:literal, $($request:ident)::+,
+            $constructor:ident($($args:tt)*) $(.$step:ident($($step_args:tt)*))*;
+    )*) => {
+        /// Names one in-scope endpoint; [`EndpointId::descriptor`] gives everything known about
+        /// it, and [`EndpointId::visit`] its request type.
+        ///
+        /// The id is the key the limiter, the pagers and the emulator agree on. It serializes as
+        /// a stable snake_case name (`"followers_ids"`, `"v2_follow"`), so persisted limiter
+        /// state survives reordering of this enum.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[non_exhaustive]
+        pub enum EndpointId {
+            $(
+                $(#[$doc])*
+                #[serde(rename = $name)]
+                $id,
+            )*
+        }
+
+        impl EndpointId {
+            /// Every endpoint, in table order: iterate this to serve, snapshot or check them all.
+            pub const ALL: &'static [EndpointId] = &[$(Self::$id),*];
+
+            /// The stable snake_case name, as serialized (`"friendships_show"`); handy in logs.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Self::$id => $name,)*
+                }
+            }
+        }
+
+        // Each request type names, as its `ENDPOINT`, the id the list gives it.
+        const _: () = {
+            $(
+                assert!(
+                    <crate::request::$($request)::+ as crate::request::ApiRequest>::ENDPOINT
+                        as usize
+                        == EndpointId::$id as usize
+                );
+            )*
+        };
+    };
 }
 
-impl EndpointId {
-    /// Every endpoint, in table order: iterate this to serve, snapshot or check them all.
-    pub const ALL: &'static [EndpointId] = &[
-        Self::FollowersIds,
-        Self::FollowersList,
-        Self::FriendsIds,
-        Self::FriendsList,
-        Self::FriendshipsIncoming,
-        Self::FriendshipsLookup,
-        Self::FriendshipsNoRetweetsIds,
-        Self::FriendshipsOutgoing,
-        Self::FriendshipsShow,
-        Self::UsersLookup,
-        Self::UsersSearch,
-        Self::UsersShow,
-        Self::FriendshipsCreate,
-        Self::FriendshipsDestroy,
-        Self::FriendshipsUpdate,
-        Self::V2Followers,
-        Self::V2Following,
-        Self::V2Follow,
-        Self::V2Unfollow,
-        Self::V2UsersByIds,
-        Self::V2UserById,
-        Self::V2UsersByUsernames,
-        Self::V2UserByUsername,
-        Self::V2Me,
-    ];
+table::for_each_endpoint!(declare_ids);
 
+impl EndpointId {
     /// The table entry for this endpoint.
     pub fn descriptor(self) -> &'static Endpoint {
-        // In bounds for every variant: the const assertion below ties TABLE's order and
-        // length to the enum's discriminants.
+        // In bounds for every variant: the table is generated from the same list as the enum,
+        // in the same order (and a const assertion in `table` checks it).
         &ENDPOINTS[self as usize]
-    }
-
-    /// The stable snake_case name, as serialized (`"friendships_show"`); handy in logs.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::FollowersIds => "followers_ids",
-            Self::FollowersList => "followers_list",
-            Self::FriendsIds => "friends_ids",
-            Self::FriendsList => "friends_list",
-            Self::FriendshipsIncoming => "friendships_incoming",
-            Self::FriendshipsLookup => "friendships_lookup",
-            Self::FriendshipsNoRetweetsIds => "friendships_no_retweets_ids",
-            Self::FriendshipsOutgoing => "friendships_outgoing",
-            Self::FriendshipsShow => "friendships_show",
-            Self::UsersLookup => "users_lookup",
-            Self::UsersSearch => "users_search",
-            Self::UsersShow => "users_show",
-            Self::FriendshipsCreate => "friendships_create",
-            Self::FriendshipsDestroy => "friendships_destroy",
-            Self::FriendshipsUpdate => "friendships_update",
-            Self::V2Followers => "v2_followers",
-            Self::V2Following => "v2_following",
-            Self::V2Follow => "v2_follow",
-            Self::V2Unfollow => "v2_unfollow",
-            Self::V2UsersByIds => "v2_users_by_ids",
-            Self::V2UserById => "v2_user_by_id",
-            Self::V2UsersByUsernames => "v2_users_by_usernames",
-            Self::V2UserByUsername => "v2_user_by_username",
-            Self::V2Me => "v2_me",
-        }
     }
 
     /// Finds the endpoint a server received: `path` is the URI path only (no query string,

@@ -32,8 +32,8 @@ const V2_FOLLOWS_PAGE: Option<PageSize> = Some(PageSize {
     default: 100,
 });
 
-/// A GET with no daily cap and no alternate method; the helpers below add the rest.
-const fn read(
+/// A GET with no daily cap and no alternate method; the steps below add the rest.
+const fn get(
     id: EndpointId,
     path: &'static str,
     version: ApiVersion,
@@ -97,298 +97,191 @@ const fn write(
     endpoint
 }
 
-const fn paged(
-    mut endpoint: Endpoint,
-    pagination: Pagination,
-    page_size: Option<PageSize>,
-) -> Endpoint {
-    endpoint.pagination = pagination;
-    endpoint.page_size = page_size;
-    endpoint
-}
+/// The steps a row may add after its constructor.
+impl Endpoint {
+    const fn paged(mut self, pagination: Pagination, page_size: Option<PageSize>) -> Endpoint {
+        self.pagination = pagination;
+        self.page_size = page_size;
+        self
+    }
 
-const fn batched(mut endpoint: Endpoint, max_batch: u32) -> Endpoint {
-    endpoint.max_batch = Some(max_batch);
-    endpoint
+    const fn batched(mut self, max_batch: u32) -> Endpoint {
+        self.max_batch = Some(max_batch);
+        self
+    }
+
+    const fn capped(mut self, result_cap: u32) -> Endpoint {
+        self.result_cap = Some(result_cap);
+        self
+    }
 }
 
 const V1: ApiVersion = ApiVersion::V1;
 const V2: ApiVersion = ApiVersion::V2;
 
-const TABLE: [Endpoint; 24] = {
-    use EndpointId as E;
-    use Pagination::{Cursor, Page, Token};
-    [
-        paged(
-            read(
-                E::FollowersIds,
-                "/1.1/followers/ids.json",
-                V1,
-                ANY_V1,
-                window(Some(15), Some(15)),
-                "Ids of the users following a user, up to 5,000 a page.",
-            ),
-            Cursor,
-            Some(count(5_000, 5_000)),
-        ),
-        paged(
-            read(
-                E::FollowersList,
-                "/1.1/followers/list.json",
-                V1,
-                ANY_V1,
-                window(Some(15), Some(15)),
-                "User objects of the users following a user, up to 200 a page.",
-            ),
-            Cursor,
-            Some(count(200, 20)),
-        ),
-        paged(
-            read(
-                E::FriendsIds,
-                "/1.1/friends/ids.json",
-                V1,
-                ANY_V1,
-                window(Some(15), Some(15)),
-                "Ids of the users a user follows, up to 5,000 a page.",
-            ),
-            Cursor,
-            Some(count(5_000, 5_000)),
-        ),
-        paged(
-            read(
-                E::FriendsList,
-                "/1.1/friends/list.json",
-                V1,
-                ANY_V1,
-                window(Some(15), Some(15)),
-                "User objects of the users a user follows, up to 200 a page.",
-            ),
-            Cursor,
-            Some(count(200, 20)),
-        ),
-        paged(
-            read(
-                E::FriendshipsIncoming,
-                "/1.1/friendships/incoming.json",
-                V1,
-                USER_ONLY_V1,
-                window(Some(15), None),
-                "Ids of users asking to follow the authenticating user, 5,000 a page (no count).",
-            ),
-            Cursor,
-            None,
-        ),
-        batched(
-            read(
-                E::FriendshipsLookup,
-                "/1.1/friendships/lookup.json",
-                V1,
-                USER_ONLY_V1,
-                window(Some(15), None),
-                "The authenticating user's connections to up to 100 users.",
-            ),
-            100,
-        ),
-        read(
-            E::FriendshipsNoRetweetsIds,
-            "/1.1/friendships/no_retweets/ids.json",
-            V1,
-            USER_ONLY_V1,
-            window(Some(15), None),
-            "Ids of users whose retweets the authenticating user has turned off, as a bare array.",
-        ),
-        paged(
-            read(
-                E::FriendshipsOutgoing,
-                "/1.1/friendships/outgoing.json",
-                V1,
-                USER_ONLY_V1,
-                window(Some(15), None),
-                "Ids of protected users the authenticating user asked to follow, 5,000 a page (no count).",
-            ),
-            Cursor,
-            None,
-        ),
-        read(
-            E::FriendshipsShow,
-            "/1.1/friendships/show.json",
-            V1,
-            ANY_V1,
-            window(Some(180), Some(15)),
-            "The relationship between two users.",
-        ),
-        batched(
-            entry(
-                E::UsersLookup,
-                Method::GET,
-                Some(Method::POST),
-                "/1.1/users/lookup.json",
-                V1,
-                ANY_V1,
-                window(Some(900), Some(300)),
-                "Up to 100 users by id or screen name.",
-            ),
-            100,
-        ),
-        {
-            let mut search = paged(
-                read(
-                    E::UsersSearch,
-                    "/1.1/users/search.json",
-                    V1,
-                    USER_ONLY_V1,
-                    window(Some(900), None),
-                    "Users matching a query, 20 a page; only the first 1,000 matches are available.",
-                ),
-                Page,
-                Some(count(20, 20)),
-            );
-            search.result_cap = Some(1_000);
-            search
-        },
-        read(
-            E::UsersShow,
-            "/1.1/users/show.json",
-            V1,
-            ANY_V1,
-            window(Some(900), Some(900)),
-            "One user by id or screen name.",
-        ),
-        write(
-            E::FriendshipsCreate,
-            Method::POST,
-            "/1.1/friendships/create.json",
-            V1,
-            USER_ONLY_V1,
-            window(None, None),
-            Some(DailyBucket::Follow),
-            "Follow a user, or ask to if the account is protected; returns the target user.",
-        ),
-        write(
-            E::FriendshipsDestroy,
-            Method::POST,
-            "/1.1/friendships/destroy.json",
-            V1,
-            USER_ONLY_V1,
-            window(None, None),
-            Some(DailyBucket::Unfollow),
-            "Unfollow a user; returns the target user.",
-        ),
-        write(
-            E::FriendshipsUpdate,
-            Method::POST,
-            "/1.1/friendships/update.json",
-            V1,
-            USER_ONLY_V1,
-            window(None, None),
-            None,
-            "Turn device notifications or retweets from a followed user on or off.",
-        ),
-        paged(
-            read(
-                E::V2Followers,
-                "/2/users/:id/followers",
-                V2,
-                ANY_V2,
-                window(Some(15), Some(15)),
-                "Users following a user, up to 1,000 a page.",
-            ),
-            Token,
-            V2_FOLLOWS_PAGE,
-        ),
-        paged(
-            read(
-                E::V2Following,
-                "/2/users/:id/following",
-                V2,
-                ANY_V2,
-                window(Some(15), Some(15)),
-                "Users a user follows, up to 1,000 a page.",
-            ),
-            Token,
-            V2_FOLLOWS_PAGE,
-        ),
-        write(
-            E::V2Follow,
-            Method::POST,
-            "/2/users/:id/following",
-            V2,
-            USER_ONLY_V2,
-            window(Some(50), None),
-            Some(DailyBucket::Follow),
-            "Follow a user as the authenticated user :id (pending if the target is protected).",
-        ),
-        write(
-            E::V2Unfollow,
-            Method::DELETE,
-            "/2/users/:source_user_id/following/:target_user_id",
-            V2,
-            USER_ONLY_V2,
-            window(Some(50), None),
-            Some(DailyBucket::Unfollow),
-            "Unfollow a user as the authenticated user :source_user_id.",
-        ),
-        batched(
-            read(
-                E::V2UsersByIds,
-                "/2/users",
-                V2,
-                ANY_V2,
-                window(Some(900), Some(300)),
-                "Up to 100 users by id.",
-            ),
-            100,
-        ),
-        read(
-            E::V2UserById,
-            "/2/users/:id",
-            V2,
-            ANY_V2,
-            window(Some(900), Some(300)),
-            "One user by id.",
-        ),
-        batched(
-            read(
-                E::V2UsersByUsernames,
-                "/2/users/by",
-                V2,
-                ANY_V2,
-                window(Some(900), Some(300)),
-                "Up to 100 users by username.",
-            ),
-            100,
-        ),
-        read(
-            E::V2UserByUsername,
-            "/2/users/by/username/:username",
-            V2,
-            ANY_V2,
-            window(Some(900), Some(300)),
-            "One user by username.",
-        ),
-        read(
-            E::V2Me,
-            "/2/users/me",
-            V2,
-            USER_ONLY_V2,
-            window(Some(75), None),
-            "The authenticated user.",
-        ),
-    ]
-};
+/// Calls `$callback!` with every in-scope endpoint, each written once, in table order:
+///
+/// ```text
+/// /// doc of the id
+/// Id = "name", v1::RequestType,
+///     constructor(path, version, auth, window, summary...) .step(...) ...;
+/// ```
+///
+/// The id is the [`EndpointId`] variant, the name its stable serialized form, the request type
+/// the one whose [`ApiRequest::ENDPOINT`](crate::request::ApiRequest::ENDPOINT) it is (under
+/// `crate::request`), and the row, a constructor call with the id left out and then steps, is
+/// the table entry: a constructor above (`get`, `entry`, `write`) fills in the id. Everything
+/// keyed by endpoint is generated from this list (the enum, [`EndpointId::ALL`],
+/// [`EndpointId::name`], the table, [`EndpointId::visit`]), so an endpoint added here is added
+/// everywhere, and a consumer that cannot handle it fails to compile.
+macro_rules! for_each_endpoint {
+    ($callback:ident) => {
+        $callback! {
+            /// `GET /1.1/followers/ids.json`
+            FollowersIds = "followers_ids", v1::FollowersIds,
+                get("/1.1/followers/ids.json", V1, ANY_V1, window(Some(15), Some(15)),
+                    "Ids of the users following a user, up to 5,000 a page.")
+                .paged(Cursor, Some(count(5_000, 5_000)));
+            /// `GET /1.1/followers/list.json`
+            FollowersList = "followers_list", v1::FollowersList,
+                get("/1.1/followers/list.json", V1, ANY_V1, window(Some(15), Some(15)),
+                    "User objects of the users following a user, up to 200 a page.")
+                .paged(Cursor, Some(count(200, 20)));
+            /// `GET /1.1/friends/ids.json`
+            FriendsIds = "friends_ids", v1::FriendsIds,
+                get("/1.1/friends/ids.json", V1, ANY_V1, window(Some(15), Some(15)),
+                    "Ids of the users a user follows, up to 5,000 a page.")
+                .paged(Cursor, Some(count(5_000, 5_000)));
+            /// `GET /1.1/friends/list.json`
+            FriendsList = "friends_list", v1::FriendsList,
+                get("/1.1/friends/list.json", V1, ANY_V1, window(Some(15), Some(15)),
+                    "User objects of the users a user follows, up to 200 a page.")
+                .paged(Cursor, Some(count(200, 20)));
+            /// `GET /1.1/friendships/incoming.json`
+            FriendshipsIncoming = "friendships_incoming", v1::FriendshipsIncoming,
+                get("/1.1/friendships/incoming.json", V1, USER_ONLY_V1, window(Some(15), None),
+                    "Ids of users asking to follow the authenticating user, 5,000 a page (no count).")
+                .paged(Cursor, None);
+            /// `GET /1.1/friendships/lookup.json`
+            FriendshipsLookup = "friendships_lookup", v1::FriendshipsLookup,
+                get("/1.1/friendships/lookup.json", V1, USER_ONLY_V1, window(Some(15), None),
+                    "The authenticating user's connections to up to 100 users.")
+                .batched(100);
+            /// `GET /1.1/friendships/no_retweets/ids.json`
+            FriendshipsNoRetweetsIds = "friendships_no_retweets_ids", v1::FriendshipsNoRetweetsIds,
+                get("/1.1/friendships/no_retweets/ids.json", V1, USER_ONLY_V1, window(Some(15), None),
+                    "Ids of users whose retweets the authenticating user has turned off, as a bare array.");
+            /// `GET /1.1/friendships/outgoing.json`
+            FriendshipsOutgoing = "friendships_outgoing", v1::FriendshipsOutgoing,
+                get("/1.1/friendships/outgoing.json", V1, USER_ONLY_V1, window(Some(15), None),
+                    "Ids of protected users the authenticating user asked to follow, 5,000 a page (no count).")
+                .paged(Cursor, None);
+            /// `GET /1.1/friendships/show.json`
+            FriendshipsShow = "friendships_show", v1::FriendshipsShow,
+                get("/1.1/friendships/show.json", V1, ANY_V1, window(Some(180), Some(15)),
+                    "The relationship between two users.");
+            /// `GET /1.1/users/lookup.json` (POST accepted too)
+            UsersLookup = "users_lookup", v1::UsersLookup,
+                entry(Method::GET, Some(Method::POST), "/1.1/users/lookup.json", V1, ANY_V1,
+                    window(Some(900), Some(300)), "Up to 100 users by id or screen name.")
+                .batched(100);
+            /// `GET /1.1/users/search.json`
+            UsersSearch = "users_search", v1::UsersSearch,
+                get("/1.1/users/search.json", V1, USER_ONLY_V1, window(Some(900), None),
+                    "Users matching a query, 20 a page; only the first 1,000 matches are available.")
+                .paged(Page, Some(count(20, 20)))
+                .capped(1_000);
+            /// `GET /1.1/users/show.json`
+            UsersShow = "users_show", v1::UsersShow,
+                get("/1.1/users/show.json", V1, ANY_V1, window(Some(900), Some(900)),
+                    "One user by id or screen name.");
+            /// `POST /1.1/friendships/create.json`
+            FriendshipsCreate = "friendships_create", v1::FriendshipsCreate,
+                write(Method::POST, "/1.1/friendships/create.json", V1, USER_ONLY_V1,
+                    window(None, None), Some(DailyBucket::Follow),
+                    "Follow a user, or ask to if the account is protected; returns the target user.");
+            /// `POST /1.1/friendships/destroy.json`
+            FriendshipsDestroy = "friendships_destroy", v1::FriendshipsDestroy,
+                write(Method::POST, "/1.1/friendships/destroy.json", V1, USER_ONLY_V1,
+                    window(None, None), Some(DailyBucket::Unfollow),
+                    "Unfollow a user; returns the target user.");
+            /// `POST /1.1/friendships/update.json`
+            FriendshipsUpdate = "friendships_update", v1::FriendshipsUpdate,
+                write(Method::POST, "/1.1/friendships/update.json", V1, USER_ONLY_V1,
+                    window(None, None), None,
+                    "Turn device notifications or retweets from a followed user on or off.");
+            /// `GET /2/users/:id/followers`
+            V2Followers = "v2_followers", v2::Followers,
+                get("/2/users/:id/followers", V2, ANY_V2, window(Some(15), Some(15)),
+                    "Users following a user, up to 1,000 a page.")
+                .paged(Token, V2_FOLLOWS_PAGE);
+            /// `GET /2/users/:id/following`
+            V2Following = "v2_following", v2::Following,
+                get("/2/users/:id/following", V2, ANY_V2, window(Some(15), Some(15)),
+                    "Users a user follows, up to 1,000 a page.")
+                .paged(Token, V2_FOLLOWS_PAGE);
+            /// `POST /2/users/:id/following`
+            V2Follow = "v2_follow", v2::Follow,
+                write(Method::POST, "/2/users/:id/following", V2, USER_ONLY_V2,
+                    window(Some(50), None), Some(DailyBucket::Follow),
+                    "Follow a user as the authenticated user :id (pending if the target is protected).");
+            /// `DELETE /2/users/:source_user_id/following/:target_user_id`
+            V2Unfollow = "v2_unfollow", v2::Unfollow,
+                write(Method::DELETE, "/2/users/:source_user_id/following/:target_user_id", V2,
+                    USER_ONLY_V2, window(Some(50), None), Some(DailyBucket::Unfollow),
+                    "Unfollow a user as the authenticated user :source_user_id.");
+            /// `GET /2/users`
+            V2UsersByIds = "v2_users_by_ids", v2::UsersByIds,
+                get("/2/users", V2, ANY_V2, window(Some(900), Some(300)), "Up to 100 users by id.")
+                .batched(100);
+            /// `GET /2/users/:id`
+            V2UserById = "v2_user_by_id", v2::UserById,
+                get("/2/users/:id", V2, ANY_V2, window(Some(900), Some(300)), "One user by id.");
+            /// `GET /2/users/by`
+            V2UsersByUsernames = "v2_users_by_usernames", v2::UsersByUsernames,
+                get("/2/users/by", V2, ANY_V2, window(Some(900), Some(300)),
+                    "Up to 100 users by username.")
+                .batched(100);
+            /// `GET /2/users/by/username/:username`
+            V2UserByUsername = "v2_user_by_username", v2::UserByUsername,
+                get("/2/users/by/username/:username", V2, ANY_V2, window(Some(900), Some(300)),
+                    "One user by username.");
+            /// `GET /2/users/me`
+            V2Me = "v2_me", v2::Me,
+                get("/2/users/me", V2, USER_ONLY_V2, window(Some(75), None),
+                    "The authenticated user.");
+        }
+    };
+}
 
-// TABLE[i] describes the endpoint whose discriminant is i, and there is one entry per id:
-// this is what makes `descriptor` infallible.
+pub(super) use for_each_endpoint;
+
+/// The table: each row's constructor called with its id, then its steps.
+macro_rules! declare_table {
+    ($(
+        $(#[$doc:meta])*
+        $id:ident = $name:literal, $($request:ident)::+,
+            $constructor:ident($($args:tt)*) $(.$step:ident($($step_args:tt)*))*;
+    )*) => {
+        /// Every endpoint's entry, indexed by the id's discriminant.
+        pub(super) static ENDPOINTS: [Endpoint; EndpointId::ALL.len()] = {
+            use Pagination::{Cursor, Page, Token};
+            [$(
+                $constructor(EndpointId::$id, $($args)*) $(.$step($($step_args)*))*,
+            )*]
+        };
+    };
+}
+
+for_each_endpoint!(declare_table);
+
+// ENDPOINTS[i] describes the endpoint whose discriminant is i: this is what makes
+// `descriptor` infallible. (Both are generated from one list; this says so where it matters.)
 const _: () = {
-    let table = &ENDPOINTS;
-    assert!(table.len() == EndpointId::ALL.len());
     let mut i = 0;
-    while i < table.len() {
-        assert!(table[i].id as usize == i);
+    while i < ENDPOINTS.len() {
+        assert!(ENDPOINTS[i].id as usize == i);
         assert!(EndpointId::ALL[i] as usize == i);
         i += 1;
     }
 };
-
-pub(super) static ENDPOINTS: [Endpoint; 24] = TABLE;
