@@ -5,6 +5,12 @@
 //! defaults (API-FACTS.md sections 2.2, 3.1 and 3.3); a server announces its real limits in
 //! headers, and [`crate::rate_limit::Limiter`] lets those win.
 //!
+//! Each endpoint is declared once, in one list: its id, its stable name, its request type and
+//! its row of the table. [`EndpointId`], [`EndpointId::ALL`], [`EndpointId::name`], the table
+//! behind [`EndpointId::descriptor`] and [`EndpointId::visit`] (from an id known at run time to
+//! its [`ApiRequest`](crate::request::ApiRequest) type, see [`EndpointVisitor`]) are all
+//! generated from it.
+//!
 //! ```
 //! use twapi_core::endpoint::{AuthMode, EndpointId, PathParam, PathParams};
 //!

@@ -1,41 +1,41 @@
 //! From an endpoint id known only at run time to its request type: a visitor has work for
 //! every request type, and [`EndpointId::visit`] runs the work of the id's type.
-//!
-//! A server that routed a request, a fuzz target that picked an endpoint from its input, a
-//! command line that matched a path: each holds an [`EndpointId`] and wants to run generic code
-//! with the endpoint's [`ApiRequest`] type. The match from id to type is generated here, from
-//! the one list of endpoints, with no wildcard arm; a consumer writes none. A visitor states
-//! the bounds its work needs ([`VisitRequest`] is implemented per type, usually for every type
-//! at once with a blanket impl), and [`EndpointId::visit`] asks for [`VisitEveryEndpoint`]: so
-//! an endpoint added to the list is handled by every visitor, or a visitor that cannot handle
-//! its type fails to compile.
-//!
-//! ```
-//! use twapi_core::EndpointId;
-//! use twapi_core::endpoint::{EndpointVisitor, VisitRequest};
-//! use twapi_core::request::ApiRequest;
-//!
-//! /// The name of an endpoint's request type.
-//! struct RequestType;
-//!
-//! impl EndpointVisitor for RequestType {
-//!     type Output = &'static str;
-//! }
-//!
-//! impl<R: ApiRequest> VisitRequest<R> for RequestType {
-//!     fn visit(self) -> &'static str {
-//!         std::any::type_name::<R>()
-//!     }
-//! }
-//!
-//! assert_eq!(EndpointId::V2Me.visit(RequestType), "twapi_core::request::v2::Me");
-//! ```
 
 use super::EndpointId;
 use crate::request::ApiRequest;
 
 /// Work that can run for the request type of any endpoint, chosen by [`EndpointId::visit`];
 /// names what the work gives back, whatever the type.
+///
+/// A server that routed a request, a fuzz target that picked an endpoint from its input, a
+/// command line that matched a path: each holds an [`EndpointId`] and wants to run generic code
+/// with the endpoint's [`ApiRequest`] type. The match from id to type is generated in this
+/// crate, from the one list of endpoints, with no wildcard arm; a consumer writes none. A visitor states
+/// the bounds its work needs ([`VisitRequest`] is implemented per type, usually for every type
+/// at once with a blanket impl), and [`EndpointId::visit`] asks for [`VisitEveryEndpoint`]: so
+/// an endpoint added to the list is handled by every visitor, or a visitor that cannot handle
+/// its type fails to compile.
+///
+/// ```
+/// use twapi_core::EndpointId;
+/// use twapi_core::endpoint::{EndpointVisitor, VisitRequest};
+/// use twapi_core::request::ApiRequest;
+///
+/// /// The name of an endpoint's request type.
+/// struct RequestType;
+///
+/// impl EndpointVisitor for RequestType {
+///     type Output = &'static str;
+/// }
+///
+/// impl<R: ApiRequest> VisitRequest<R> for RequestType {
+///     fn visit(self) -> &'static str {
+///         std::any::type_name::<R>()
+///     }
+/// }
+///
+/// assert_eq!(EndpointId::V2Me.visit(RequestType), "twapi_core::request::v2::Me");
+/// ```
 pub trait EndpointVisitor {
     /// What the work gives back.
     type Output;
@@ -44,8 +44,9 @@ pub trait EndpointVisitor {
 /// The visitor's work for the request type `R`.
 ///
 /// Usually implemented for every request type at once, with the bounds the work needs:
-/// `impl<R: ApiRequest + Debug> VisitRequest<R> for Check`. A visitor whose work is different
-/// for each type (a server's handlers) implements it once per type instead.
+/// `impl<R: ApiRequest + Debug> VisitRequest<R> for Check`. Work that differs by type (a
+/// server's handlers) goes in a trait of the visitor's own, implemented once per request type
+/// and named as the bound: `impl<R: Serve> VisitRequest<R> for Route`.
 pub trait VisitRequest<R: ApiRequest>: EndpointVisitor {
     /// Does the work for `R`.
     fn visit(self) -> Self::Output;
