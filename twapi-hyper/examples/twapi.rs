@@ -246,7 +246,7 @@ async fn dispatch(
     given: &[String],
 ) -> Result<(), Failure> {
     endpoint
-        .visit(Send {
+        .visit(SendTyped {
             client,
             incoming,
             given,
@@ -256,17 +256,17 @@ async fn dispatch(
 
 /// Sending a received request as the typed request of its endpoint, whichever that is
 /// ([`EndpointId::visit`] picks the type).
-struct Send<'r, 'a> {
+struct SendTyped<'r, 'a> {
     client: &'r Client,
     incoming: &'r IncomingRequest<'a>,
     given: &'r [String],
 }
 
-impl<'r> EndpointVisitor for Send<'r, '_> {
+impl<'r> EndpointVisitor for SendTyped<'r, '_> {
     type Output = Pin<Box<dyn Future<Output = Result<(), Failure>> + 'r>>;
 }
 
-impl<R: ServerRequest + 'static> VisitRequest<R> for Send<'_, '_> {
+impl<R: ServerRequest + 'static> VisitRequest<R> for SendTyped<'_, '_> {
     fn visit(self) -> Self::Output {
         Box::pin(send::<R>(self.client, self.incoming, self.given))
     }
