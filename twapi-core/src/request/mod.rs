@@ -17,7 +17,8 @@ use crate::error::ApiError;
 use crate::param::{InvalidRequest, Params, check_range};
 use crate::reply::Payload;
 
-/// A request to one endpoint.
+/// A request to one endpoint, as a client writes it. (A server reads one back with
+/// `request::server::ServerRequest`, which the `server` feature adds.)
 pub trait ApiRequest: Sized {
     /// What a successful reply decodes to.
     type Output: Payload;
