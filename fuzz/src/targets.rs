@@ -6,8 +6,6 @@
 //! Every function must never panic, hang or allocate without bound, whatever the bytes; the
 //! `assert!`s inside are the invariants the fuzzer checks, so a failing one is a finding.
 
-#[path = "targets/endpoints.rs"]
-mod endpoints;
 #[path = "targets/input.rs"]
 mod input;
 
@@ -21,15 +19,16 @@ use twapi_auth::oauth1::{
     self, Credentials, OAuthParams, RequestParts, Signer, TimeWindow, VerifyError,
 };
 use twapi_auth::{bearer, form, oauth2, percent, three_legged};
+use twapi_core::endpoint::{EndpointVisitor, VisitRequest};
 use twapi_core::error::EXCERPT_BYTES;
 use twapi_core::pager::{Pageable, Pager, PagerError, PagerState};
 use twapi_core::rate_limit::{Context, Limiter, RateLimit, RateLimitSnapshot};
-use twapi_core::request::{ApiRequest, IncomingRequest, v1 as req1, v2 as req2};
+use twapi_core::request::server::{IncomingRequest, ServerRequest};
+use twapi_core::request::{ApiRequest, v1 as req1, v2 as req2};
 use twapi_core::{Api, Auth, AuthMode, EndpointId, Error, Payload, RetryDecision, RetryPolicy};
 use twapi_core::{Retryability, UserRef};
 use twapi_model::{UserId, decode, v1, v2};
 
-use endpoints::{ForRequest, for_endpoint};
 use input::{Input, status};
 
 /// The clock of the targets that need one: a fixed, ordinary instant.
@@ -156,15 +155,12 @@ pub fn reply_decode(data: &[u8]) {
     let count = usize::from(input.byte() % 16);
     let headers = headers(&mut input, count);
     let body = Bytes::copy_from_slice(input.rest());
-    for_endpoint(
-        id,
-        &mut ReplyCheck {
-            status,
-            headers,
-            body,
-            retry,
-        },
-    );
+    id.visit(ReplyCheck {
+        status,
+        headers,
+        body,
+        retry,
+    });
 }
 
 struct ReplyCheck {
@@ -174,12 +170,17 @@ struct ReplyCheck {
     retry: u8,
 }
 
-impl ForRequest for ReplyCheck {
-    fn run<R>(&mut self)
-    where
-        R: ApiRequest + Clone + Debug + PartialEq,
-        R::Output: Debug + PartialEq,
-    {
+impl EndpointVisitor for ReplyCheck {
+    type Output = ();
+}
+
+/// Every endpoint's request type: `id.visit` runs the check for the one `id` names.
+impl<R> VisitRequest<R> for ReplyCheck
+where
+    R: ApiRequest + Clone + Debug + PartialEq,
+    R::Output: Debug + PartialEq,
+{
+    fn visit(self) {
         let mut response = http::Response::new(self.body.clone());
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers.clone();
@@ -1226,7 +1227,7 @@ impl CursorRequest for req1::FriendshipsIncoming {
 
 /// The server side of the protocol, as the emulator runs it: an arbitrary request line,
 /// content type and body through `EndpointId::match_request`, `IncomingRequest::from_http` and
-/// `ApiRequest::read`. Never a panic; and a request that reads is one the client side builds,
+/// `ServerRequest::read`. Never a panic; and a request that reads is one the client side builds,
 /// and reads back the same.
 ///
 /// Input: `METHOD TARGET\n`, `CONTENT-TYPE\n` (empty for none), body (the rest).
@@ -1265,24 +1266,26 @@ pub fn request_read(data: &[u8]) {
             return;
         }
     };
-    for_endpoint(
-        id,
-        &mut ReadCheck {
-            incoming: &incoming,
-        },
-    );
+    id.visit(ReadCheck {
+        incoming: &incoming,
+    });
 }
 
 struct ReadCheck<'r, 'a> {
     incoming: &'r IncomingRequest<'a>,
 }
 
-impl ForRequest for ReadCheck<'_, '_> {
-    fn run<R>(&mut self)
-    where
-        R: ApiRequest + Clone + Debug + PartialEq,
-        R::Output: Debug + PartialEq,
-    {
+impl EndpointVisitor for ReadCheck<'_, '_> {
+    type Output = ();
+}
+
+/// Every endpoint's request type: `id.visit` runs the check for the one `id` names.
+impl<R> VisitRequest<R> for ReadCheck<'_, '_>
+where
+    R: ServerRequest + Clone + Debug + PartialEq,
+    R::Output: Debug + PartialEq,
+{
+    fn visit(self) {
         let request = match R::read(self.incoming) {
             Ok(request) => request,
             Err(e) => {

@@ -247,6 +247,7 @@ impl Fields {
     }
 
     /// Reads what a client sent.
+    #[cfg(feature = "server")]
     pub(crate) fn read(
         input: &crate::param::Incoming<'_>,
     ) -> Result<Self, crate::param::InvalidRequest> {

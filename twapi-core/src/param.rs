@@ -313,18 +313,21 @@ impl ParamValue for ScreenName {
     }
 }
 
-/// Raw pairs received by a server, from the query and a form body, decoded.
+/// Raw pairs received by a server, from the query and a form body, decoded (with the
+/// `server` feature).
 ///
 /// ```
 /// use twapi_core::param::Incoming;
 /// let incoming = Incoming::from_pairs(vec![("count".into(), "20".into())]);
 /// assert_eq!(incoming.get::<u32>("count").unwrap(), Some(20));
 /// ```
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Incoming<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
+#[cfg(feature = "server")]
 impl<'a> Incoming<'a> {
     /// Wraps decoded pairs.
     pub fn from_pairs(pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Self {

@@ -7,8 +7,10 @@ use http::Method;
 use proptest::prelude::*;
 use serde_json::json;
 use twapi_core::endpoint::{
-    ApiVersion, AuthMode, DailyBucket, EndpointId, Pagination, PathError, PathParam, PathParams,
+    ApiVersion, AuthMode, DailyBucket, EndpointId, EndpointVisitor, Pagination, PathError,
+    PathParam, PathParams, VisitRequest,
 };
+use twapi_core::request::ApiRequest;
 
 fn sample_value(param: PathParam) -> &'static str {
     match param {
@@ -323,6 +325,29 @@ fn endpoint_ids_serialize_as_their_names() {
         let json = serde_json::to_value(id).unwrap();
         assert_eq!(json, json!(id.name()));
         assert_eq!(serde_json::from_value::<EndpointId>(json).unwrap(), *id);
+    }
+}
+
+/// An endpoint's request type, seen through a visitor: its `ENDPOINT` and its name.
+struct RequestOf;
+
+impl EndpointVisitor for RequestOf {
+    type Output = (EndpointId, &'static str);
+}
+
+impl<R: ApiRequest> VisitRequest<R> for RequestOf {
+    fn visit(self) -> (EndpointId, &'static str) {
+        (R::ENDPOINT, std::any::type_name::<R>())
+    }
+}
+
+#[test]
+fn every_id_visits_its_own_request_type() {
+    let mut types = HashSet::new();
+    for id in EndpointId::ALL {
+        let (endpoint, type_name) = id.visit(RequestOf);
+        assert_eq!(endpoint, *id, "{id} visits {type_name}");
+        assert!(types.insert(type_name), "{type_name} serves two endpoints");
     }
 }
 

@@ -5,8 +5,9 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use twapi_auth::oauth1::Credentials;
 use twapi_core::fields::{Expansion, Fields, TweetField, UserField};
+use twapi_core::request::server::{IncomingRequest, ServerRequest};
 use twapi_core::request::v1::{self, Users};
-use twapi_core::request::{ApiRequest, IncomingRequest, v2};
+use twapi_core::request::v2;
 use twapi_core::{Api, Auth, EndpointId, Error, ScreenName, Stamp, UserRef};
 use twapi_model::UserId;
 use twapi_model::v1::Cursor;
@@ -17,7 +18,7 @@ fn auth() -> Auth {
 }
 
 /// Builds `request`, then reads it back as a server would; `None` when the builder refused.
-fn round_trip<R: ApiRequest>(request: &R) -> Option<R> {
+fn round_trip<R: ServerRequest>(request: &R) -> Option<R> {
     let stamp = Stamp {
         timestamp: 1,
         nonce: "n",

@@ -47,6 +47,7 @@ mod oauth2;
 mod profile;
 mod render;
 mod rng;
+mod routes;
 mod server;
 mod service;
 mod v1;

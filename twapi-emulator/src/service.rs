@@ -10,8 +10,8 @@
 //!    `unsupported-authentication`);
 //! 6. the endpoint's 15-minute window has room, or it is 429 (a window's headers go on every
 //!    answer after this point);
-//! 7. the typed request reads ([`ApiRequest::read`]), or it is 400;
-//! 8. the endpoint runs ([`crate::v1`], [`crate::v2`]).
+//! 7. the typed request reads ([`ServerRequest::read`]), or it is 400;
+//! 8. the endpoint runs ([`crate::routes`], [`crate::v1`], [`crate::v2`]).
 //!
 //! Locks: the graph and the daily caps share one `RwLock` (a follow checks the cap and
 //! changes the graph under one write lock, so under any concurrency no follow is lost or
@@ -22,16 +22,17 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use std::time::{Duration, SystemTime};
 
 use http::Method;
-use twapi_core::ApiRequest;
-use twapi_core::endpoint::{ApiVersion, EndpointId, PathParams};
+use twapi_core::endpoint::{EndpointId, PathParams};
 use twapi_core::error_code::ErrorCode;
-use twapi_core::request::{IncomingRequest, v1 as rq1, v2 as rq2};
+use twapi_core::request::server::IncomingRequest;
+#[cfg(doc)]
+use twapi_core::request::server::ServerRequest;
 
 use crate::answer::Answer;
 use crate::auth::{self, Caller, Received};
 use crate::clock;
 use crate::credentials::AppCredentials;
-use crate::cursor::{Codec, ListKind};
+use crate::cursor::Codec;
 use crate::directory::Directory;
 use crate::errors;
 use crate::faults::{Dice, Fault, Faults};
@@ -39,7 +40,7 @@ use crate::graph::Graph;
 use crate::http1::{Delivery, Incoming};
 use crate::limits::{DailyCaps, Subject, Windows};
 use crate::oauth2::Tokens;
-use crate::{v1, v2};
+use crate::routes;
 
 /// The part of the world that requests change: the graph and the daily caps, under one lock.
 #[derive(Debug)]
@@ -328,7 +329,7 @@ impl Service {
             now,
             path: request.uri().path(),
         };
-        let answer = dispatch(&ctx, endpoint, version, &incoming);
+        let answer = routes::dispatch(&ctx, endpoint, version, &incoming);
         // The daily headers were set by the endpoint; the window goes on top.
         let answer = if window.is_some() {
             answer.with_window(window)
@@ -337,169 +338,4 @@ impl Service {
         };
         (answer, Some(caller))
     }
-}
-
-/// Reads the typed request, answering X's 400 when it breaks a rule.
-fn read<R: ApiRequest>(version: ApiVersion, incoming: &IncomingRequest<'_>) -> Result<R, Answer> {
-    R::read(incoming).map_err(|error| errors::invalid_request(version, &error))
-}
-
-fn dispatch(
-    ctx: &Ctx<'_>,
-    endpoint: EndpointId,
-    version: ApiVersion,
-    incoming: &IncomingRequest<'_>,
-) -> Answer {
-    use EndpointId as E;
-    let run = || -> Result<Answer, Answer> {
-        Ok(match endpoint {
-            E::FollowersIds => {
-                let r: rq1::FollowersIds = read(version, incoming)?;
-                v1::ids(
-                    ctx,
-                    endpoint,
-                    r.user.as_ref(),
-                    r.cursor,
-                    r.count,
-                    r.stringify_ids,
-                    ListKind::Followers,
-                )
-            }
-            E::FriendsIds => {
-                let r: rq1::FriendsIds = read(version, incoming)?;
-                v1::ids(
-                    ctx,
-                    endpoint,
-                    r.user.as_ref(),
-                    r.cursor,
-                    r.count,
-                    r.stringify_ids,
-                    ListKind::Following,
-                )
-            }
-            E::FollowersList => {
-                let r: rq1::FollowersList = read(version, incoming)?;
-                v1::users_page(
-                    ctx,
-                    endpoint,
-                    r.user.as_ref(),
-                    r.cursor,
-                    r.count,
-                    r.skip_status,
-                    ListKind::Followers,
-                )
-            }
-            E::FriendsList => {
-                let r: rq1::FriendsList = read(version, incoming)?;
-                v1::users_page(
-                    ctx,
-                    endpoint,
-                    r.user.as_ref(),
-                    r.cursor,
-                    r.count,
-                    r.skip_status,
-                    ListKind::Following,
-                )
-            }
-            E::FriendshipsIncoming => {
-                let r: rq1::FriendshipsIncoming = read(version, incoming)?;
-                v1::pending(ctx, r.cursor, r.stringify_ids, ListKind::Incoming)
-            }
-            E::FriendshipsOutgoing => {
-                let r: rq1::FriendshipsOutgoing = read(version, incoming)?;
-                v1::pending(ctx, r.cursor, r.stringify_ids, ListKind::Outgoing)
-            }
-            E::FriendshipsLookup => {
-                let r: rq1::FriendshipsLookup = read(version, incoming)?;
-                v1::friendships_lookup(ctx, &r.users)
-            }
-            E::FriendshipsNoRetweetsIds => {
-                let r: rq1::FriendshipsNoRetweetsIds = read(version, incoming)?;
-                v1::no_retweets(ctx, r.stringify_ids)
-            }
-            E::FriendshipsShow => {
-                let r: rq1::FriendshipsShow = read(version, incoming)?;
-                v1::friendships_show(ctx, r.source.as_ref(), &r.target)
-            }
-            E::UsersLookup => {
-                let r: rq1::UsersLookup = read(version, incoming)?;
-                v1::users_lookup(ctx, &r.users)
-            }
-            E::UsersSearch => {
-                let r: rq1::UsersSearch = read(version, incoming)?;
-                v1::users_search(ctx, &r.q, r.page, r.count)
-            }
-            E::UsersShow => {
-                let r: rq1::UsersShow = read(version, incoming)?;
-                v1::users_show(ctx, &r.user)
-            }
-            E::FriendshipsCreate => {
-                let r: rq1::FriendshipsCreate = read(version, incoming)?;
-                v1::friendships_create(ctx, &r.user, r.follow)
-            }
-            E::FriendshipsDestroy => {
-                let r: rq1::FriendshipsDestroy = read(version, incoming)?;
-                v1::friendships_destroy(ctx, &r.user)
-            }
-            E::FriendshipsUpdate => {
-                let r: rq1::FriendshipsUpdate = read(version, incoming)?;
-                v1::friendships_update(ctx, &r.user, r.device, r.retweets)
-            }
-            E::V2Followers => {
-                let r: rq2::Followers = read(version, incoming)?;
-                v2::follows_page(
-                    ctx,
-                    endpoint,
-                    r.id,
-                    r.max_results,
-                    r.pagination_token.as_ref(),
-                    &r.fields,
-                    ListKind::Followers,
-                )
-            }
-            E::V2Following => {
-                let r: rq2::Following = read(version, incoming)?;
-                v2::follows_page(
-                    ctx,
-                    endpoint,
-                    r.id,
-                    r.max_results,
-                    r.pagination_token.as_ref(),
-                    &r.fields,
-                    ListKind::Following,
-                )
-            }
-            E::V2Follow => {
-                let r: rq2::Follow = read(version, incoming)?;
-                v2::follow(ctx, r.source_user_id, r.target_user_id)
-            }
-            E::V2Unfollow => {
-                let r: rq2::Unfollow = read(version, incoming)?;
-                v2::unfollow(ctx, r.source_user_id, r.target_user_id)
-            }
-            E::V2UsersByIds => {
-                let r: rq2::UsersByIds = read(version, incoming)?;
-                v2::users_by_ids(ctx, &r.ids, &r.fields)
-            }
-            E::V2UserById => {
-                let r: rq2::UserById = read(version, incoming)?;
-                v2::user_by_id(ctx, r.id, &r.fields)
-            }
-            E::V2UsersByUsernames => {
-                let r: rq2::UsersByUsernames = read(version, incoming)?;
-                v2::users_by_usernames(ctx, &r.usernames, &r.fields)
-            }
-            E::V2UserByUsername => {
-                let r: rq2::UserByUsername = read(version, incoming)?;
-                v2::user_by_username(ctx, &r.username, &r.fields)
-            }
-            E::V2Me => {
-                let r: rq2::Me = read(version, incoming)?;
-                v2::me(ctx, &r.fields)
-            }
-            // An endpoint a newer core adds is not served until this emulator learns it.
-            _ => errors::page_does_not_exist(),
-        })
-    };
-    run().unwrap_or_else(|answer| answer)
 }

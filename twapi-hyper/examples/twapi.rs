@@ -12,31 +12,25 @@
 //! in-process and the request is sent as its demo user.
 //!
 //! The method and path are matched against the endpoint table (`EndpointId::match_request`)
-//! and the parameters are read into the endpoint's typed request (`ApiRequest::read`) — the
-//! same rules a server checks — so a misspelt parameter or a count out of range is refused
-//! with a clear message before anything is sent. Raw requests outside the table are not sent:
-//! this is a tool for the follow, search and get-users family, not a general HTTP client.
-//! The answer's body is printed as received, pretty-printed; status and rate limits go to
-//! stderr.
+//! and the parameters are read into the endpoint's typed request (`ServerRequest::read`, the
+//! type picked by `EndpointId::visit`) — the same rules a server checks — so a misspelt
+//! parameter or a count out of range is refused with a clear message before anything is sent.
+//! Raw requests outside the table are not sent: this is a tool for the follow, search and
+//! get-users family, not a general HTTP client. The answer's body is printed as received,
+//! pretty-printed; status and rate limits go to stderr.
 
 #[path = "credentials/mod.rs"]
 mod credentials;
 
 use std::error::Error as StdError;
 use std::fmt::Write as _;
+use std::pin::Pin;
 use std::process::ExitCode;
 
 use bytes::Bytes;
-use twapi_core::request::v1::{
-    FollowersIds, FollowersList, FriendsIds, FriendsList, FriendshipsCreate, FriendshipsDestroy,
-    FriendshipsIncoming, FriendshipsLookup, FriendshipsNoRetweetsIds, FriendshipsOutgoing,
-    FriendshipsShow, FriendshipsUpdate, UsersLookup, UsersSearch, UsersShow,
-};
-use twapi_core::request::v2::{
-    Follow, Followers, Following, Me, Unfollow, UserById, UserByUsername, UsersByIds,
-    UsersByUsernames,
-};
-use twapi_core::request::{ApiRequest, IncomingRequest, Parts};
+use twapi_core::endpoint::{EndpointVisitor, VisitRequest};
+use twapi_core::request::Parts;
+use twapi_core::request::server::{IncomingRequest, ServerRequest};
 use twapi_core::{ApiVersion, EndpointId};
 use twapi_emulator::{Config, Emulator};
 use twapi_hyper::{Client, ClientBuilder};
@@ -251,43 +245,34 @@ async fn dispatch(
     incoming: &IncomingRequest<'_>,
     given: &[String],
 ) -> Result<(), Failure> {
-    macro_rules! endpoints {
-        ($($id:ident => $request:ty,)*) => {
-            match endpoint {
-                $(EndpointId::$id => send::<$request>(client, incoming, given).await,)*
-                other => Err(format!("{other} is not supported by this example yet").into()),
-            }
-        };
-    }
-    endpoints! {
-        FollowersIds => FollowersIds,
-        FollowersList => FollowersList,
-        FriendsIds => FriendsIds,
-        FriendsList => FriendsList,
-        FriendshipsIncoming => FriendshipsIncoming,
-        FriendshipsLookup => FriendshipsLookup,
-        FriendshipsNoRetweetsIds => FriendshipsNoRetweetsIds,
-        FriendshipsOutgoing => FriendshipsOutgoing,
-        FriendshipsShow => FriendshipsShow,
-        UsersLookup => UsersLookup,
-        UsersSearch => UsersSearch,
-        UsersShow => UsersShow,
-        FriendshipsCreate => FriendshipsCreate,
-        FriendshipsDestroy => FriendshipsDestroy,
-        FriendshipsUpdate => FriendshipsUpdate,
-        V2Followers => Followers,
-        V2Following => Following,
-        V2Follow => Follow,
-        V2Unfollow => Unfollow,
-        V2UsersByIds => UsersByIds,
-        V2UserById => UserById,
-        V2UsersByUsernames => UsersByUsernames,
-        V2UserByUsername => UserByUsername,
-        V2Me => Me,
+    endpoint
+        .visit(SendTyped {
+            client,
+            incoming,
+            given,
+        })
+        .await
+}
+
+/// Sending a received request as the typed request of its endpoint, whichever that is
+/// ([`EndpointId::visit`] picks the type).
+struct SendTyped<'r, 'a> {
+    client: &'r Client,
+    incoming: &'r IncomingRequest<'a>,
+    given: &'r [String],
+}
+
+impl<'r> EndpointVisitor for SendTyped<'r, '_> {
+    type Output = Pin<Box<dyn Future<Output = Result<(), Failure>> + 'r>>;
+}
+
+impl<R: ServerRequest + Clone + 'static> VisitRequest<R> for SendTyped<'_, '_> {
+    fn visit(self) -> Self::Output {
+        Box::pin(send::<R>(self.client, self.incoming, self.given))
     }
 }
 
-async fn send<R: ApiRequest + Clone>(
+async fn send<R: ServerRequest + Clone>(
     client: &Client,
     incoming: &IncomingRequest<'_>,
     given: &[String],

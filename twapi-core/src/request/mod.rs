@@ -2,21 +2,23 @@
 //! sent, written as raw parts and read back from raw parts.
 //!
 //! Writing and reading are two directions of one protocol: a client writes a request with
-//! [`ApiRequest::write`] and [`crate::prepare`](crate::Api::prepare) turns it into an
-//! `http::Request`; a server (the emulator) reads it back with [`ApiRequest::read`].
-//! Both check the same rules, so `read(write(r)) == r` for every valid `r`.
+//! [`ApiRequest::write`] and [`Api::prepare`](crate::Api::prepare) turns it into an
+//! `http::Request`; a server (the emulator) reads it back with `ServerRequest::read`, in
+//! the `server` module that the `server` feature adds. Both check the same rules, so
+//! `read(write(r)) == r` for every valid `r`.
 
+#[cfg(feature = "server")]
+pub mod server;
 pub mod v1;
 pub mod v2;
 
-use twapi_model::UserId;
-
 use crate::endpoint::{EndpointId, PathParam, PathParams};
 use crate::error::ApiError;
-use crate::param::{Incoming, Invalid, InvalidRequest, Params, check_range};
+use crate::param::{InvalidRequest, Params, check_range};
 use crate::reply::Payload;
 
-/// A request to one endpoint.
+/// A request to one endpoint, as a client writes it. (A server reads one back with
+/// `request::server::ServerRequest`, which the `server` feature adds.)
 pub trait ApiRequest: Sized {
     /// What a successful reply decodes to.
     type Output: Payload;
@@ -26,9 +28,6 @@ pub trait ApiRequest: Sized {
 
     /// Writes path values, parameters and any JSON body, checking every documented rule.
     fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest>;
-
-    /// Reads the request back from what a server received, checking the same rules.
-    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest>;
 
     /// Turns an API error that is really an outcome into that outcome (friendships/create's
     /// 403 "already requested"); `None` leaves it an error.
@@ -57,110 +56,6 @@ impl Parts {
                 acc.with(*param, value)
             })
     }
-}
-
-/// What a server received, decoded: path values, query and form parameters, the raw body.
-#[derive(Debug, Clone, Default)]
-pub struct IncomingRequest<'a> {
-    /// Values captured from the path.
-    pub path: PathParams<'a>,
-    /// Query and form parameters, percent-decoded.
-    pub params: Incoming<'a>,
-    /// The body when it is JSON.
-    pub json: Option<&'a [u8]>,
-}
-
-impl<'a> IncomingRequest<'a> {
-    /// Reads a received request whose path has already been matched to an endpoint
-    /// ([`EndpointId::match_request`]): the query and an `application/x-www-form-urlencoded`
-    /// body are percent-decoded (borrowing where nothing was escaped), a JSON body is kept raw.
-    ///
-    /// ```
-    /// use twapi_core::EndpointId;
-    /// use twapi_core::request::{ApiRequest, IncomingRequest, v1::FollowersIds};
-    ///
-    /// let received = http::Request::get("http://127.0.0.1/1.1/followers/ids.json?screen_name=jack&count=10")
-    ///     .body(bytes::Bytes::new())?;
-    /// let (id, path) = EndpointId::match_request(received.method(), received.uri().path()).unwrap();
-    /// assert_eq!(id, EndpointId::FollowersIds);
-    /// let request = FollowersIds::read(&IncomingRequest::from_http(path, &received)?)?;
-    /// assert_eq!(request.count, Some(10));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn from_http(
-        path: PathParams<'a>,
-        request: &'a http::Request<bytes::Bytes>,
-    ) -> Result<Self, InvalidRequest> {
-        let mut pairs = Vec::new();
-        if let Some(query) = request.uri().query() {
-            decode_pairs(query.as_bytes(), &mut pairs)?;
-        }
-        let content_type = request
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase()
-            });
-        let mut json = None;
-        match content_type.as_deref() {
-            Some("application/x-www-form-urlencoded") => decode_pairs(request.body(), &mut pairs)?,
-            Some("application/json") => json = Some(request.body().as_ref()),
-            _ => {}
-        }
-        Ok(Self {
-            path,
-            params: Incoming::from_pairs(pairs),
-            json,
-        })
-    }
-
-    /// A path parameter that must be a user id.
-    pub fn path_user_id(&self, param: PathParam) -> Result<UserId, InvalidRequest> {
-        let raw = self
-            .path
-            .get(param)
-            .ok_or_else(|| InvalidRequest::new(param.name(), Invalid::Missing))?;
-        raw.parse().map_err(|_| {
-            InvalidRequest::new(
-                param.name(),
-                Invalid::Malformed {
-                    value: raw.to_owned(),
-                    expected: "a user id (decimal digits)",
-                },
-            )
-        })
-    }
-}
-
-/// Splits `a=1&b=2` and percent-decodes each side (`+` is a space, as forms write it).
-fn decode_pairs<'a>(
-    raw: &'a [u8],
-    out: &mut Vec<(std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
-) -> Result<(), InvalidRequest> {
-    let malformed = |piece: &[u8]| {
-        InvalidRequest::new(
-            "query",
-            Invalid::Malformed {
-                value: String::from_utf8_lossy(piece).into_owned(),
-                expected: "percent-encoded UTF-8 name=value pairs",
-            },
-        )
-    };
-    for piece in raw.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
-        let (name, value) = match piece.iter().position(|b| *b == b'=') {
-            Some(at) => (&piece[..at], &piece[at + 1..]),
-            None => (piece, &b""[..]),
-        };
-        let name = twapi_auth::percent::decode_form_bytes(name).map_err(|_| malformed(piece))?;
-        let value = twapi_auth::percent::decode_form_bytes(value).map_err(|_| malformed(piece))?;
-        out.push((name, value));
-    }
-    Ok(())
 }
 
 /// Checks a page-size parameter against the endpoint table.

@@ -15,11 +15,15 @@
 use twapi_model::UserId;
 use twapi_model::v1::{self as model, Cursor};
 
-use super::{ApiRequest, IncomingRequest, Parts, check_page_size, max_batch};
+#[cfg(feature = "server")]
+use super::server::{IncomingRequest, ServerRequest};
+use super::{ApiRequest, Parts, check_page_size, max_batch};
 use crate::endpoint::EndpointId;
 use crate::error::ApiError;
 use crate::name::{ScreenName, UserRef};
-use crate::param::{Incoming, Invalid, InvalidRequest, ParamValue, Params, Role, check_range};
+#[cfg(feature = "server")]
+use crate::param::Incoming;
+use crate::param::{Invalid, InvalidRequest, ParamValue, Params, Role, check_range};
 use crate::reply::FollowOutcome;
 
 impl ParamValue for Cursor {
@@ -51,6 +55,7 @@ impl Users {
         }
     }
 
+    #[cfg(feature = "server")]
     fn read(endpoint: EndpointId, input: &Incoming<'_>) -> Result<Self, InvalidRequest> {
         let (id, name) = (Role::Subject.id_param(), Role::Subject.name_param());
         let max = max_batch(endpoint);
@@ -104,7 +109,10 @@ macro_rules! cursored {
                 $( p.opt(stringify!($field), self.$field.as_ref()); )*
                 Ok(())
             }
+        }
 
+        #[cfg(feature = "server")]
+        impl ServerRequest for $name {
             fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
                 let p = &incoming.params;
                 let request = Self {
@@ -179,7 +187,10 @@ macro_rules! pending_ids {
                 out.params.opt("stringify_ids", self.stringify_ids.as_ref());
                 Ok(())
             }
+        }
 
+        #[cfg(feature = "server")]
+        impl ServerRequest for $name {
             fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
                 Ok(Self {
                     cursor: incoming.params.get("cursor")?,
@@ -218,7 +229,10 @@ impl ApiRequest for FriendshipsLookup {
     fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
         self.users.write(Self::ENDPOINT, &mut out.params)
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for FriendshipsLookup {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             users: Users::read(Self::ENDPOINT, &incoming.params)?,
@@ -242,7 +256,10 @@ impl ApiRequest for FriendshipsNoRetweetsIds {
         out.params.opt("stringify_ids", self.stringify_ids.as_ref());
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for FriendshipsNoRetweetsIds {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             stringify_ids: incoming.params.get("stringify_ids")?,
@@ -270,7 +287,10 @@ impl ApiRequest for FriendshipsShow {
         out.params.user(Role::Target, &self.target);
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for FriendshipsShow {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             source: incoming.params.user(Role::Source)?,
@@ -299,7 +319,10 @@ impl ApiRequest for UsersLookup {
             .opt("include_entities", self.include_entities.as_ref());
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UsersLookup {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             users: Users::read(Self::ENDPOINT, &incoming.params)?,
@@ -371,7 +394,10 @@ impl ApiRequest for UsersSearch {
             .opt("include_entities", self.include_entities.as_ref());
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UsersSearch {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         let p = &incoming.params;
         let request = Self {
@@ -416,7 +442,10 @@ impl ApiRequest for UsersShow {
             .opt("include_entities", self.include_entities.as_ref());
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UsersShow {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             user: incoming.params.require_user(Role::Subject)?,
@@ -454,13 +483,6 @@ impl ApiRequest for FriendshipsCreate {
         Ok(())
     }
 
-    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
-        Ok(Self {
-            user: incoming.params.require_user(Role::Subject)?,
-            follow: incoming.params.get("follow")?,
-        })
-    }
-
     /// A 403 with code 160 ("You've already requested to follow user.") means the follow
     /// request already stands: an outcome, not a failure to follow. The code at any other
     /// status (a 5xx page that happens to carry it) stays an error: that is not the answer
@@ -469,6 +491,16 @@ impl ApiRequest for FriendshipsCreate {
         let code = crate::ErrorCode::FollowAlreadyRequested;
         (error.has_code(code) && code.http_status() == Some(error.status()))
             .then_some(FollowOutcome::AlreadyRequested)
+    }
+}
+
+#[cfg(feature = "server")]
+impl ServerRequest for FriendshipsCreate {
+    fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
+        Ok(Self {
+            user: incoming.params.require_user(Role::Subject)?,
+            follow: incoming.params.get("follow")?,
+        })
     }
 }
 
@@ -487,7 +519,10 @@ impl ApiRequest for FriendshipsDestroy {
         out.params.user(Role::Subject, &self.user);
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for FriendshipsDestroy {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             user: incoming.params.require_user(Role::Subject)?,
@@ -517,7 +552,10 @@ impl ApiRequest for FriendshipsUpdate {
         out.params.opt("retweets", self.retweets.as_ref());
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for FriendshipsUpdate {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             user: incoming.params.require_user(Role::Subject)?,

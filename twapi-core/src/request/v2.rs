@@ -15,11 +15,15 @@
 use twapi_model::UserId;
 use twapi_model::v2::{self as model, PaginationToken};
 
-use super::{ApiRequest, IncomingRequest, Parts, check_page_size, max_batch};
+#[cfg(feature = "server")]
+use super::server::{IncomingRequest, ServerRequest};
+use super::{ApiRequest, Parts, check_page_size, max_batch};
 use crate::endpoint::{EndpointId, PathParam};
 use crate::fields::Fields;
 use crate::name::ScreenName;
-use crate::param::{Invalid, InvalidRequest, ParamValue};
+#[cfg(feature = "server")]
+use crate::param::Invalid;
+use crate::param::{InvalidRequest, ParamValue};
 
 impl ParamValue for PaginationToken {
     const EXPECTED: &'static str = "a pagination token";
@@ -64,7 +68,10 @@ macro_rules! follows_lookup {
                 out.params.opt("pagination_token", self.pagination_token.as_ref());
                 self.fields.write(&mut out.params)
             }
+        }
 
+        #[cfg(feature = "server")]
+        impl ServerRequest for $name {
             fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
                 let p = &incoming.params;
                 let request = Self {
@@ -122,7 +129,10 @@ impl ApiRequest for Follow {
         out.json = Some(serde_json::to_vec(&body).unwrap_or_default());
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for Follow {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         let body = incoming
             .json
@@ -163,7 +173,10 @@ impl ApiRequest for Unfollow {
             .push((PathParam::TargetUserId, self.target_user_id.to_string()));
         Ok(())
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for Unfollow {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             source_user_id: incoming.path_user_id(PathParam::SourceUserId)?,
@@ -190,7 +203,10 @@ impl ApiRequest for UsersByIds {
             .list("ids", &self.ids, max_batch(Self::ENDPOINT))?;
         self.fields.write(&mut out.params)
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UsersByIds {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         let p = &incoming.params;
         Ok(Self {
@@ -219,7 +235,10 @@ impl ApiRequest for UserById {
         out.path.push((PathParam::Id, self.id.to_string()));
         self.fields.write(&mut out.params)
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UserById {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             id: incoming.path_user_id(PathParam::Id)?,
@@ -246,7 +265,10 @@ impl ApiRequest for UsersByUsernames {
             .list("usernames", &self.usernames, max_batch(Self::ENDPOINT))?;
         self.fields.write(&mut out.params)
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UsersByUsernames {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         let p = &incoming.params;
         Ok(Self {
@@ -276,7 +298,10 @@ impl ApiRequest for UserByUsername {
             .push((PathParam::Username, self.username.as_str().to_owned()));
         self.fields.write(&mut out.params)
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for UserByUsername {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         let raw = incoming
             .path
@@ -312,7 +337,10 @@ impl ApiRequest for Me {
     fn write(&self, out: &mut Parts) -> Result<(), InvalidRequest> {
         self.fields.write(&mut out.params)
     }
+}
 
+#[cfg(feature = "server")]
+impl ServerRequest for Me {
     fn read(incoming: &IncomingRequest<'_>) -> Result<Self, InvalidRequest> {
         Ok(Self {
             fields: Fields::read(&incoming.params)?,
