@@ -9,7 +9,7 @@ use serde::Deserialize;
 /// One entry of an X error body.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct AuthApiError {
     /// X's error code, e.g. 99 ("Unable to verify your credentials") or 32.
     pub code: i64,
     /// The human-readable message.
@@ -19,7 +19,7 @@ pub struct ApiError {
     pub label: Option<String>,
 }
 
-impl fmt::Display for ApiError {
+impl fmt::Display for AuthApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "X error {}: {}", self.code, self.message)
     }
@@ -27,11 +27,11 @@ impl fmt::Display for ApiError {
 
 #[derive(Deserialize)]
 struct ErrorBody {
-    errors: Vec<ApiError>,
+    errors: Vec<AuthApiError>,
 }
 
 /// The errors of a body shaped like `{"errors":[…]}` with at least one entry.
-pub(crate) fn parse(body: &[u8]) -> Option<Vec<ApiError>> {
+pub(crate) fn parse(body: &[u8]) -> Option<Vec<AuthApiError>> {
     serde_json::from_slice::<ErrorBody>(body)
         .ok()
         .map(|body| body.errors)
@@ -39,7 +39,7 @@ pub(crate) fn parse(body: &[u8]) -> Option<Vec<ApiError>> {
 }
 
 /// Writes a list of errors as `X error 99: …; X error 32: …`.
-pub(crate) fn write_list(f: &mut fmt::Formatter<'_>, errors: &[ApiError]) -> fmt::Result {
+pub(crate) fn write_list(f: &mut fmt::Formatter<'_>, errors: &[AuthApiError]) -> fmt::Result {
     for (i, error) in errors.iter().enumerate() {
         if i > 0 {
             f.write_str("; ")?;

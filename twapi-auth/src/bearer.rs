@@ -28,7 +28,7 @@ use serde::Deserialize;
 use zeroize::Zeroize;
 
 use crate::X_API_BASE;
-use crate::api_error::{self, ApiError};
+use crate::api_error::{self, AuthApiError};
 use crate::percent;
 use crate::secret::{Secret, SecretBody};
 
@@ -191,7 +191,7 @@ pub enum TokenError {
         /// The HTTP status.
         status: StatusCode,
         /// The errors of the body.
-        errors: Vec<ApiError>,
+        errors: Vec<AuthApiError>,
     },
     /// A non-success status without a recognizable error body.
     Status(StatusCode),

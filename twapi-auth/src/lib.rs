@@ -39,7 +39,7 @@ mod secret;
 pub mod system;
 pub mod three_legged;
 
-pub use api_error::ApiError;
+pub use api_error::AuthApiError;
 pub use secret::{Secret, SecretBody};
 
 /// The X API host: the default base URL of the app-only and 3-legged endpoints.

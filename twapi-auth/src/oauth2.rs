@@ -400,7 +400,7 @@ impl Callback {
         };
         if let Some(error) = get("error") {
             return Err(OAuth2Error::Denied {
-                error: ErrorCode::parse(&error),
+                error: OAuth2ErrorCode::parse(&error),
                 description: get("error_description"),
             });
         }
@@ -462,7 +462,7 @@ impl TokenSet {
 /// An OAuth 2.0 error code (RFC 6749 §5.2, §4.1.2.1). Open for codes servers add.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ErrorCode {
+pub enum OAuth2ErrorCode {
     /// `invalid_request`
     InvalidRequest,
     /// `invalid_client`
@@ -481,7 +481,7 @@ pub enum ErrorCode {
     Other(String),
 }
 
-impl ErrorCode {
+impl OAuth2ErrorCode {
     /// The code for `name`.
     pub fn parse(name: &str) -> Self {
         match name {
@@ -520,7 +520,7 @@ pub enum OAuth2Error {
     /// The redirect carries an error (the user declined, or the request was invalid).
     Denied {
         /// The error code.
-        error: ErrorCode,
+        error: OAuth2ErrorCode,
         /// The server's explanation, if any.
         description: Option<String>,
     },
@@ -531,7 +531,7 @@ pub enum OAuth2Error {
         /// The HTTP status.
         status: StatusCode,
         /// The error code.
-        error: ErrorCode,
+        error: OAuth2ErrorCode,
         /// The server's explanation, if any.
         description: Option<String>,
     },
@@ -620,7 +620,7 @@ fn decode<T: for<'de> Deserialize<'de>>(status: StatusCode, body: &[u8]) -> Resu
     if let Ok(error) = serde_json::from_slice::<ErrorBody>(body) {
         return Err(OAuth2Error::Server {
             status,
-            error: ErrorCode::parse(&error.error),
+            error: OAuth2ErrorCode::parse(&error.error),
             description: error.error_description,
         });
     }

@@ -42,7 +42,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use crate::X_API_BASE;
-use crate::api_error::{self, ApiError};
+use crate::api_error::{self, AuthApiError};
 use crate::bearer::join;
 use crate::form::{self, FormError};
 use crate::oauth1::{Credentials, OAuthParams, RequestError, Signer};
@@ -81,7 +81,7 @@ pub enum FlowError {
         /// The HTTP status.
         status: StatusCode,
         /// The errors of the body.
-        errors: Vec<ApiError>,
+        errors: Vec<AuthApiError>,
     },
     /// A non-success status without a recognizable error body.
     Status(StatusCode),

@@ -8,7 +8,7 @@ use twapi_auth::oauth1::{
     Credentials, OAuthParams, ParseError, RequestError, RequestParts, Signer, TimeWindow,
     VerifyError, parse_authorization_header, verify,
 };
-use twapi_auth::oauth2::{self, ClientConfig, ErrorCode, OAuth2Error, PkceFlow, Scope};
+use twapi_auth::oauth2::{self, ClientConfig, OAuth2Error, OAuth2ErrorCode, PkceFlow, Scope};
 use twapi_auth::percent::{self, DecodeErrorKind};
 use twapi_auth::pkce::{PkceError, PkceVerifier};
 use twapi_auth::three_legged::{self, FlowError};
@@ -385,7 +385,7 @@ fn oauth2_errors() {
             &response(400, br#"{"error":"invalid_request","error_description":"Value passed for the authorization code was invalid."}"#),
             now,
         ),
-        Err(OAuth2Error::Server { status: StatusCode::BAD_REQUEST, error: ErrorCode::InvalidRequest, description: Some(_) })
+        Err(OAuth2Error::Server { status: StatusCode::BAD_REQUEST, error: OAuth2ErrorCode::InvalidRequest, description: Some(_) })
     ));
     assert!(matches!(
         oauth2::parse_token_response(&response(200, br#"{"token_type":"mac","access_token":"x"}"#), now),
@@ -405,7 +405,7 @@ fn oauth2_errors() {
     ));
     assert!(matches!(
         oauth2::Callback::from_query("error=access_denied&error_description=The+user+said+no&state=s"),
-        Err(OAuth2Error::Denied { error: ErrorCode::AccessDenied, description: Some(d) }) if d == "The user said no"
+        Err(OAuth2Error::Denied { error: OAuth2ErrorCode::AccessDenied, description: Some(d) }) if d == "The user said no"
     ));
     let client = ClientConfig::public("id", "https://example.com/cb").with_token_url("not a url");
     let pending = PkceFlow::new(client, verifier(), "s").authorize(&[]);

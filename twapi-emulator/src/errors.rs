@@ -19,7 +19,7 @@ use twapi_core::endpoint::{ApiVersion, AuthMode, AuthModes};
 use twapi_core::error_code::ErrorCode;
 use twapi_core::param::{Invalid, InvalidRequest};
 use twapi_model::CompactString;
-use twapi_model::v1::{ApiError, ErrorBody};
+use twapi_model::v1::{ErrorBody, ErrorEntry};
 use twapi_model::v2::{
     InvalidRequestError, Problem, ProblemKind, ProblemType, ResourceType, Section,
 };
@@ -34,7 +34,7 @@ const PARAMETER_INVALID: u32 = 44;
 
 /// A v1.1 error body with one coded error.
 pub(crate) fn v1(status: StatusCode, code: u32, message: &str) -> Answer {
-    let body = ErrorBody::Errors(vec![ApiError {
+    let body = ErrorBody::Errors(vec![ErrorEntry {
         code,
         message: message.into(),
         label: None,

@@ -20,7 +20,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Serialize;
 use twapi_auth::pkce::PkceVerifier;
 use twapi_auth::{Secret, percent};
-use twapi_model::v1::{ApiError, ErrorBody};
+use twapi_model::v1::{ErrorBody, ErrorEntry};
 
 use crate::answer::Answer;
 use crate::auth::Caller;
@@ -454,7 +454,7 @@ fn redirect(uri: &str, params: &[(&str, &str)]) -> Answer {
 }
 
 fn token_error(code: u32, message: &str, label: &str) -> Answer {
-    let body = ErrorBody::Errors(vec![ApiError {
+    let body = ErrorBody::Errors(vec![ErrorEntry {
         code,
         message: message.into(),
         label: Some(label.into()),

@@ -52,7 +52,7 @@ pub use entities::{
     ExtendedEntities, Hashtag, Media, MediaSize, MediaSizes, TweetEntities, UrlEntities, UrlEntity,
     UserEntities, UserMention,
 };
-pub use error::{ApiError, ErrorBody};
+pub use error::{ErrorBody, ErrorEntry};
 pub use friendship::{Connection, Friendship};
 pub use id_list::{IdForm, NoRetweetIds};
 pub use relationship::{

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use time::{OffsetDateTime, UtcOffset};
 use twapi_model::v1::{
-    ApiError, Connection, Coordinates, CurrentUserRetweet, Cursor, ErrorBody, ExtendedEntities,
+    Connection, Coordinates, CurrentUserRetweet, Cursor, ErrorBody, ErrorEntry, ExtendedEntities,
     Friendship, Hashtag, IdForm, IdPage, Media, MediaSize, MediaSizes, NoRetweetIds,
     QuotedStatusPermalink, Relationship, RelationshipResponse, RelationshipSource,
     RelationshipTarget, Tweet, TweetEntities, UrlEntities, UrlEntity, User, UserEntities,
@@ -391,7 +391,7 @@ fn ids_and_form() -> impl Strategy<Value = (Vec<UserId>, IdForm)> {
 
 fn error_body() -> impl Strategy<Value = ErrorBody> {
     let api_error =
-        (any::<u32>(), text(), of(text())).prop_map(|(code, message, label)| ApiError {
+        (any::<u32>(), text(), of(text())).prop_map(|(code, message, label)| ErrorEntry {
             code,
             message,
             label,

@@ -33,7 +33,7 @@ use super::object::Key;
 #[non_exhaustive]
 pub enum ErrorBody {
     /// `{"errors": [...]}`: one or more coded errors.
-    Errors(Vec<ApiError>),
+    Errors(Vec<ErrorEntry>),
     /// `{"error": "...", "request": "..."}`: a bare message.
     Error {
         /// The message.
@@ -46,7 +46,7 @@ pub enum ErrorBody {
 impl ErrorBody {
     /// The error codes, in body order (none for the bare-message shape).
     pub fn codes(&self) -> impl Iterator<Item = u32> + '_ {
-        let errors: &[ApiError] = match self {
+        let errors: &[ErrorEntry] = match self {
             Self::Errors(errors) => errors,
             Self::Error { .. } => &[],
         };
@@ -64,7 +64,7 @@ impl ErrorBody {
 
 /// One coded error of an `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiError {
+pub struct ErrorEntry {
     /// X's error code (`88` rate limited, `50` user not found, …).
     pub code: u32,
     /// The human-readable message.
@@ -106,7 +106,7 @@ impl<'de> Deserialize<'de> for ErrorBody {
                 f.write_str(r#"a v1.1 error body: {"errors": [...]} or {"error": "..."}"#)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ErrorBody, A::Error> {
-                let mut errors: Option<Vec<ApiError>> = None;
+                let mut errors: Option<Vec<ErrorEntry>> = None;
                 let mut error: Option<CompactString> = None;
                 let mut request: Option<Option<CompactString>> = None;
                 while let Some(key) = map.next_key::<Key<'de>>()? {
