@@ -22,9 +22,10 @@ use twapi_auth::{bearer, form, oauth2, percent, three_legged};
 use twapi_core::endpoint::{EndpointVisitor, VisitRequest};
 use twapi_core::error::EXCERPT_BYTES;
 use twapi_core::pager::{Pageable, Pager, PagerError, PagerState};
-use twapi_core::rate_limit::{Context, Limiter, RateLimit, RateLimitSnapshot};
+use twapi_core::rate_limit::{Context, Limiter, LimiterConfig, RateLimit, RateLimitSnapshot};
 use twapi_core::request::server::{IncomingRequest, ServerRequest};
 use twapi_core::request::{ApiRequest, v1 as req1, v2 as req2};
+use twapi_core::session::{Action, CallError, Exchange, SessionBuilder, Walk, WalkEvent};
 use twapi_core::{Api, Auth, AuthMode, EndpointId, Error, Payload, RetryDecision, RetryPolicy};
 use twapi_core::{Retryability, UserRef};
 use twapi_model::{UserId, decode, v1, v2};
@@ -1316,3 +1317,141 @@ where
         assert_eq!(back, request, "read → build → read changed the request");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// session
+
+/// A page walk (followers/ids) through a whole session — the limiter, waits, retries, the 429
+/// rules, identity from the token, the pager — against a server whose every answer the input
+/// writes: a page, a 429 with or without a reset, a 503 with or without `Retry-After`, a spent
+/// 24-hour bucket, any status, headers and body, or a transport failure; on a virtual clock that
+/// jumps to the end of every wait.
+///
+/// Invariants: a wait is always ahead of the clock (a driver never spins); no request is sent
+/// past the retry policy's attempts; every page's state counts exactly the items handed out; a
+/// failed walk hands out an `Interrupted` with the state of its last page, and then only ends;
+/// the walk ends within a bound of steps set by the input's length.
+///
+/// Input: settings byte (waiting on rate limits, attempts), then one record per exchange (tag
+/// byte, then what the tag says); an exhausted input answers with a last page.
+pub fn session(data: &[u8]) {
+    let mut input = Input::new(data);
+    let settings = input.byte();
+    let wait = settings & 1 == 1;
+    let max_attempts = u32::from((settings >> 1) & 3) + 1;
+    let session = SessionBuilder::oauth1(&Credentials::new("ck", "cs").with_token("12-at", "ats"))
+        .base_url("http://127.0.0.1:9")
+        .wait_on_rate_limit(wait)
+        .retry_policy(RetryPolicy::new(
+            max_attempts,
+            Duration::from_secs(1),
+            Duration::from_secs(8),
+        ))
+        .limiter_config(LimiterConfig {
+            window: Duration::from_secs(60),
+            day: Duration::from_secs(600),
+        })
+        .jitter_seed(u64::from(settings))
+        .build(0)
+        .expect("a valid session");
+    let request = req1::FollowersIds::of(UserRef::Id(UserId::new(12)));
+    let mut walk = Walk::new(Pager::new(request.clone()));
+    let mut clock = now();
+    let mut yielded = 0u64;
+    let mut failed = false;
+    let bound = 8 * (data.len() + 8);
+    for step in 0..bound {
+        match walk.poll(&session, clock, &format!("nonce{step}")) {
+            Action::Send(sent) => {
+                assert!(!failed, "a failed walk sent {}", sent.uri());
+                assert!(
+                    walk.attempt() <= max_attempts,
+                    "attempt {} of at most {max_attempts}",
+                    walk.attempt()
+                );
+                match session_answer(&mut input, clock, &request) {
+                    Ok(answer) => walk.handle_response(&session, answer, clock),
+                    Err(error) => walk.handle_transport_error(&session, error, clock),
+                }
+            }
+            Action::Wait(wait) => {
+                assert!(wait.until > clock, "a wait that is not ahead: {wait:?}");
+                clock = wait.until;
+            }
+            Action::Output(WalkEvent::Page(page)) => {
+                assert!(!failed, "a failed walk handed out a page");
+                yielded += page.items.len() as u64;
+                assert_eq!(page.state.yielded, yielded, "the state miscounts the items");
+            }
+            Action::Output(WalkEvent::Failed(error)) => {
+                assert!(!failed, "a walk failed twice");
+                assert!(matches!(error, CallError::Interrupted(_)), "{error:?}");
+                let state = error.resume_state().expect("an interruption has a state");
+                assert_eq!(state.yielded, yielded, "the resume state miscounts the items");
+                failed = true;
+            }
+            Action::Output(WalkEvent::End) => return,
+        }
+    }
+    panic!("the walk did not end within {bound} steps");
+}
+
+/// The server's answer to one request of [`session`], written by the input.
+fn session_answer(
+    input: &mut Input<'_>,
+    clock: SystemTime,
+    request: &req1::FollowersIds,
+) -> Result<http::Response<Bytes>, CallError> {
+    let epoch = |seconds: u64| {
+        let at = clock.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) + seconds;
+        HeaderValue::from(at)
+    };
+    let mut headers = HeaderMap::new();
+    let (status, body) = match input.byte() % 7 {
+        // A page; the first of an exhausted input ends the walk.
+        0 => (StatusCode::OK, ids_page(input, request)),
+        1 => {
+            headers.insert("x-rate-limit-limit", HeaderValue::from(15));
+            headers.insert("x-rate-limit-remaining", HeaderValue::from(0));
+            match input.byte() {
+                0 => {}
+                n => {
+                    headers.insert("x-rate-limit-reset", epoch(u64::from(n)));
+                }
+            }
+            (StatusCode::TOO_MANY_REQUESTS, RATE_LIMITED_BODY.to_vec())
+        }
+        2 => {
+            if let n @ 1.. = input.byte() {
+                headers.insert(http::header::RETRY_AFTER, HeaderValue::from(u16::from(n)));
+            }
+            (StatusCode::SERVICE_UNAVAILABLE, b"over capacity".to_vec())
+        }
+        3 => {
+            headers.insert("x-user-limit-24hour-limit", HeaderValue::from(400));
+            headers.insert("x-user-limit-24hour-remaining", HeaderValue::from(0));
+            headers.insert("x-user-limit-24hour-reset", epoch(u64::from(input.u16())));
+            (StatusCode::OK, ids_page(input, request))
+        }
+        4 => {
+            let status = status(input);
+            headers = self::headers(input, 4);
+            (status, input.chunk().to_vec())
+        }
+        5 => {
+            return Err(match input.byte() % 3 {
+                0 => CallError::Timeout(Duration::from_secs(1)),
+                1 => CallError::Transport("connection reset".into()),
+                _ => CallError::BodyTooLarge { limit: 1 },
+            });
+        }
+        _ => (StatusCode::OK, input.chunk().to_vec()),
+    };
+    let mut response = http::Response::new(Bytes::from(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    Ok(response)
+}
+
+/// X's body for a 429.
+const RATE_LIMITED_BODY: &[u8] = br#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#;

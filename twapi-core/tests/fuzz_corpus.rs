@@ -57,4 +57,5 @@ corpus!(
     signature_differential >= 100,
     pager >= 100,
     request_read >= 100,
+    session >= 50,
 );

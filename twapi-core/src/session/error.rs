@@ -23,7 +23,7 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// [`CallError::retryability`] says whether sending the same request again can help; the
 /// session already acted on it (retries, waits) before handing an error out. The transport
 /// variants are the ones a driver reports with
-/// [`Call::handle_transport_error`](super::Call::handle_transport_error).
+/// [`Exchange::handle_transport_error`](super::Exchange::handle_transport_error).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CallError {
