@@ -1387,7 +1387,10 @@ pub fn session(data: &[u8]) {
                 assert!(!failed, "a walk failed twice");
                 assert!(matches!(error, CallError::Interrupted(_)), "{error:?}");
                 let state = error.resume_state().expect("an interruption has a state");
-                assert_eq!(state.yielded, yielded, "the resume state miscounts the items");
+                assert_eq!(
+                    state.yielded, yielded,
+                    "the resume state miscounts the items"
+                );
                 failed = true;
             }
             Action::Output(WalkEvent::End) => return,
