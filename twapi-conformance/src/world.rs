@@ -41,9 +41,7 @@ pub(crate) fn world(config: Config) -> World {
     let find = |role: &str| {
         emulator
             .facts()
-            .users
-            .iter()
-            .find(|u| u.role == role)
+            .user(role)
             .cloned()
             .unwrap_or_else(|| panic!("the emulator names a {role} user"))
     };
@@ -73,8 +71,9 @@ pub(crate) fn limiter(window: Duration) -> LimiterConfig {
     }
 }
 
+/// The user's id (the cases' shorthand for [`DemoUser::user_id`]).
 pub(crate) fn id(user: &DemoUser) -> UserId {
-    UserId::new(user.id.parse().expect("a decimal id"))
+    user.user_id()
 }
 
 pub(crate) fn name(user: &DemoUser) -> ScreenName {
@@ -87,9 +86,7 @@ pub(crate) fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
 
 impl World {
     pub(crate) fn credentials(&self, user: &DemoUser) -> Credentials {
-        let facts = self.emulator.facts();
-        Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-            .with_token(user.access_token.clone(), user.access_token_secret.clone())
+        self.emulator.facts().credentials(user)
     }
 
     /// A session acting for `me` against `base_url`, with retries quick enough for tests.
@@ -117,7 +114,7 @@ impl World {
 
     /// The ground truth: the followers of `user`, in the order the API lists them.
     pub(crate) fn followers(&self, user: &DemoUser) -> Vec<u64> {
-        self.emulator.follower_ids(id(user).get())
+        self.emulator.follower_ids(user.user_id().get())
     }
 
     /// A followers/ids request that splits `user`'s followers into about `pages` pages.
@@ -125,7 +122,7 @@ impl World {
         let count = u32::try_from(self.followers(user).len().div_ceil(pages)).expect("small");
         FollowersIds {
             count: Some(count.clamp(1, 5_000)),
-            ..FollowersIds::of(UserRef::Id(id(user)))
+            ..FollowersIds::of(UserRef::Id(user.user_id()))
         }
     }
 }

@@ -16,8 +16,8 @@
 //! let emulator = Emulator::start(Config { users: 2_000, ..Config::default() }).await?;
 //! let facts = emulator.facts();
 //! println!("serving {} for app {}", facts.base_url, facts.consumer_key);
-//! let top = facts.users.iter().find(|u| u.role == "most_followed").unwrap();
-//! let followers = emulator.follower_ids(top.id.parse().unwrap());
+//! let top = facts.user("most_followed").expect("the emulator names a most_followed user");
+//! let followers = emulator.follower_ids(top.user_id().get());
 //! assert_eq!(followers.len() as u64, top.followers);
 //! emulator.shutdown().await;
 //! # Ok(())
@@ -62,6 +62,8 @@ use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use twapi_auth::oauth1::Credentials;
+use twapi_model::UserId;
 
 pub use faults::Faults;
 
@@ -143,6 +145,31 @@ pub struct DemoUser {
     pub access_token: String,
     /// The access token's secret.
     pub access_token_secret: String,
+}
+
+impl Facts {
+    /// The first demo user of `role` (`"plain"`, `"most_followed"`, `"protected"`,
+    /// `"suspended"`, `"blocker"`), if the emulator names one.
+    pub fn user(&self, role: &str) -> Option<&DemoUser> {
+        self.users.iter().find(|user| user.role == role)
+    }
+
+    /// OAuth 1.0a credentials acting as `user`: this app's consumer key and secret with the
+    /// user's access token and secret.
+    pub fn credentials(&self, user: &DemoUser) -> Credentials {
+        Credentials::new(self.consumer_key.clone(), self.consumer_secret.clone())
+            .with_token(user.access_token.clone(), user.access_token_secret.clone())
+    }
+}
+
+impl DemoUser {
+    /// The id as twapi-model's [`UserId`].
+    ///
+    /// The emulator only hands out decimal ids, so this reads [`DemoUser::id`] as it came;
+    /// were the field changed to something else, the answer is id 0, which no account has.
+    pub fn user_id(&self) -> UserId {
+        UserId::new(self.id.parse().unwrap_or(0))
+    }
 }
 
 /// A running emulator. Dropping it stops it too; [`Emulator::shutdown`] also waits.

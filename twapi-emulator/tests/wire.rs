@@ -14,7 +14,7 @@ use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use twapi_auth::Secret;
 use twapi_auth::bearer::{AppAuth, parse_token_response};
-use twapi_auth::oauth1::{Credentials, OAuthParams, RequestParts, Signer};
+use twapi_auth::oauth1::{OAuthParams, RequestParts, Signer};
 use twapi_auth::oauth2::{Callback, ClientConfig, PkceFlow};
 use twapi_core::request::v1::{self as rq1, Users};
 use twapi_core::request::v2 as rq2;
@@ -114,11 +114,7 @@ async fn bodies_that_are_not_forms() {
 
     // A JSON body where X wants a form: the parameters are not there (400 code 38).
     let url = format!("{base}/1.1/friendships/create.json");
-    let credentials = Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-        .with_token(
-            plain.access_token.clone(),
-            plain.access_token_secret.clone(),
-        );
+    let credentials = facts.credentials(plain);
     let nonce = twapi_auth::system::nonce().unwrap();
     let authorization = Signer::new(&credentials)
         .authorization(
@@ -198,11 +194,7 @@ async fn keep_alive_and_chunked_bodies() {
     let get = prepare(base, &lookup, &app(&facts));
     let query = get.uri().query().unwrap().to_owned();
     let plain = user(&facts, "plain", 0);
-    let credentials = Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-        .with_token(
-            plain.access_token.clone(),
-            plain.access_token_secret.clone(),
-        );
+    let credentials = facts.credentials(plain);
     let url = format!("{base}/1.1/users/lookup.json");
     let nonce = twapi_auth::system::nonce().unwrap();
     let authorization = Signer::new(&credentials)

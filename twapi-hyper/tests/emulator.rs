@@ -10,7 +10,6 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioExecutor;
-use twapi_auth::oauth1::Credentials;
 use twapi_auth::oauth2::{Callback, ClientConfig, PkceFlow, Scope};
 use twapi_core::error_code::ErrorCode;
 use twapi_core::pager::{Pager, PagerState};
@@ -38,9 +37,7 @@ async fn world(config: Config) -> World {
     let facts = emulator.facts();
     let find = |role: &str| {
         facts
-            .users
-            .iter()
-            .find(|u| u.role == role)
+            .user(role)
             .cloned()
             .unwrap_or_else(|| panic!("the emulator names a {role} user"))
     };
@@ -55,10 +52,6 @@ async fn world(config: Config) -> World {
     }
 }
 
-fn id(user: &DemoUser) -> UserId {
-    UserId::new(user.id.parse().expect("a decimal id"))
-}
-
 fn name(user: &DemoUser) -> ScreenName {
     user.screen_name.parse().expect("a valid screen name")
 }
@@ -68,15 +61,9 @@ fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
 }
 
 impl World {
-    fn credentials(&self, user: &DemoUser) -> Credentials {
-        let facts = self.emulator.facts();
-        Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-            .with_token(user.access_token.clone(), user.access_token_secret.clone())
-    }
-
     /// A client acting for `me`, with retries quick enough for tests.
     fn builder(&self) -> ClientBuilder {
-        ClientBuilder::oauth1(&self.credentials(&self.me))
+        ClientBuilder::oauth1(&self.emulator.facts().credentials(&self.me))
             .base_url(self.emulator.base_url())
             .retry_policy(RetryPolicy::new(
                 8,
@@ -92,7 +79,7 @@ impl World {
 
     /// A page size that splits `user`'s followers into about `pages` pages.
     fn count_for(&self, user: &DemoUser, pages: usize) -> u32 {
-        let followers = self.emulator.follower_ids(id(user).get()).len();
+        let followers = self.emulator.follower_ids(user.user_id().get()).len();
         u32::try_from(followers.div_ceil(pages))
             .expect("small")
             .clamp(1, 5_000)
@@ -107,12 +94,16 @@ async fn without_the_access_token_prefix_the_user_is_asked_once_of_users_me() {
     })
     .await;
     // Built from a bare `Auth`: neither the app nor the user is known up front.
-    let client = ClientBuilder::new(SessionBuilder::new(Auth::oauth1(&w.credentials(&w.me))))
+    let credentials = w.emulator.facts().credentials(&w.me);
+    let client = ClientBuilder::new(SessionBuilder::new(Auth::oauth1(&credentials)))
         .base_url(w.emulator.base_url())
         .build()
         .expect("a client");
-    assert_eq!(client.my_id().await.expect("my id"), id(&w.me));
-    let followed = client.follow(id(&w.most_followed)).await.expect("a follow");
+    assert_eq!(client.my_id().await.expect("my id"), w.me.user_id());
+    let followed = client
+        .follow(w.most_followed.user_id())
+        .await
+        .expect("a follow");
     assert!(followed.following);
     let me = client.me().await.expect("me");
     assert_eq!(me.username, w.me.screen_name);
@@ -186,16 +177,19 @@ async fn an_oauth2_user_follows_without_knowing_its_id() {
         .base_url(w.emulator.base_url())
         .build()
         .expect("a client");
-    let followed = client.follow(id(&w.protected)).await.expect("a follow");
+    let followed = client
+        .follow(w.protected.user_id())
+        .await
+        .expect("a follow");
     assert_eq!(followed.pending_follow, Some(true));
-    assert_eq!(client.my_id().await.expect("cached"), id(&w.me));
+    assert_eq!(client.my_id().await.expect("cached"), w.me.user_id());
     let undone = client
-        .unfollow(id(&w.protected))
+        .unfollow(w.protected.user_id())
         .await
         .expect("an unfollow");
     assert!(!undone.following);
     let page = client
-        .send(&Followers::of(id(&w.most_followed)))
+        .send(&Followers::of(w.most_followed.user_id()))
         .await
         .expect("OAuth 2.0 user tokens read v2");
     assert!(!page.value.items().is_empty());
@@ -217,7 +211,7 @@ async fn app_only_reads_and_is_refused_user_endpoints_before_sending() {
         .send(&UsersShow::of(name(&w.most_followed)))
         .await
         .expect("app-only reads users");
-    assert_eq!(shown.value.id, id(&w.most_followed));
+    assert_eq!(shown.value.id, w.most_followed.user_id());
     let refused = client.send(&Me::default()).await.expect_err("user only");
     assert!(
         matches!(
@@ -274,7 +268,7 @@ async fn pages_walk_to_the_end_exactly_as_the_server_lists() {
     })
     .await;
     let client = w.client();
-    let most = id(&w.most_followed);
+    let most = w.most_followed.user_id();
     let truth = w.emulator.follower_ids(most.get());
 
     // v1.1 cursors, about six pages.
@@ -341,7 +335,7 @@ async fn without_a_limiter_x_s_429_is_waited_out_too() {
         .wait_on_rate_limit(true)
         .build()
         .expect("a client");
-    let most = id(&w.most_followed);
+    let most = w.most_followed.user_id();
     // 18 requests against a budget of 15: X answers 429 and the client waits for the reset.
     for _ in 0..18 {
         let reply = client
@@ -388,7 +382,7 @@ async fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
         .wait_on_rate_limit(true)
         .build()
         .expect("a client");
-    let most = id(&w.most_followed);
+    let most = w.most_followed.user_id();
     let truth = w.emulator.follower_ids(most.get());
     let request = FollowersIds {
         count: Some(w.count_for(&w.most_followed, 8)),
@@ -442,7 +436,7 @@ async fn clients_sharing_a_limiter_share_the_budget() {
     let shared = LimiterHandle::default();
     let a = w.builder().limiter(shared.clone()).build().expect("a");
     let b = w.builder().limiter(shared.clone()).build().expect("b");
-    let most = UserRef::Id(id(&w.most_followed));
+    let most = UserRef::Id(w.most_followed.user_id());
     for client in [&a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a, &b, &a] {
         client
             .send(&FollowersIds::of(most.clone()))

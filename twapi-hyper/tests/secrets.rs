@@ -114,15 +114,9 @@ async fn raw<B: Into<Bytes>>(request: http::Request<B>) -> http::Response<Bytes>
 fn role(emulator: &Emulator, role: &str) -> DemoUser {
     emulator
         .facts()
-        .users
-        .iter()
-        .find(|u| u.role == role)
+        .user(role)
         .cloned()
         .unwrap_or_else(|| panic!("the emulator names a {role} user"))
-}
-
-fn id(user: &DemoUser) -> UserId {
-    UserId::new(user.id.parse().expect("a decimal id"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,8 +167,7 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     let quick = RetryPolicy::new(8, Duration::from_millis(5), Duration::from_millis(40));
 
     // OAuth 1.0a: credentials, auth, builder, client.
-    let credentials = Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-        .with_token(me.access_token.clone(), me.access_token_secret.clone());
+    let credentials = facts.credentials(&me);
     seen.debug("credentials", &credentials);
     seen.debug("auth", &Auth::oauth1(&credentials));
     let builder = ClientBuilder::oauth1(&credentials)
@@ -192,7 +185,7 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
         timestamp: twapi_auth::system::unix_now(),
         nonce: "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
     };
-    let show_top = UsersShow::of(UserRef::Id(id(&top)));
+    let show_top = UsersShow::of(UserRef::Id(top.user_id()));
     for auth in [
         Auth::oauth1(&credentials),
         Auth::AppOnly(Secret::new(facts.bearer_token.clone())),
@@ -206,7 +199,7 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     seen.debug("reply", &shown);
     let looked_up = client
         .send(&UsersLookup {
-            users: Users::Ids(vec![id(&top), id(&protected)]),
+            users: Users::Ids(vec![top.user_id(), protected.user_id()]),
             include_entities: None,
         })
         .await
@@ -214,7 +207,7 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     seen.debug("reply", &looked_up);
     let by_id = client
         .send(&UserById {
-            id: id(&top),
+            id: top.user_id(),
             fields: Fields::default(),
         })
         .await
@@ -223,11 +216,11 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     seen.debug("me", &client.me().await.expect("me"));
 
     // A crawl of five pages, and one that a rate limit interrupts.
-    let followers = emulator.follower_ids(id(&top).get());
+    let followers = emulator.follower_ids(top.user_id().get());
     let count = u32::try_from(followers.len().div_ceil(5)).expect("small");
     let crawl = FollowersIds {
         count: Some(count),
-        ..FollowersIds::of(UserRef::Id(id(&top)))
+        ..FollowersIds::of(UserRef::Id(top.user_id()))
     };
     let mut pages = client.pages(crawl.clone());
     let mut crawled = 0;
@@ -265,12 +258,15 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     seen.error("429", &refused);
 
     // Follows.
-    let followed = client.follow(id(&protected)).await.expect("a follow");
+    let followed = client.follow(protected.user_id()).await.expect("a follow");
     seen.debug("follow", &followed);
-    let unfollowed = client.unfollow(id(&protected)).await.expect("an unfollow");
+    let unfollowed = client
+        .unfollow(protected.user_id())
+        .await
+        .expect("an unfollow");
     seen.debug("unfollow", &unfollowed);
     let created = client
-        .send(&FriendshipsCreate::user(id(&top)))
+        .send(&FriendshipsCreate::user(top.user_id()))
         .await
         .expect("friendships/create");
     seen.debug("friendships/create", &created);
@@ -437,7 +433,10 @@ async fn no_secret_in_logs_debug_or_display_during_a_tour() {
     seen.debug("oauth2 client", &user_client);
     seen.debug(
         "oauth2 follow",
-        &user_client.follow(id(&protected)).await.expect("a follow"),
+        &user_client
+            .follow(protected.user_id())
+            .await
+            .expect("a follow"),
     );
     let renewed = twapi_auth::oauth2::parse_token_response(
         &raw(config.refresh_request(&refresh).expect("a refresh request")).await,

@@ -8,12 +8,10 @@
 //! moment, and then sees nothing from it, which made this test fail now and then while it
 //! shared a process with the transport's other tests.
 
-use twapi_auth::oauth1::Credentials;
 use twapi_core::UserRef;
 use twapi_core::request::v1::FollowersIds;
 use twapi_emulator::{Config, Emulator};
 use twapi_hyper::ClientBuilder;
-use twapi_model::UserId;
 
 /// Writes every span's and event's fields as text, to check what the client logs.
 mod recorder {
@@ -79,18 +77,13 @@ async fn spans_name_the_endpoint_status_and_budget_and_never_a_secret() {
         .await
         .expect("the emulator starts");
     let facts = emulator.facts();
-    let user = facts
-        .users
-        .iter()
-        .find(|u| u.role == "plain")
-        .expect("a plain demo user");
-    let credentials = Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-        .with_token(user.access_token.clone(), user.access_token_secret.clone());
+    let user = facts.user("plain").expect("a plain demo user");
+    let credentials = facts.credentials(user);
     let client = ClientBuilder::oauth1(&credentials)
         .base_url(emulator.base_url())
         .build()
         .expect("a client");
-    let id = UserId::new(user.id.parse().expect("a decimal id"));
+    let id = user.user_id();
     client
         .send(&FollowersIds::of(UserRef::Id(id)))
         .await

@@ -7,7 +7,6 @@
 //! ```
 
 use twapi_emulator::{Config, Emulator};
-use twapi_ureq::auth::oauth1::Credentials;
 use twapi_ureq::core::UserRef;
 use twapi_ureq::request::v1::{FollowersIds, UsersShow};
 use twapi_ureq::{ClientBuilder, Pager};
@@ -23,30 +22,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Config::default()
     }))?;
     let facts = emulator.facts();
-    let acting = facts
-        .users
-        .iter()
-        .find(|u| u.role == "plain")
-        .ok_or("a plain user")?;
-    let star = facts
-        .users
-        .iter()
-        .find(|u| u.role == "most_followed")
-        .ok_or("a star")?;
+    let acting = facts.user("plain").ok_or("a plain user")?;
+    let star = facts.user("most_followed").ok_or("a star")?;
 
     // The client, as against the real API but for the base URL.
-    let credentials = Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-        .with_token(
-            acting.access_token.clone(),
-            acting.access_token_secret.clone(),
-        );
-    let client = ClientBuilder::oauth1(&credentials)
+    let client = ClientBuilder::oauth1(&facts.credentials(acting))
         .base_url(emulator.base_url())
         .wait_on_rate_limit(true)
         .build()?;
 
     let user = client
-        .send(&UsersShow::of(UserRef::Id(star.id.parse()?)))?
+        .send(&UsersShow::of(UserRef::Id(star.user_id())))?
         .value;
     println!("@{}: {} followers", user.screen_name, user.followers_count);
 

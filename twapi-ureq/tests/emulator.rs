@@ -6,7 +6,6 @@ use std::net::TcpListener;
 use std::time::{Duration, SystemTime};
 
 use twapi_emulator::{Config, DemoUser, Emulator};
-use twapi_ureq::auth::oauth1::Credentials;
 use twapi_ureq::core::{ScreenName, UserRef};
 use twapi_ureq::model::UserId;
 use twapi_ureq::request::v1::{FollowersIds, UsersShow};
@@ -34,9 +33,7 @@ fn world(config: Config) -> World {
     let find = |role: &str| {
         emulator
             .facts()
-            .users
-            .iter()
-            .find(|u| u.role == role)
+            .user(role)
             .cloned()
             .unwrap_or_else(|| panic!("the emulator names a {role} user"))
     };
@@ -49,24 +46,14 @@ fn world(config: Config) -> World {
     }
 }
 
-fn id(user: &DemoUser) -> UserId {
-    UserId::new(user.id.parse().expect("a decimal id"))
-}
-
 fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
     values.into_iter().map(UserId::get).collect()
 }
 
 impl World {
-    fn credentials(&self, user: &DemoUser) -> Credentials {
-        let facts = self.emulator.facts();
-        Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-            .with_token(user.access_token.clone(), user.access_token_secret.clone())
-    }
-
     /// A client acting for `me`, with retries quick enough for tests.
     fn builder(&self) -> ClientBuilder {
-        ClientBuilder::oauth1(&self.credentials(&self.me))
+        ClientBuilder::oauth1(&self.emulator.facts().credentials(&self.me))
             .base_url(self.emulator.base_url())
             .retry_policy(RetryPolicy::new(
                 8,
@@ -82,11 +69,11 @@ impl World {
 
     /// A followers/ids request that splits `user`'s followers into about `pages` pages.
     fn followers_in(&self, user: &DemoUser, pages: usize) -> FollowersIds {
-        let followers = self.emulator.follower_ids(id(user).get()).len();
+        let followers = self.emulator.follower_ids(user.user_id().get()).len();
         let count = u32::try_from(followers.div_ceil(pages)).expect("small");
         FollowersIds {
             count: Some(count.clamp(1, 5_000)),
-            ..FollowersIds::of(UserRef::Id(id(user)))
+            ..FollowersIds::of(UserRef::Id(user.user_id()))
         }
     }
 }
@@ -102,7 +89,7 @@ fn small() -> Config {
 fn users_show_and_a_followers_walk_match_the_ground_truth() {
     let w = world(small());
     let client = w.client();
-    let most = id(&w.most_followed);
+    let most = w.most_followed.user_id();
     let truth = w.emulator.follower_ids(most.get());
     assert!(truth.len() > 50, "a crawlable account");
 
@@ -144,12 +131,12 @@ fn users_show_and_a_followers_walk_match_the_ground_truth() {
 fn follow_and_unfollow_with_oauth1_credentials() {
     let w = world(small());
     let client = w.client();
-    let me = id(&w.me);
+    let me = w.me.user_id();
     // The OAuth 1.0a token names its user: no request is spent to find out.
     assert_eq!(client.session().user_id(), Some(me));
     assert_eq!(client.my_id().expect("my id"), me);
 
-    let target = id(&w.most_followed);
+    let target = w.most_followed.user_id();
     if w.emulator.follower_ids(target.get()).contains(&me.get()) {
         client.unfollow(target).expect("a clean start");
     }
@@ -161,7 +148,7 @@ fn follow_and_unfollow_with_oauth1_credentials() {
     assert!(!w.emulator.follower_ids(target.get()).contains(&me.get()));
 
     // A protected account gets a pending request instead.
-    let pending = client.follow(id(&w.protected)).expect("follow");
+    let pending = client.follow(w.protected.user_id()).expect("follow");
     assert!(!pending.following);
     assert_eq!(pending.pending_follow, Some(true));
     assert_eq!(client.me().expect("me").id, me);
@@ -184,7 +171,7 @@ fn x_s_429_is_waited_out_without_a_limiter() {
         .wait_on_rate_limit(true)
         .build()
         .expect("a client");
-    let most = UserRef::Id(id(&w.most_followed));
+    let most = UserRef::Id(w.most_followed.user_id());
     // 18 requests against X's budget of 15: X answers 429 and the client waits for the reset.
     for _ in 0..18 {
         let reply = client
@@ -261,7 +248,7 @@ fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
         seed: 7,
         ..twapi_emulator::Faults::default()
     });
-    let truth = w.emulator.follower_ids(id(&w.most_followed).get());
+    let truth = w.emulator.follower_ids(w.most_followed.user_id().get());
     let walked: Vec<UserId> = w
         .client()
         .items(w.followers_in(&w.most_followed, 4))
@@ -275,7 +262,7 @@ fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
         .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
         .build()
         .expect("a client");
-    let most = UserRef::Id(id(&w.most_followed));
+    let most = UserRef::Id(w.most_followed.user_id());
     let mut failures = 0;
     for _ in 0..14 {
         if let Err(e) = fragile.send(&UsersShow::of(most.clone())) {
@@ -350,10 +337,10 @@ fn an_oauth2_user_follows_without_knowing_its_id() {
         .expect("a client");
     assert_eq!(client.session().user_id(), None);
     // The session asks `GET /2/users/me` first, then follows as that user.
-    let followed = client.follow(id(&w.protected)).expect("a follow");
+    let followed = client.follow(w.protected.user_id()).expect("a follow");
     assert_eq!(followed.pending_follow, Some(true));
-    assert_eq!(client.session().user_id(), Some(id(&w.me)));
-    assert_eq!(client.my_id().expect("kept"), id(&w.me));
-    let undone = client.unfollow(id(&w.protected)).expect("an unfollow");
+    assert_eq!(client.session().user_id(), Some(w.me.user_id()));
+    assert_eq!(client.my_id().expect("kept"), w.me.user_id());
+    let undone = client.unfollow(w.protected.user_id()).expect("an unfollow");
     assert!(!undone.following);
 }

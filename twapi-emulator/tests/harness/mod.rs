@@ -10,7 +10,6 @@ use bytes::Bytes;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use twapi_auth::Secret;
-use twapi_auth::oauth1::Credentials;
 use twapi_core::{Api, ApiRequest, Auth, Reply, Stamp, decode_reply};
 use twapi_emulator::{Config, DemoUser, Emulator, Facts};
 
@@ -40,15 +39,12 @@ pub fn user<'a>(facts: &'a Facts, role: &str, nth: usize) -> &'a DemoUser {
 
 /// The demo user's id.
 pub fn id(user: &DemoUser) -> u64 {
-    user.id.parse().expect("ids are decimal")
+    user.user_id().get()
 }
 
 /// OAuth 1.0a as a demo user.
 pub fn oauth1(facts: &Facts, user: &DemoUser) -> Auth {
-    Auth::oauth1(
-        &Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-            .with_token(user.access_token.clone(), user.access_token_secret.clone()),
-    )
+    Auth::oauth1(&facts.credentials(user))
 }
 
 /// The app-only bearer token.

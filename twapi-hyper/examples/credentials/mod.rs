@@ -34,14 +34,11 @@ pub(crate) fn from_env() -> Option<FromEnv> {
 /// The emulator's demo user of `role` (`"plain"`, `"most_followed"`, `"protected"`, ...).
 pub(crate) fn demo_user<'f>(facts: &'f Facts, role: &str) -> Result<&'f DemoUser, String> {
     facts
-        .users
-        .iter()
-        .find(|user| user.role == role)
+        .user(role)
         .ok_or_else(|| format!("the emulator has no {role} demo user"))
 }
 
 /// The OAuth 1.0a credentials of one of the emulator's demo users.
 pub(crate) fn emulator_credentials(facts: &Facts, user: &DemoUser) -> Credentials {
-    Credentials::new(facts.consumer_key.clone(), facts.consumer_secret.clone())
-        .with_token(user.access_token.clone(), user.access_token_secret.clone())
+    facts.credentials(user)
 }
