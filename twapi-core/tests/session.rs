@@ -808,6 +808,27 @@ const USERS_PAGE: &str =
     r#"{"data":[{"id":"7","name":"Seven","username":"seven"}],"meta":{"result_count":1}}"#;
 
 #[test]
+fn a_me_answer_without_data_ends_the_call_instead_of_asking_again() {
+    let session = SessionBuilder::oauth2_user("user-access-token")
+        .build(0)
+        .unwrap();
+    let mut driver = Driver::new();
+    let mut server = script(vec![ok(r#"{"meta":{}}"#), ok(USERS_PAGE)]);
+    let out = driver.run(
+        &session,
+        &mut Call::new(Followers::of(UserId::new(12))),
+        &mut server,
+    );
+    let error = out.expect_err("no id to count the call against");
+    assert!(
+        matches!(error, CallError::Core(twapi_core::Error::Decode(_))),
+        "{error:?}"
+    );
+    assert_eq!(driver.targets(), ["GET /2/users/me"]);
+    assert_eq!(session.user_id(), None);
+}
+
+#[test]
 fn an_oauth2_user_session_asks_who_it_is_once_against_the_app_then_counts_the_user() {
     let session = SessionBuilder::oauth2_user("user-access-token")
         .build(0)

@@ -97,6 +97,8 @@ pub struct Call<R: ApiRequest> {
     attempt: u32,
     last_error: Option<CallError>,
     rate_limit: Option<RateLimitSnapshot>,
+    /// The user's id, as this call's identity call found it.
+    me: Option<UserId>,
 }
 
 impl<R: ApiRequest> fmt::Debug for Call<R> {
@@ -140,6 +142,7 @@ where
             attempt: 0,
             last_error: None,
             rate_limit: None,
+            me: None,
         }
     }
 
@@ -151,7 +154,7 @@ where
             || (session.limiter.is_some()
                 && R::ENDPOINT != EndpointId::V2Me
                 && identity.known_context().is_none());
-        let user = identity.user();
+        let user = identity.user().or(self.me);
         if needs_user && user.is_none() {
             return Stage::Identify(Box::new(Call::new(Me::default())));
         }
@@ -295,7 +298,15 @@ where
             match std::mem::replace(&mut self.stage, Stage::Finished) {
                 Stage::Start => self.stage = self.start(session),
                 Stage::Identify(mut me) => match me.poll(session, now, nonce) {
-                    Action::Output(Ok(_)) => self.stage = Stage::Start,
+                    // The session keeps the id (the identity call learned it); this call keeps
+                    // it too, so it goes on even where the session does not keep ids.
+                    Action::Output(Ok(reply)) => match reply.into_data() {
+                        Ok(user) => {
+                            self.me = Some(user.id);
+                            self.stage = Stage::Start;
+                        }
+                        Err(error) => self.stage = Stage::Outcome(Err(CallError::Core(error))),
+                    },
                     Action::Output(Err(error)) => self.stage = Stage::Outcome(Err(error)),
                     action => {
                         self.stage = Stage::Identify(me);
