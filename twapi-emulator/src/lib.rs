@@ -221,6 +221,23 @@ impl Emulator {
         self.list(user, Graph::following)
     }
 
+    /// Ground truth for tests: the affiliates of `user`, in the order
+    /// `GET /2/users/:id/affiliates` lists them (newest account first); empty for an account
+    /// that is not an organisation (see the `organisation` role of [`Facts::users`]).
+    pub fn affiliate_ids(&self, user: u64) -> Vec<u64> {
+        let dir = &self.service.dir;
+        let Some(index) = dir.by_id(user) else {
+            return Vec::new();
+        };
+        self.service
+            .orgs
+            .affiliates(index)
+            .iter()
+            .rev()
+            .map(|&u| dir.id(u))
+            .collect()
+    }
+
     fn list(&self, user: u64, list: fn(&Graph, u32) -> &[u32]) -> Vec<u64> {
         let dir = &self.service.dir;
         let Some(index) = dir.by_id(user) else {
