@@ -153,7 +153,8 @@ pub fn every_endpoint_answers<D: Driver>() {
     assert_eq!(me_reply.value.data.map(|u| u.id), Some(me));
 
     // v2 search: the exact username first; affiliates of an organisation, in its order.
-    let v2_searched = seen.send::<D, _>(c, &V2UsersSearch::new(w.most_followed.screen_name.clone()));
+    let v2_searched =
+        seen.send::<D, _>(c, &V2UsersSearch::new(w.most_followed.screen_name.clone()));
     assert_eq!(v2_searched.value.items().first().map(|u| u.id), Some(most));
     let organisation = w
         .emulator
@@ -163,7 +164,10 @@ pub fn every_endpoint_answers<D: Driver>() {
         .find(|u| u.role == "organisation")
         .expect("an organisation among the demo users");
     let affiliates_truth = w.emulator.affiliate_ids(id(organisation).get());
-    assert!(!affiliates_truth.is_empty(), "an organisation with affiliates");
+    assert!(
+        !affiliates_truth.is_empty(),
+        "an organisation with affiliates"
+    );
     let affiliates = seen.send::<D, _>(c, &Affiliates::of(id(organisation)));
     let page = affiliates.value.items();
     assert_eq!(

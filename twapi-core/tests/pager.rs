@@ -306,11 +306,17 @@ fn v2_search_pages_by_next_token_and_needs_no_result_count() {
     };
     let mut pager = Pager::new(V2Search::new("otter")).with_limit(5);
     let first = pager.next_request().expect("a first request");
-    assert_eq!((first.next_token.clone(), first.max_results), (None, Some(5)));
+    assert_eq!(
+        (first.next_token.clone(), first.max_results),
+        (None, Some(5))
+    );
     let items = pager.handle(page(&[1, 2, 3], Some("t2"))).expect("a page");
     assert_eq!(items.len(), 3);
     let second = pager.next_request().expect("a second request");
-    assert_eq!(second.next_token.as_ref().map(v2::PaginationToken::as_str), Some("t2"));
+    assert_eq!(
+        second.next_token.as_ref().map(v2::PaginationToken::as_str),
+        Some("t2")
+    );
     assert_eq!(second.max_results, Some(2));
     assert_eq!(second.query, "otter");
     // The last page has no next_token.
@@ -324,7 +330,10 @@ fn v2_search_pages_by_next_token_and_needs_no_result_count() {
 fn affiliates_page_by_their_numeric_token() {
     use twapi_core::request::v2::Affiliates;
     let mut pager = Pager::new(Affiliates::of(UserId::new(9)));
-    assert_eq!(pager.next_request().expect("a request").pagination_token, None);
+    assert_eq!(
+        pager.next_request().expect("a request").pagination_token,
+        None
+    );
     let page: v2::UserPage = serde_json::from_str(
         r#"{"data":[{"id":"1","name":"a","username":"a"}],"meta":{"result_count":1,"next_token":"1591208496391241728"}}"#,
     )
@@ -332,7 +341,9 @@ fn affiliates_page_by_their_numeric_token() {
     assert_eq!(pager.handle(page).expect("items").len(), 1);
     let next = pager.next_request().expect("a second request");
     assert_eq!(
-        next.pagination_token.as_ref().map(v2::PaginationToken::as_str),
+        next.pagination_token
+            .as_ref()
+            .map(v2::PaginationToken::as_str),
         Some("1591208496391241728")
     );
     let empty: v2::UserPage =

@@ -212,10 +212,23 @@ fn refusals_are_the_documented_ones() {
         .is_some()
     );
     // ...and these must not.
-    for bad in ["", "x".repeat(51).as_str(), "a-b", "caf\u{e9}", "a+b", "100%"] {
+    for bad in [
+        "",
+        "x".repeat(51).as_str(),
+        "a-b",
+        "caf\u{e9}",
+        "a+b",
+        "100%",
+    ] {
         assert!(round_trip(&v2::UsersSearch::new(bad)).is_none(), "{bad:?}");
     }
-    for bad in ["abc", "9223372036854775808", "-9223372036854775808", "1.5", ""] {
+    for bad in [
+        "abc",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "1.5",
+        "",
+    ] {
         let request = v2::Affiliates {
             pagination_token: Some(PaginationToken::new(bad)),
             ..v2::Affiliates::of(UserId::new(1))
@@ -266,8 +279,7 @@ fn a_server_refuses_what_a_client_would_not_send() {
 fn a_server_refuses_a_bad_search_or_affiliates_page() {
     let search = |uri: &str| {
         let request = http::Request::get(uri).body(Bytes::new()).unwrap();
-        let (id, path) =
-            EndpointId::match_request(request.method(), request.uri().path()).unwrap();
+        let (id, path) = EndpointId::match_request(request.method(), request.uri().path()).unwrap();
         assert_eq!(id, EndpointId::V2UsersSearch);
         IncomingRequest::from_http(path, &request)
             .and_then(|i| v2::UsersSearch::read(&i))
@@ -275,8 +287,7 @@ fn a_server_refuses_a_bad_search_or_affiliates_page() {
     };
     let affiliates = |uri: &str| {
         let request = http::Request::get(uri).body(Bytes::new()).unwrap();
-        let (id, path) =
-            EndpointId::match_request(request.method(), request.uri().path()).unwrap();
+        let (id, path) = EndpointId::match_request(request.method(), request.uri().path()).unwrap();
         assert_eq!(id, EndpointId::V2Affiliates);
         IncomingRequest::from_http(path, &request)
             .and_then(|i| v2::Affiliates::read(&i))
@@ -296,14 +307,18 @@ fn a_server_refuses_a_bad_search_or_affiliates_page() {
     .map(|r| r.unwrap_err().to_string())
     .collect();
     insta::assert_debug_snapshot!(refused);
-    let request = http::Request::get("http://h/2/users/search?query=o%27brien%20dev&next_token=abc")
-        .body(Bytes::new())
-        .unwrap();
+    let request =
+        http::Request::get("http://h/2/users/search?query=o%27brien%20dev&next_token=abc")
+            .body(Bytes::new())
+            .unwrap();
     let (_, path) = EndpointId::match_request(request.method(), request.uri().path()).unwrap();
     let ok = IncomingRequest::from_http(path, &request)
         .and_then(|i| v2::UsersSearch::read(&i))
         .unwrap();
 
     assert_eq!(ok.query, "o'brien dev");
-    assert_eq!(ok.next_token.map(|t| t.as_str().to_owned()).as_deref(), Some("abc"));
+    assert_eq!(
+        ok.next_token.map(|t| t.as_str().to_owned()).as_deref(),
+        Some("abc")
+    );
 }

@@ -229,7 +229,13 @@ impl Codec {
     /// A numeric page token (`GET /2/users/:id/affiliates`): a positive 19-digit number, as
     /// X documents them (a 64-bit signed integer of at most 19 characters), for the page below
     /// `boundary` (`next`) or above it (previous).
-    pub(crate) fn numeric_token(&self, owner: u32, kind: ListKind, boundary: u32, next: bool) -> String {
+    pub(crate) fn numeric_token(
+        &self,
+        owner: u32,
+        kind: ListKind,
+        boundary: u32,
+        next: bool,
+    ) -> String {
         let direction = if next {
             Direction::Next
         } else {

@@ -420,7 +420,11 @@ pub(crate) fn users_search(
         Ok(selection) => selection,
         Err(answer) => return answer,
     };
-    let words: Vec<String> = query.split(' ').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words: Vec<String> = query
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
     let owner = query_owner(&words);
     let raw_token = token.map(PaginationToken::as_str);
     let position = ctx.codec().read_token(owner, ListKind::Search, raw_token);
@@ -449,7 +453,10 @@ pub(crate) fn users_search(
     }
     ranked.sort_unstable();
     let size = max_results
-        .or(EndpointId::V2UsersSearch.descriptor().page_size.map(|size| size.default))
+        .or(EndpointId::V2UsersSearch
+            .descriptor()
+            .page_size
+            .map(|size| size.default))
         .unwrap_or(100) as usize;
     let len = ranked.len();
     let (start, end) = match position {
@@ -469,8 +476,9 @@ pub(crate) fn users_search(
     let boundary = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
     let meta = Meta {
         result_count: None,
-        next_token: (end < len)
-            .then(|| PaginationToken::new(codec.next_token(owner, ListKind::Search, boundary(end)))),
+        next_token: (end < len).then(|| {
+            PaginationToken::new(codec.next_token(owner, ListKind::Search, boundary(end)))
+        }),
         previous_token: (start > 0).then(|| {
             PaginationToken::new(codec.previous_token(owner, ListKind::Search, boundary(start)))
         }),
@@ -519,7 +527,10 @@ pub(crate) fn affiliates(
     }
     let list = ctx.orgs().affiliates(owner);
     let size = max_results
-        .or(EndpointId::V2Affiliates.descriptor().page_size.map(|size| size.default))
+        .or(EndpointId::V2Affiliates
+            .descriptor()
+            .page_size
+            .map(|size| size.default))
         .unwrap_or(100);
     let page = cursor::page(list.len(), position, size);
     let indices: Vec<u32> = list[page.items.clone()].iter().rev().copied().collect();
@@ -527,12 +538,12 @@ pub(crate) fn affiliates(
     let (users, includes) = users_and_includes(ctx, &world.graph, &indices, &selection);
     let meta = Meta {
         result_count: Some(u32::try_from(users.len()).unwrap_or(u32::MAX)),
-        next_token: page
-            .next
-            .map(|b| PaginationToken::new(codec.numeric_token(owner, ListKind::Affiliates, b, true))),
-        previous_token: page
-            .previous
-            .map(|b| PaginationToken::new(codec.numeric_token(owner, ListKind::Affiliates, b, false))),
+        next_token: page.next.map(|b| {
+            PaginationToken::new(codec.numeric_token(owner, ListKind::Affiliates, b, true))
+        }),
+        previous_token: page.previous.map(|b| {
+            PaginationToken::new(codec.numeric_token(owner, ListKind::Affiliates, b, false))
+        }),
     };
     let body = Response {
         data: (!users.is_empty()).then_some(users),
