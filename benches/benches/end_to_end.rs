@@ -776,6 +776,7 @@ fn crawl_child() {
             .limiter_config(LimiterConfig {
                 window: Duration::ZERO,
                 day: Duration::from_secs(86_400),
+                ..LimiterConfig::default()
             })
             .build()
             .expect("a client");

@@ -1350,6 +1350,7 @@ pub fn session(data: &[u8]) {
         .limiter_config(LimiterConfig {
             window: Duration::from_secs(60),
             day: Duration::from_secs(600),
+            ..LimiterConfig::default()
         })
         .jitter_seed(u64::from(settings))
         .build(0)

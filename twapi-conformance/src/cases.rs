@@ -17,7 +17,8 @@ use twapi_core::request::v1::{
     FriendshipsShow, FriendshipsUpdate, Users, UsersLookup, UsersSearch, UsersShow,
 };
 use twapi_core::request::v2::{
-    Followers, Following, Me, UserById, UserByUsername, UsersByIds, UsersByUsernames,
+    Affiliates, Followers, Following, Me, UserById, UserByUsername, UsersByIds, UsersByUsernames,
+    UsersSearch as V2UsersSearch,
 };
 use twapi_core::retry::RetryPolicy;
 use twapi_core::session::{CallError, LimiterHandle, SessionBuilder};
@@ -150,6 +151,29 @@ pub fn every_endpoint_answers<D: Driver>() {
     assert_eq!(by_name.value.data.map(|u| u.id), Some(me));
     let me_reply = seen.send::<D, _>(c, &Me::default());
     assert_eq!(me_reply.value.data.map(|u| u.id), Some(me));
+
+    // v2 search: the exact username first; affiliates of an organisation, in its order.
+    let v2_searched =
+        seen.send::<D, _>(c, &V2UsersSearch::new(w.most_followed.screen_name.clone()));
+    assert_eq!(v2_searched.value.items().first().map(|u| u.id), Some(most));
+    let organisation = w
+        .emulator
+        .facts()
+        .users
+        .iter()
+        .find(|u| u.role == "organisation")
+        .expect("an organisation among the demo users");
+    let affiliates_truth = w.emulator.affiliate_ids(id(organisation).get());
+    assert!(
+        !affiliates_truth.is_empty(),
+        "an organisation with affiliates"
+    );
+    let affiliates = seen.send::<D, _>(c, &Affiliates::of(id(organisation)));
+    let page = affiliates.value.items();
+    assert_eq!(
+        ids(page.iter().map(|u| u.id)),
+        affiliates_truth[..page.len()]
+    );
 
     // Follow a protected account: a pending request, listed as outgoing.
     seen.0.insert(EndpointId::V2Follow.name());

@@ -3,7 +3,8 @@
 //! with nothing lost and nothing fetched twice.
 //!
 //! Three kinds, one machine: v1.1 cursors (start at -1, stop at 0), v2 tokens (stop when
-//! `meta.next_token` is absent) and `users/search` pages (1-based, stop at a short page or at
+//! `meta.next_token` is absent; followers, following, affiliates, and `GET /2/users/search`,
+//! which sends the token back as `next_token`) and `users/search` pages (1-based, stop at a short page or at
 //! the 1,000-result cap).
 //!
 //! ```
@@ -38,7 +39,7 @@ use crate::request::v1::{
     FollowersIds, FollowersList, FriendsIds, FriendsList, FriendshipsIncoming, FriendshipsOutgoing,
     UsersSearch,
 };
-use crate::request::v2::{Followers, Following};
+use crate::request::v2::{Affiliates, Followers, Following, UsersSearch as V2UsersSearch};
 
 /// Where a walk stands: the position of the next page to fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,13 +272,16 @@ cursored!(FriendsList, v1::User, |page| page.users, count);
 
 macro_rules! tokened {
     ($request:ty) => {
+        tokened!($request, pagination_token);
+    };
+    ($request:ty, $token:ident) => {
         impl Pageable for $request {
             type Item = v2::User;
 
             fn at(&self, position: Option<&Position>, want: Option<u32>) -> Self {
                 let mut request = self.clone();
                 if let Some(Position::Token(t)) = position {
-                    request.pagination_token = Some(t.clone());
+                    request.$token = Some(t.clone());
                 }
                 request.max_results = page_size::<Self>(want, self.max_results);
                 request
@@ -297,6 +301,9 @@ macro_rules! tokened {
 
 tokened!(Followers);
 tokened!(Following);
+tokened!(Affiliates);
+// Search sends the token back as `next_token`, and its `meta` has no `result_count`.
+tokened!(V2UsersSearch, next_token);
 
 impl Pageable for UsersSearch {
     type Item = v1::User;

@@ -30,7 +30,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
-use crate::endpoint::{DailyBucket, EndpointId};
+use crate::endpoint::{DailyBucket, EndpointId, LimitsProfile};
 
 /// One budget as a server announced it: `limit` requests per period, `remaining` of them left,
 /// the count starting afresh at `reset`.
@@ -307,16 +307,31 @@ fn invalid(header: &'static str, value: &HeaderValue) -> RateLimitHeaderError {
     }
 }
 
-/// The lengths of the periods the limiter counts in.
+/// The lengths of the periods the limiter counts in, and whose documented limits it counts.
 ///
-/// X's are 15 minutes and 24 hours (the default); the emulator and tests scale them down so a
-/// day passes in seconds. A zero period never limits anything.
+/// X's periods are 15 minutes and 24 hours (the default); the emulator and tests scale them
+/// down so a day passes in seconds. A zero period never limits anything. `limits` picks the
+/// set of documented 15-minute limits the limiter starts from (today's by default; see
+/// [`LimitsProfile`]); a server's headers win over either.
+///
+/// ```
+/// use twapi_core::endpoint::LimitsProfile;
+/// use twapi_core::rate_limit::LimiterConfig;
+///
+/// let classic = LimiterConfig { limits: LimitsProfile::Classic2021, ..LimiterConfig::default() };
+/// assert_eq!(LimiterConfig::default().limits, LimitsProfile::Current2026);
+/// # let _ = classic;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LimiterConfig {
     /// The rate-limit window (default 900 s).
     pub window: Duration,
     /// The daily-cap period (default 86,400 s).
     pub day: Duration,
+    /// Whose documented 15-minute limits to count (default [`LimitsProfile::Current2026`];
+    /// a state saved before profiles existed reads back with the default).
+    #[serde(default)]
+    pub limits: LimitsProfile,
 }
 
 impl Default for LimiterConfig {
@@ -324,6 +339,7 @@ impl Default for LimiterConfig {
         LimiterConfig {
             window: Duration::from_secs(15 * 60),
             day: Duration::from_secs(24 * 60 * 60),
+            limits: LimitsProfile::Current2026,
         }
     }
 }
@@ -603,7 +619,7 @@ impl Limiter {
 
     fn reserve(&mut self, key: Key<'_>, now: SystemTime) {
         let period = self.period(key.slot.bucket);
-        let documented = key.slot.documented_limit();
+        let documented = key.slot.documented_limit(self.config.limits);
         // A new window, this request counted: sized by the limit X announced, else the
         // documented one; none when neither is known.
         let opened = |learned: Option<u32>| {
@@ -710,10 +726,13 @@ struct Slot {
 }
 
 impl Slot {
-    fn documented_limit(&self) -> Option<u32> {
+    fn documented_limit(&self, limits: LimitsProfile) -> Option<u32> {
         let user_context = self.user.is_some();
         match self.bucket {
-            Bucket::Window(endpoint) => endpoint.descriptor().window.for_context(user_context),
+            Bucket::Window(endpoint) => endpoint
+                .descriptor()
+                .window_for(limits)
+                .for_context(user_context),
             Bucket::Daily(daily) => {
                 let caps = daily.caps();
                 if user_context { caps.user } else { caps.app }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proptest::prelude::*;
-use twapi_core::endpoint::{DailyBucket, EndpointId};
+use twapi_core::endpoint::{DailyBucket, EndpointId, LimitsProfile};
 use twapi_core::rate_limit::{
     Bucket, Context, Limiter, LimiterConfig, RateLimit, RateLimitSnapshot, WaitUntil,
 };
@@ -139,6 +139,7 @@ fn follows_share_one_daily_budget_across_v1_and_v2() {
     let config = LimiterConfig {
         window: secs(1),
         day: secs(1_000),
+        limits: LimitsProfile::Current2026,
     };
     let mut limiter = Limiter::new(config);
     let ctx = Context::user("app", 7);
@@ -231,6 +232,7 @@ fn a_refusal_reserves_nothing() {
     let config = LimiterConfig {
         window: secs(10),
         day: secs(100),
+        limits: LimitsProfile::Current2026,
     };
     let mut limiter = Limiter::new(config);
     let ctx = Context::user("app", 1);
@@ -329,6 +331,7 @@ fn headers_on_an_undocumented_budget_make_it_limited() {
     let mut limiter = Limiter::new(LimiterConfig {
         window: secs(900),
         day: secs(86_400),
+        limits: LimitsProfile::Current2026,
     });
     let ctx = Context::user("app", 1);
     let update = EndpointId::FriendshipsUpdate;
@@ -583,6 +586,7 @@ const DAY: Duration = Duration::from_secs(300);
 const CONFIG: LimiterConfig = LimiterConfig {
     window: WINDOW,
     day: DAY,
+    limits: LimitsProfile::Current2026,
 };
 
 const ENDPOINTS: [EndpointId; 8] = [
@@ -743,7 +747,10 @@ fn daily_bucket(endpoint: EndpointId) -> Bucket {
 fn documented(key: &BudgetKey) -> Option<u32> {
     let user_context = key.2.is_some();
     match key.0 {
-        Bucket::Window(endpoint) => endpoint.descriptor().window.for_context(user_context),
+        Bucket::Window(endpoint) => endpoint
+            .descriptor()
+            .window_for(CONFIG.limits)
+            .for_context(user_context),
         Bucket::Daily(daily) => {
             let caps = daily.caps();
             if user_context { caps.user } else { caps.app }
@@ -870,5 +877,34 @@ proptest! {
         prop_assert_eq!(&resumed, &original);
         let json = serde_json::to_string(&original).unwrap();
         prop_assert_eq!(serde_json::from_str::<Limiter>(&json).unwrap(), original);
+    }
+}
+
+#[test]
+fn the_profile_decides_the_documented_windows() {
+    // Today's table (X, 2026-01-16): followers 300 a window per user and per app; the 2021
+    // figure was 15. Lookups, `me` and v1.1 are the same in both.
+    let drained = |limits, endpoint, ctx: &Context| {
+        let mut limiter = Limiter::new(LimiterConfig {
+            limits,
+            ..LimiterConfig::default()
+        });
+        drain(&mut limiter, endpoint, ctx, at(T0)).0
+    };
+    let (user, app) = (Context::user("app", 1), Context::app_only("app"));
+    assert_eq!(LimiterConfig::default().limits, LimitsProfile::Current2026);
+    for endpoint in [EndpointId::V2Followers, EndpointId::V2Following] {
+        assert_eq!(drained(LimitsProfile::Current2026, endpoint, &user), 300);
+        assert_eq!(drained(LimitsProfile::Current2026, endpoint, &app), 300);
+        assert_eq!(drained(LimitsProfile::Classic2021, endpoint, &user), 15);
+        assert_eq!(drained(LimitsProfile::Classic2021, endpoint, &app), 15);
+    }
+    for limits in LimitsProfile::ALL {
+        assert_eq!(drained(limits, EndpointId::V2UsersByIds, &user), 900);
+        assert_eq!(drained(limits, EndpointId::V2UsersByIds, &app), 300);
+        assert_eq!(drained(limits, EndpointId::V2UsersSearch, &user), 900);
+        assert_eq!(drained(limits, EndpointId::V2Me, &user), 75);
+        assert_eq!(drained(limits, EndpointId::V2Follow, &user), 50);
+        assert_eq!(drained(limits, EndpointId::FollowersIds, &user), 15);
     }
 }

@@ -287,3 +287,67 @@ proptest! {
         prop_assert!(false, "the circle was never caught");
     }
 }
+
+#[test]
+fn v2_search_pages_by_next_token_and_needs_no_result_count() {
+    use twapi_core::request::v2::UsersSearch as V2Search;
+    let page = |ids: &[u64], next: Option<&str>| -> v2::UserPage {
+        let data: Vec<String> = ids
+            .iter()
+            .map(|id| format!(r#"{{"id":"{id}","name":"n{id}","username":"u{id}"}}"#))
+            .collect();
+        let meta = match next {
+            Some(token) => format!(r#"{{"next_token":"{token}"}}"#),
+            None => "{}".to_owned(),
+        };
+        // X's spec gives search's `meta` no `result_count`: the page decodes without one.
+        serde_json::from_str(&format!(r#"{{"data":[{}],"meta":{meta}}}"#, data.join(",")))
+            .expect("a search page")
+    };
+    let mut pager = Pager::new(V2Search::new("otter")).with_limit(5);
+    let first = pager.next_request().expect("a first request");
+    assert_eq!(
+        (first.next_token.clone(), first.max_results),
+        (None, Some(5))
+    );
+    let items = pager.handle(page(&[1, 2, 3], Some("t2"))).expect("a page");
+    assert_eq!(items.len(), 3);
+    let second = pager.next_request().expect("a second request");
+    assert_eq!(
+        second.next_token.as_ref().map(v2::PaginationToken::as_str),
+        Some("t2")
+    );
+    assert_eq!(second.max_results, Some(2));
+    assert_eq!(second.query, "otter");
+    // The last page has no next_token.
+    let items = pager.handle(page(&[4], None)).expect("a page");
+    assert_eq!(items.len(), 1);
+    assert!(pager.is_done());
+    assert_eq!(pager.state().next, None);
+}
+
+#[test]
+fn affiliates_page_by_their_numeric_token() {
+    use twapi_core::request::v2::Affiliates;
+    let mut pager = Pager::new(Affiliates::of(UserId::new(9)));
+    assert_eq!(
+        pager.next_request().expect("a request").pagination_token,
+        None
+    );
+    let page: v2::UserPage = serde_json::from_str(
+        r#"{"data":[{"id":"1","name":"a","username":"a"}],"meta":{"result_count":1,"next_token":"1591208496391241728"}}"#,
+    )
+    .expect("a page");
+    assert_eq!(pager.handle(page).expect("items").len(), 1);
+    let next = pager.next_request().expect("a second request");
+    assert_eq!(
+        next.pagination_token
+            .as_ref()
+            .map(v2::PaginationToken::as_str),
+        Some("1591208496391241728")
+    );
+    let empty: v2::UserPage =
+        serde_json::from_str(r#"{"meta":{"result_count":0}}"#).expect("an empty page");
+    assert!(pager.handle(empty).expect("no items").is_empty());
+    assert!(pager.is_done());
+}

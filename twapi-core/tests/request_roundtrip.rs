@@ -149,14 +149,25 @@ proptest! {
         name in screen_name(),
     ) {
         check!(v2::Followers { id, max_results: max, pagination_token: token.clone(), fields: fields.clone() });
-        check!(v2::Following { id, max_results: max, pagination_token: token, fields: fields.clone() });
+        check!(v2::Following { id, max_results: max, pagination_token: token.clone(), fields: fields.clone() });
         check!(v2::Follow { source_user_id: id, target_user_id: other });
         check!(v2::Unfollow { source_user_id: id, target_user_id: other });
         check!(v2::UsersByIds { ids, fields: fields.clone() });
         check!(v2::UserById { id, fields: fields.clone() });
         check!(v2::UsersByUsernames { usernames: names, fields: fields.clone() });
         check!(v2::UserByUsername { username: name, fields: fields.clone() });
-        check!(v2::Me { fields });
+        check!(v2::Me { fields: fields.clone() });
+        check!(v2::Affiliates { id, max_results: max, pagination_token: token, fields });
+    }
+
+    #[test]
+    fn v2_search_and_affiliates(
+        query in "[A-Za-z0-9_' ]{0,55}|\\PC{0,20}", max in count(), token in token(), fields in fields(),
+        id in user_id(), numeric in proptest::option::of(any::<i64>()),
+    ) {
+        check!(v2::UsersSearch { query, max_results: max, next_token: token, fields: fields.clone() });
+        let pagination_token = numeric.map(|n| PaginationToken::new(n.to_string()));
+        check!(v2::Affiliates { id, max_results: max, pagination_token, fields });
     }
 }
 
@@ -185,7 +196,45 @@ fn refusals_are_the_documented_ones() {
         })
         .is_some()
     );
+    let search = round_trip(&v2::UsersSearch {
+        max_results: Some(1000),
+        next_token: Some(PaginationToken::new("b26v89c19zqg8o3fr")),
+        ..v2::UsersSearch::new("o'brien  _dev 42")
+    })
+    .expect("a valid search builds");
+    assert_eq!(search.query, "o'brien  _dev 42");
+    assert!(round_trip(&v2::UsersSearch::new("x".repeat(50))).is_some());
+    assert!(
+        round_trip(&v2::Affiliates {
+            pagination_token: Some(PaginationToken::new("-922337203685477580")),
+            ..v2::Affiliates::of(UserId::new(1))
+        })
+        .is_some()
+    );
     // ...and these must not.
+    for bad in [
+        "",
+        "x".repeat(51).as_str(),
+        "a-b",
+        "caf\u{e9}",
+        "a+b",
+        "100%",
+    ] {
+        assert!(round_trip(&v2::UsersSearch::new(bad)).is_none(), "{bad:?}");
+    }
+    for bad in [
+        "abc",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "1.5",
+        "",
+    ] {
+        let request = v2::Affiliates {
+            pagination_token: Some(PaginationToken::new(bad)),
+            ..v2::Affiliates::of(UserId::new(1))
+        };
+        assert!(round_trip(&request).is_none(), "{bad:?}");
+    }
     assert!(
         round_trip(&v1::UsersLookup {
             users: Users::Ids(vec![UserId::new(1); 101]),
@@ -223,5 +272,53 @@ fn a_server_refuses_what_a_client_would_not_send() {
     insta::assert_debug_snapshot!(refused);
     assert!(
         read("http://h/1.1/followers/ids.json?screen_name=jack&stringify_ids=1&unknown=x").is_ok()
+    );
+}
+
+#[test]
+fn a_server_refuses_a_bad_search_or_affiliates_page() {
+    let search = |uri: &str| {
+        let request = http::Request::get(uri).body(Bytes::new()).unwrap();
+        let (id, path) = EndpointId::match_request(request.method(), request.uri().path()).unwrap();
+        assert_eq!(id, EndpointId::V2UsersSearch);
+        IncomingRequest::from_http(path, &request)
+            .and_then(|i| v2::UsersSearch::read(&i))
+            .map(|_| ())
+    };
+    let affiliates = |uri: &str| {
+        let request = http::Request::get(uri).body(Bytes::new()).unwrap();
+        let (id, path) = EndpointId::match_request(request.method(), request.uri().path()).unwrap();
+        assert_eq!(id, EndpointId::V2Affiliates);
+        IncomingRequest::from_http(path, &request)
+            .and_then(|i| v2::Affiliates::read(&i))
+            .map(|_| ())
+    };
+    let refused: Vec<String> = [
+        search("http://h/2/users/search"),
+        search("http://h/2/users/search?query="),
+        search("http://h/2/users/search?query=a%21"),
+        search("http://h/2/users/search?query=ok&max_results=1001"),
+        search("http://h/2/users/search?query=ok&pagination_token=x&next_token="),
+        affiliates("http://h/2/users/12/affiliates?pagination_token=abc"),
+        affiliates("http://h/2/users/12/affiliates?pagination_token=12345678901234567890"),
+        affiliates("http://h/2/users/12/affiliates?max_results=0"),
+    ]
+    .into_iter()
+    .map(|r| r.unwrap_err().to_string())
+    .collect();
+    insta::assert_debug_snapshot!(refused);
+    let request =
+        http::Request::get("http://h/2/users/search?query=o%27brien%20dev&next_token=abc")
+            .body(Bytes::new())
+            .unwrap();
+    let (_, path) = EndpointId::match_request(request.method(), request.uri().path()).unwrap();
+    let ok = IncomingRequest::from_http(path, &request)
+        .and_then(|i| v2::UsersSearch::read(&i))
+        .unwrap();
+
+    assert_eq!(ok.query, "o'brien dev");
+    assert_eq!(
+        ok.next_token.map(|t| t.as_str().to_owned()).as_deref(),
+        Some("abc")
     );
 }

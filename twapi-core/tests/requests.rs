@@ -296,8 +296,47 @@ fn every_v2_endpoint() {
             ),
         ),
         ("me", build(&v2::Me::default(), &user)),
+        (
+            // `'` and the space are signed as %27 and %20 (RFC 3986, as X's OAuth 1.0a wants).
+            "users_search",
+            build(
+                &v2::UsersSearch {
+                    max_results: Some(1000),
+                    next_token: Some(twapi_model::v2::PaginationToken::new("b26v89c19zqg8o3fr")),
+                    fields: Fields {
+                        user_fields: vec![UserField::Description],
+                        expansions: vec![Expansion::PinnedTweetId],
+                        tweet_fields: vec![TweetField::CreatedAt],
+                    },
+                    ..v2::UsersSearch::new("o'brien dev_42")
+                },
+                &user,
+            ),
+        ),
+        (
+            "users_search_oauth2",
+            build(&v2::UsersSearch::new("TwitterDev"), &oauth2),
+        ),
+        (
+            "affiliates",
+            build(
+                &v2::Affiliates {
+                    max_results: Some(50),
+                    pagination_token: Some(twapi_model::v2::PaginationToken::new(
+                        "1591208496391241728",
+                    )),
+                    fields: Fields::users([UserField::Affiliation]),
+                    ..v2::Affiliates::of(twitter_dev)
+                },
+                &app,
+            ),
+        ),
+        (
+            "affiliates_oauth1",
+            build(&v2::Affiliates::of(twitter_dev), &user),
+        ),
     ];
-    assert_eq!(cases.len(), 9);
+    assert_eq!(cases.len(), 13);
     for (name, text) in cases {
         insta::assert_snapshot!(format!("v2_{name}"), text);
     }
@@ -392,6 +431,31 @@ fn bad_requests_are_refused_before_sending() {
             &auth,
         ),
         invalid(&v2::Me::default(), &app),
+        invalid(&v2::UsersSearch::new("TwitterDev"), &app),
+        invalid(&v2::UsersSearch::new(""), &auth),
+        invalid(&v2::UsersSearch::new("x".repeat(51)), &auth),
+        invalid(&v2::UsersSearch::new("rock & roll"), &auth),
+        invalid(
+            &v2::UsersSearch {
+                max_results: Some(0),
+                ..v2::UsersSearch::new("x")
+            },
+            &auth,
+        ),
+        invalid(
+            &v2::Affiliates {
+                pagination_token: Some(twapi_model::v2::PaginationToken::new("7140dibdnow9c7bt")),
+                ..v2::Affiliates::of(UserId::new(1))
+            },
+            &auth,
+        ),
+        invalid(
+            &v2::Affiliates {
+                max_results: Some(1001),
+                ..v2::Affiliates::of(UserId::new(1))
+            },
+            &auth,
+        ),
         invalid(&v1::FriendshipsIncoming::default(), &app),
     ];
     insta::assert_debug_snapshot!(refusals);

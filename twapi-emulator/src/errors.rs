@@ -160,6 +160,11 @@ fn v2_invalid_message(error: &InvalidRequest) -> (String, Vec<CompactString>) {
             ),
             Vec::new(),
         ),
+        // A rule X states as a pattern (search's `query`) is quoted as X quotes it.
+        Invalid::Malformed { value, expected } if expected.starts_with('^') => (
+            format!("The `{p}` query parameter value [{value}] does not match {expected}"),
+            vec![value.as_str().into()],
+        ),
         Invalid::Malformed { value, .. } => (
             format!("The `{p}` query parameter value [{value}] is not valid"),
             vec![value.as_str().into()],

@@ -44,6 +44,7 @@ mod graph;
 mod http1;
 mod limits;
 mod oauth2;
+mod orgs;
 mod profile;
 mod render;
 mod rng;
@@ -66,11 +67,13 @@ use twapi_auth::oauth1::Credentials;
 use twapi_model::UserId;
 
 pub use faults::Faults;
+pub use twapi_core::endpoint::LimitsProfile;
 
 use crate::credentials::access_token;
 use crate::demo::Cast;
 use crate::directory::Directory;
 use crate::graph::Graph;
+use crate::orgs::Organisations;
 use crate::service::{Service, Setup};
 
 /// The fewest users a graph may have: enough for every demo role to be a different account.
@@ -92,6 +95,10 @@ pub struct Config {
     pub window: Duration,
     /// The length of the 24-hour follow and unfollow caps (default 86,400 s).
     pub day: Duration,
+    /// Whose documented 15-minute limits the windows count: X's of today (the default) or
+    /// those of 2021 (followers and following 15 a window), read from twapi-core's endpoint
+    /// table either way.
+    pub limits: LimitsProfile,
     /// Faults to inject (default: none).
     pub faults: Faults,
     /// No log line per request (default `true` for the library; the binary logs).
@@ -106,6 +113,7 @@ impl Default for Config {
             users: 10_000,
             window: Duration::from_secs(900),
             day: Duration::from_secs(86_400),
+            limits: LimitsProfile::Current2026,
             faults: Faults::default(),
             quiet: true,
         }
@@ -136,8 +144,9 @@ pub struct DemoUser {
     pub id: String,
     /// The screen name.
     pub screen_name: String,
-    /// `most_followed`, `protected`, `suspended`, `plain` or `blocker` (see the crate docs
-    /// of the staged relationships).
+    /// `most_followed`, `protected`, `suspended`, `plain`, `blocker` (see the crate docs
+    /// of the staged relationships) or `organisation` (an account with affiliates, for
+    /// `GET /2/users/:id/affiliates`).
     pub role: String,
     /// How many followers the user had at start.
     pub followers: u64,
@@ -239,6 +248,23 @@ impl Emulator {
         self.list(user, Graph::following)
     }
 
+    /// Ground truth for tests: the affiliates of `user`, in the order
+    /// `GET /2/users/:id/affiliates` lists them (newest account first); empty for an account
+    /// that is not an organisation (see the `organisation` role of [`Facts::users`]).
+    pub fn affiliate_ids(&self, user: u64) -> Vec<u64> {
+        let dir = &self.service.dir;
+        let Some(index) = dir.by_id(user) else {
+            return Vec::new();
+        };
+        self.service
+            .orgs
+            .affiliates(index)
+            .iter()
+            .rev()
+            .map(|&u| dir.id(u))
+            .collect()
+    }
+
     fn list(&self, user: u64, list: fn(&Graph, u32) -> &[u32]) -> Vec<u64> {
         let dir = &self.service.dir;
         let Some(index) = dir.by_id(user) else {
@@ -281,9 +307,12 @@ fn build(config: &Config, base_url: String) -> (Service, Facts) {
     let mut graph = Graph::generate(&dir);
     let cast = Cast::choose(&dir);
     cast.stage(&dir, &mut graph);
-    let users = cast
-        .roles()
+    let cast_roles = cast.roles();
+    let taken: Vec<u32> = cast_roles.iter().map(|(index, _)| *index).collect();
+    let orgs = Organisations::generate(&dir, &taken);
+    let users = cast_roles
         .into_iter()
+        .chain(orgs.listed().iter().map(|&org| (org, "organisation")))
         .map(|(index, role)| {
             let (token, secret) = access_token(&dir, index);
             DemoUser {
@@ -311,6 +340,8 @@ fn build(config: &Config, base_url: String) -> (Service, Facts) {
         window: config.window,
         day: config.day,
         faults: config.faults.clone(),
+        orgs,
+        limits: config.limits,
         default_login: cast.plain[0],
         quiet: config.quiet,
     });

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! twapi-emulator --listen 127.0.0.1:0 --seed 42 --users 10000 \
-//!     [--window-seconds S] [--day-seconds D] [--fault-rate F] [--fault-seed N] [--quiet]
+//!     [--window-seconds S] [--day-seconds D] [--limits current-2026|classic-2021] \
+//!     [--fault-rate F] [--fault-seed N] [--quiet]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -10,10 +11,11 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use twapi_emulator::{Config, Emulator, Faults};
+use twapi_emulator::{Config, Emulator, Faults, LimitsProfile};
 
 const USAGE: &str = "usage: twapi-emulator [--listen ADDR] [--seed N] [--users N] \
-[--window-seconds S] [--day-seconds D] [--fault-rate F] [--fault-seed N] [--quiet]";
+[--window-seconds S] [--day-seconds D] [--limits current-2026|classic-2021] \
+[--fault-rate F] [--fault-seed N] [--quiet]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config {
@@ -49,6 +51,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Config, String> {
             "--day-seconds" => {
                 let text = value("--day-seconds")?;
                 config.day = seconds(&text).ok_or_else(|| bad("--day-seconds", &text))?;
+            }
+            "--limits" => {
+                let text = value("--limits")?;
+                config.limits =
+                    LimitsProfile::from_name(&text).ok_or_else(|| bad("--limits", &text))?;
             }
             "--fault-rate" => {
                 let text = value("--fault-rate")?;
@@ -129,7 +136,7 @@ mod tests {
     #[test]
     fn flags_are_read() {
         let config = parse(args(
-            "--listen 127.0.0.1:8080 --seed 7 --users 500 --window-seconds 2 --day-seconds 10.5 --fault-rate 0.5 --fault-seed 3 --quiet",
+            "--listen 127.0.0.1:8080 --seed 7 --users 500 --window-seconds 2 --day-seconds 10.5 --limits classic-2021 --fault-rate 0.5 --fault-seed 3 --quiet",
         ))
         .unwrap();
         assert_eq!(config.listen.port(), 8080);
@@ -139,7 +146,10 @@ mod tests {
         assert!((config.faults.slow - 0.1).abs() < 1e-9);
         assert_eq!(config.faults.seed, 3);
         assert!(config.quiet);
-        assert!(!parse(args("")).unwrap().quiet);
+        assert_eq!(config.limits, LimitsProfile::Classic2021);
+        let defaults = parse(args("")).unwrap();
+        assert!(!defaults.quiet);
+        assert_eq!(defaults.limits, LimitsProfile::Current2026);
     }
 
     #[test]
@@ -149,6 +159,7 @@ mod tests {
             "--users many",
             "--fault-rate 2",
             "--window-seconds 0",
+            "--limits 1999",
             "--listen nowhere",
             "--what",
         ] {

@@ -244,3 +244,27 @@ impl Serve for rq2::Me {
         v2::me(ctx, &self.fields)
     }
 }
+
+impl Serve for rq2::UsersSearch {
+    fn serve(self, ctx: &Ctx<'_>) -> Answer {
+        v2::users_search(
+            ctx,
+            &self.query,
+            self.max_results,
+            self.next_token.as_ref(),
+            &self.fields,
+        )
+    }
+}
+
+impl Serve for rq2::Affiliates {
+    fn serve(self, ctx: &Ctx<'_>) -> Answer {
+        v2::affiliates(
+            ctx,
+            self.id,
+            self.max_results,
+            self.pagination_token.as_ref(),
+            &self.fields,
+        )
+    }
+}

@@ -22,7 +22,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use std::time::{Duration, SystemTime};
 
 use http::Method;
-use twapi_core::endpoint::{EndpointId, PathParams};
+use twapi_core::endpoint::{EndpointId, LimitsProfile, PathParams};
 use twapi_core::error_code::ErrorCode;
 use twapi_core::request::server::IncomingRequest;
 #[cfg(doc)]
@@ -40,6 +40,7 @@ use crate::graph::Graph;
 use crate::http1::{Delivery, Incoming};
 use crate::limits::{DailyCaps, Subject, Windows};
 use crate::oauth2::Tokens;
+use crate::orgs::Organisations;
 use crate::routes;
 
 /// The part of the world that requests change: the graph and the daily caps, under one lock.
@@ -57,6 +58,10 @@ pub(crate) struct Service {
     pub(crate) dir: Directory,
     pub(crate) app: AppCredentials,
     pub(crate) codec: Codec,
+    /// The organisation accounts and their affiliates (fixed for the run).
+    pub(crate) orgs: Organisations,
+    /// Whose documented 15-minute limits the windows count.
+    limits: LimitsProfile,
     world: RwLock<World>,
     windows: Mutex<Windows>,
     tokens: Mutex<Tokens>,
@@ -130,6 +135,11 @@ impl Ctx<'_> {
         &self.service.codec
     }
 
+    /// The organisations and their affiliates.
+    pub(crate) fn orgs(&self) -> &Organisations {
+        &self.service.orgs
+    }
+
     /// The calling user, in user context.
     pub(crate) fn viewer(&self) -> Option<u32> {
         self.caller.user()
@@ -148,6 +158,8 @@ pub(crate) struct Setup {
     pub(crate) window: Duration,
     pub(crate) day: Duration,
     pub(crate) faults: Faults,
+    pub(crate) orgs: Organisations,
+    pub(crate) limits: LimitsProfile,
     pub(crate) default_login: u32,
     pub(crate) quiet: bool,
 }
@@ -163,6 +175,8 @@ impl Service {
             tokens: Mutex::new(tokens),
             app,
             dir: setup.dir,
+            orgs: setup.orgs,
+            limits: setup.limits,
             world: RwLock::new(World {
                 graph: setup.graph,
                 daily: DailyCaps::new(setup.day),
@@ -309,7 +323,8 @@ impl Service {
                 Some(caller),
             );
         }
-        let window = match descriptor.window.for_context(caller.user().is_some()) {
+        let documented = descriptor.window_for(self.limits);
+        let window = match documented.for_context(caller.user().is_some()) {
             Some(limit) => {
                 let subject = caller.user().map_or(Subject::App, Subject::User);
                 let (state, allowed) = lock(&self.windows).take(endpoint, subject, limit, now);

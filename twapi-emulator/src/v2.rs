@@ -1,5 +1,6 @@
 //! The v2 endpoints: followers and following pages with pagination tokens, user lookups by
-//! id and username, the authenticated user, and follow and unfollow.
+//! id and username, the authenticated user, follow and unfollow, user search and an
+//! organisation's affiliates.
 //!
 //! Semantics follow X: users that do not exist or are suspended come back as partial errors
 //! on a 200 (`resource-not-found`, "Could not find user with ids: [..]." or "User has been
@@ -361,4 +362,194 @@ pub(crate) fn me(ctx: &Ctx<'_>, fields: &Fields) -> Answer {
     };
     let value = ctx.dir().id(me).to_string();
     lookup_single(ctx, Some(me), "id", &value, fields)
+}
+
+/// How well a user matches a search: the lower, the earlier in the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Match {
+    /// The username is the query.
+    ExactUsername,
+    /// The username starts with the query's first word.
+    UsernamePrefix,
+    /// Every word is in the name or the username.
+    Other,
+}
+
+/// How `index` matches the query's lower-case `words` (all of them, each in the name or the
+/// username, case-insensitive), if it does.
+fn search_match(ctx: &Ctx<'_>, index: u32, words: &[String]) -> Option<Match> {
+    let username = ctx.dir().screen_name(index).to_lowercase();
+    let name = crate::profile::name_of(ctx.dir(), index).to_lowercase();
+    if !words
+        .iter()
+        .all(|word| username.contains(word.as_str()) || name.contains(word.as_str()))
+    {
+        return None;
+    }
+    Some(if words.len() == 1 && username == words[0] {
+        Match::ExactUsername
+    } else if username.starts_with(words[0].as_str()) {
+        Match::UsernamePrefix
+    } else {
+        Match::Other
+    })
+}
+
+/// A 32-bit tag of a normalized query, so that a token of one query is refused by another.
+fn query_owner(words: &[String]) -> u32 {
+    let mut h: u32 = 0x811C_9DC5;
+    for byte in words.join(" ").bytes() {
+        h = (h ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// `GET /2/users/search`: the users whose name or username holds every word of the query
+/// (case-insensitive), suspended accounts left out, ranked: the exact username first, then
+/// usernames that start with the first word, then the rest; ties by follower count (most
+/// first), then by id. Pages are cut from that ranking with tokens tied to the query; `meta`
+/// has no `result_count`, as X's spec has none.
+pub(crate) fn users_search(
+    ctx: &Ctx<'_>,
+    query: &str,
+    max_results: Option<u32>,
+    token: Option<&PaginationToken>,
+    fields: &Fields,
+) -> Answer {
+    let selection = match selection(fields) {
+        Ok(selection) => selection,
+        Err(answer) => return answer,
+    };
+    let words: Vec<String> = query
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let owner = query_owner(&words);
+    let raw_token = token.map(PaginationToken::as_str);
+    let position = ctx.codec().read_token(owner, ListKind::Search, raw_token);
+    if position == Position::Invalid {
+        let token = raw_token.unwrap_or_default();
+        return errors::v2_invalid(
+            "next_token",
+            token,
+            format!("The `next_token` query parameter value [{token}] is not valid"),
+        );
+    }
+    let world = ctx.read();
+    let graph = &world.graph;
+    let dir = ctx.dir();
+    let mut ranked: Vec<(Match, std::cmp::Reverse<usize>, u64, u32)> = Vec::new();
+    if !words.is_empty() {
+        for index in 0..dir.len() {
+            if dir.is_suspended(index) {
+                continue;
+            }
+            if let Some(how) = search_match(ctx, index, &words) {
+                let followers = std::cmp::Reverse(graph.followers(index).len());
+                ranked.push((how, followers, dir.id(index), index));
+            }
+        }
+    }
+    ranked.sort_unstable();
+    let size = max_results
+        .or(EndpointId::V2UsersSearch
+            .descriptor()
+            .page_size
+            .map(|size| size.default))
+        .unwrap_or(100) as usize;
+    let len = ranked.len();
+    let (start, end) = match position {
+        Position::Below(offset) => {
+            let start = (offset as usize).min(len);
+            (start, (start + size).min(len))
+        }
+        Position::Above(offset) => {
+            let end = (offset as usize).min(len);
+            (end.saturating_sub(size), end)
+        }
+        _ => (0, size.min(len)),
+    };
+    let indices: Vec<u32> = ranked[start..end].iter().map(|entry| entry.3).collect();
+    let (users, includes) = users_and_includes(ctx, graph, &indices, &selection);
+    let codec = ctx.codec();
+    let boundary = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+    let meta = Meta {
+        result_count: None,
+        next_token: (end < len).then(|| {
+            PaginationToken::new(codec.next_token(owner, ListKind::Search, boundary(end)))
+        }),
+        previous_token: (start > 0).then(|| {
+            PaginationToken::new(codec.previous_token(owner, ListKind::Search, boundary(start)))
+        }),
+    };
+    let body = Response {
+        data: (!users.is_empty()).then_some(users),
+        includes,
+        errors: Vec::new(),
+        meta: Some(meta),
+    };
+    Answer::ok(&body)
+}
+
+/// `GET /2/users/:id/affiliates`: an organisation's affiliates, newest account first, with
+/// numeric page tokens; an account that is not an organisation has an empty page
+/// (`{"meta":{"result_count":0}}`), a missing or suspended one a partial error, as for
+/// followers.
+pub(crate) fn affiliates(
+    ctx: &Ctx<'_>,
+    id: UserId,
+    max_results: Option<u32>,
+    token: Option<&PaginationToken>,
+    fields: &Fields,
+) -> Answer {
+    let selection = match selection(fields) {
+        Ok(selection) => selection,
+        Err(answer) => return answer,
+    };
+    let value = id.to_string();
+    let Some(owner) = ctx.dir().by_id(id.get()) else {
+        return only_errors(vec![errors::user_not_found("id", &value)]);
+    };
+    if ctx.dir().is_suspended(owner) {
+        return only_errors(vec![errors::user_suspended("id", &value)]);
+    }
+    let raw_token = token.map(PaginationToken::as_str);
+    let codec = ctx.codec();
+    let position = codec.read_numeric_token(owner, ListKind::Affiliates, raw_token);
+    if position == Position::Invalid {
+        let token = raw_token.unwrap_or_default();
+        return errors::v2_invalid(
+            "pagination_token",
+            token,
+            format!("The `pagination_token` query parameter value [{token}] is not valid"),
+        );
+    }
+    let list = ctx.orgs().affiliates(owner);
+    let size = max_results
+        .or(EndpointId::V2Affiliates
+            .descriptor()
+            .page_size
+            .map(|size| size.default))
+        .unwrap_or(100);
+    let page = cursor::page(list.len(), position, size);
+    let indices: Vec<u32> = list[page.items.clone()].iter().rev().copied().collect();
+    let world = ctx.read();
+    let (users, includes) = users_and_includes(ctx, &world.graph, &indices, &selection);
+    let meta = Meta {
+        result_count: Some(u32::try_from(users.len()).unwrap_or(u32::MAX)),
+        next_token: page.next.map(|b| {
+            PaginationToken::new(codec.numeric_token(owner, ListKind::Affiliates, b, true))
+        }),
+        previous_token: page.previous.map(|b| {
+            PaginationToken::new(codec.numeric_token(owner, ListKind::Affiliates, b, false))
+        }),
+    };
+    let body = Response {
+        data: (!users.is_empty()).then_some(users),
+        includes,
+        errors: Vec::new(),
+        meta: Some(meta),
+    };
+    Answer::ok(&body)
 }

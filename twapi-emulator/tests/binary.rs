@@ -82,7 +82,10 @@ fn prints_one_json_line_and_logs_each_request() {
             "plain",
             "plain",
             "plain",
-            "blocker"
+            "blocker",
+            "organisation",
+            "organisation",
+            "organisation"
         ]
     );
     for user in users {

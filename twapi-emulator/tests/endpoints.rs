@@ -196,6 +196,13 @@ async fn every_endpoint_in_every_mode() {
     };
     served += every_mode(&modes, &by_name).await;
     served += every_mode(&modes, &rq2::Me::default()).await;
+    let search = rq2::UsersSearch {
+        max_results: Some(5),
+        ..rq2::UsersSearch::new("o'neil dev")
+    };
+    served += every_mode(&modes, &search).await;
+    let org = UserId::new(id(user(&modes.facts, "organisation", 0)));
+    served += every_mode(&modes, &rq2::Affiliates::of(org)).await;
 
     // 24 endpoints: 9 accept all three v1.1-capable modes... count what the table says.
     let expected: usize = twapi_core::EndpointId::ALL

@@ -311,7 +311,12 @@ async fn rate_limits_refuse_with_x_headers() {
     assert!(call(base, &ids, &app(&facts)).await.is_ok());
 
     let followers = rq2::Followers::of(top);
-    for _ in 0..limit {
+    let v2_limit = twapi_core::EndpointId::V2Followers
+        .descriptor()
+        .window
+        .user
+        .unwrap();
+    for _ in 0..v2_limit {
         call(base, &followers, &auth).await.unwrap();
     }
     let response = send(prepare(base, &followers, &auth)).await;

@@ -13,6 +13,62 @@ pub struct WindowLimits {
     pub app: Option<u32>,
 }
 
+/// Which of X's published sets of 15-minute limits the table's windows are read from.
+///
+/// X has changed its documented limits over the years; recordings and older contracts were
+/// made under the earlier ones. Each row of the [endpoint table](super) declares today's
+/// figures and, where they differed, the classic ones beside them, with their sources.
+///
+/// ```
+/// use twapi_core::endpoint::{EndpointId, LimitsProfile};
+///
+/// let followers = EndpointId::V2Followers.descriptor();
+/// assert_eq!(followers.window_for(LimitsProfile::Current2026).user, Some(300));
+/// assert_eq!(followers.window_for(LimitsProfile::Classic2021).user, Some(15));
+/// assert_eq!(LimitsProfile::default(), LimitsProfile::Current2026);
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LimitsProfile {
+    /// X's rate-limit table as documented today (docs.x.com `x-api/fundamentals/rate-limits`,
+    /// unchanged since 2026-01-16; API-FACTS.md 4.5): followers and following 300 per
+    /// 15 minutes per app and per user, lookups and search 900 per user and 300 per app.
+    #[default]
+    #[serde(rename = "current_2026")]
+    Current2026,
+    /// The limits of the v1.1 docs and the pre-tier v2 API reference pages, as real headers
+    /// showed them in 2021–2022 (API-FACTS.md 3.1 and 3.3): followers and following 15 per
+    /// 15 minutes. For recordings and contracts made under them.
+    #[serde(rename = "classic_2021")]
+    Classic2021,
+}
+
+impl LimitsProfile {
+    /// Every profile.
+    pub const ALL: [LimitsProfile; 2] = [Self::Current2026, Self::Classic2021];
+
+    /// The stable name, as serialized (`"current_2026"`, `"classic_2021"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Current2026 => "current_2026",
+            Self::Classic2021 => "classic_2021",
+        }
+    }
+
+    /// The profile of a [`LimitsProfile::name`] (also accepts `current`, `classic`, `2026`,
+    /// `2021`, and `-` for `_`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.replace('-', "_").to_ascii_lowercase().as_str() {
+            "current_2026" | "current" | "2026" => Some(Self::Current2026),
+            "classic_2021" | "classic" | "2021" => Some(Self::Classic2021),
+            _ => None,
+        }
+    }
+}
+
 impl WindowLimits {
     /// The limit that applies to a request made in user context or app-only.
     pub const fn for_context(self, user_context: bool) -> Option<u32> {

@@ -2,7 +2,8 @@
 //!
 //! Request builders, the rate limiter, the pagers and the emulator all read this one table,
 //! so a limit or a path is written in exactly one place. The numbers are X's documented
-//! defaults (API-FACTS.md sections 2.2, 3.1 and 3.3); a server announces its real limits in
+//! defaults (API-FACTS.md sections 2.2, 3.1, 3.3, 4.1, 4.2 and 4.5; see [`LimitsProfile`] for
+//! the two sets of 15-minute limits); a server announces its real limits in
 //! headers, and [`crate::rate_limit::Limiter`] lets those win.
 //!
 //! Each endpoint is declared once, in one list: its id, its stable name, its request type and
@@ -37,7 +38,7 @@ use http::Method;
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use auth::{AuthMode, AuthModes};
-pub use limits::{DailyBucket, DailyCaps, PageSize, WindowLimits};
+pub use limits::{DailyBucket, DailyCaps, LimitsProfile, PageSize, WindowLimits};
 pub use path::{PathError, PathParam, PathParams};
 pub use visit::{EndpointVisitor, VisitEveryEndpoint, VisitRequest};
 
@@ -137,6 +138,16 @@ impl EndpointId {
     }
 }
 
+impl Endpoint {
+    /// The documented 15-minute limits under `profile`.
+    pub const fn window_for(&self, profile: LimitsProfile) -> WindowLimits {
+        match profile {
+            LimitsProfile::Current2026 => self.window,
+            LimitsProfile::Classic2021 => self.classic_window,
+        }
+    }
+}
+
 impl fmt::Display for EndpointId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -168,8 +179,12 @@ pub struct Endpoint {
     pub auth: AuthModes,
     /// How a long result is walked.
     pub pagination: Pagination,
-    /// The documented 15-minute limits per user and per app.
+    /// The documented 15-minute limits per user and per app, as X documents them today
+    /// ([`LimitsProfile::Current2026`]); [`Endpoint::window_for`] picks a profile.
     pub window: WindowLimits,
+    /// The 15-minute limits of [`LimitsProfile::Classic2021`]: the same as `window` unless the
+    /// row declares other classic figures.
+    pub classic_window: WindowLimits,
     /// The 24-hour cap this endpoint draws from, shared across v1.1 and v2 where X shares it.
     pub daily: Option<DailyBucket>,
     /// The page-size parameter and its bounds, for endpoints that have one.
@@ -209,7 +224,8 @@ pub enum ApiVersion {
 pub enum Pagination {
     /// v1.1 cursors: start at `cursor=-1`, follow `next_cursor`, stop at 0.
     Cursor,
-    /// v2 tokens: send `pagination_token=<next_token>`, stop when `meta.next_token` is absent.
+    /// v2 tokens: send `pagination_token=<next_token>` (`next_token=<next_token>` on
+    /// `GET /2/users/search`), stop when `meta.next_token` is absent.
     Token,
     /// 1-based `page` numbers (`users/search`), stopping at the endpoint's result cap.
     Page,
