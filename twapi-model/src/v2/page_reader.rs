@@ -12,6 +12,7 @@ use super::connection::{ConnectionStatus, ConnectionStatuses};
 use super::entities::{FullTextEntities, MentionEntity, TagEntity, UrlEntities, UrlEntity};
 use super::meta::Meta;
 use super::response::Response;
+use super::vocabulary::{Place, Vocabulary};
 use super::user::{
     Affiliation, User, UserEntities, UserPublicMetrics, UserSubscription, UserWithheld,
 };
@@ -71,7 +72,8 @@ impl Reader<'_> {
     /// Reads a user into `u`, a blank [`User::new`].
     fn user(&mut self, u: &mut User) -> Option<()> {
         let mut seen = Seen::default();
-        self.object(|r, key| {
+        // Whether `key` is a field of the user (read), or not (left for the caller to skip).
+        let mut user_key = |r: &mut Self, key: &str| -> Option<bool> {
             match key {
                 "id" => {
                     seen.first(0)?;
@@ -185,9 +187,22 @@ impl Reader<'_> {
                     seen.first(25)?;
                     u.verified_followers_count = r.opt(Self::u64)?;
                 }
-                _ => r.skip()?,
+                _ => return Some(false),
             }
-            Some(())
+            Some(true)
+        };
+        self.object(|r, key| {
+            if user_key(r, key)? {
+                return Some(());
+            }
+            // A 2.167 name (`pinned_post_id` …) is read as its classic twin, the same field,
+            // so that both names at once are a repeated key (left to serde).
+            if let Some((Vocabulary::Post, classic)) = Vocabulary::of(Place::Field, key)
+                && user_key(r, classic)?
+            {
+                return Some(());
+            }
+            r.skip()
         })?;
         // `id`, `name` and `username` are required.
         seen.all(0b111).then_some(())
@@ -217,6 +232,11 @@ impl Reader<'_> {
                 "like_count" => {
                     seen.first(4)?;
                     m.like_count = r.opt(Self::u64)?;
+                }
+                // `post_count` (2.167) is `tweet_count`.
+                other if Vocabulary::classic(Place::Field, other) == "tweet_count" => {
+                    seen.first(2)?;
+                    m.tweet_count = r.u64()?;
                 }
                 _ => r.skip()?,
             }
