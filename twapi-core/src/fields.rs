@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-pub use twapi_model::v2::vocabulary::Vocabulary;
 use twapi_model::v2::vocabulary::Place;
+pub use twapi_model::v2::vocabulary::Vocabulary;
 
 use crate::param::ParamValue;
 

@@ -12,10 +12,10 @@ use super::connection::{ConnectionStatus, ConnectionStatuses};
 use super::entities::{FullTextEntities, MentionEntity, TagEntity, UrlEntities, UrlEntity};
 use super::meta::Meta;
 use super::response::Response;
-use super::vocabulary::{Place, Vocabulary};
 use super::user::{
     Affiliation, User, UserEntities, UserPublicMetrics, UserSubscription, UserWithheld,
 };
+use super::vocabulary::{Place, Vocabulary};
 use crate::reader::{Reader, Seen};
 use crate::{TweetId, UserId};
 

@@ -32,7 +32,11 @@ pub struct Tweet {
     pub text: CompactString,
     /// The ids of every version of the tweet, oldest first, this one included
     /// (`edit_history_post_ids` in 2.167).
-    #[serde(default, alias = "edit_history_post_ids", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        alias = "edit_history_post_ids",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub edit_history_tweet_ids: Vec<TweetId>,
     /// Who posted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,7 +67,11 @@ pub struct Tweet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<FullTextEntities>,
     /// The tweets this one retweets, quotes or replies to (`referenced_posts` in 2.167).
-    #[serde(default, alias = "referenced_posts", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        alias = "referenced_posts",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub referenced_tweets: Vec<ReferencedTweet>,
     /// Who may reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -51,11 +51,19 @@ pub struct User {
     pub location: Option<CompactString>,
     /// The pinned tweet; expand it with `expansions=pinned_tweet_id` (`pinned_post_id` in
     /// 2.167, which names the field so too).
-    #[serde(default, alias = "pinned_post_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "pinned_post_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pinned_tweet_id: Option<TweetId>,
     /// The user's latest tweet; expand it with `expansions=most_recent_tweet_id`
     /// (`most_recent_post_id` in 2.167, which names the field so too).
-    #[serde(default, alias = "most_recent_post_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "most_recent_post_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub most_recent_tweet_id: Option<TweetId>,
     /// The avatar's URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -258,8 +258,14 @@ mod tests {
                 }
             }
             assert_eq!(Vocabulary::Post.name(a.place, a.tweet), a.post);
-            assert_eq!(Vocabulary::of(a.place, a.post), Some((Vocabulary::Post, a.tweet)));
-            assert_eq!(Vocabulary::of(a.place, a.tweet), Some((Vocabulary::Tweet, a.tweet)));
+            assert_eq!(
+                Vocabulary::of(a.place, a.post),
+                Some((Vocabulary::Post, a.tweet))
+            );
+            assert_eq!(
+                Vocabulary::of(a.place, a.tweet),
+                Some((Vocabulary::Tweet, a.tweet))
+            );
             assert_eq!(Vocabulary::classic(a.place, a.post), a.tweet);
         }
     }
