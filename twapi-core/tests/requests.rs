@@ -430,7 +430,10 @@ fn v2_selectors_in_both_vocabularies() {
     assert_eq!(Api::default().vocabulary(), Vocabulary::Post);
     for vocabulary in Vocabulary::ALL {
         let api = Api::default().with_vocabulary(vocabulary);
-        let text = render(&api.prepare(&request, &auth, STAMP).expect("a valid request"));
+        let text = render(
+            &api.prepare(&request, &auth, STAMP)
+                .expect("a valid request"),
+        );
         insta::assert_snapshot!(format!("v2_selectors_{vocabulary}"), text);
     }
 }

@@ -546,6 +546,38 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_2167_names_itself() {
+        let body = r#"{"data":[{"id":"1","name":"n","username":"u","pinned_post_id":"7","most_recent_post_id":"8",
+            "public_metrics":{"followers_count":1,"following_count":2,"post_count":3,"listed_count":4}}],"includes":{"posts":[{"id":"7","text":"t"}]}}"#;
+        let page = read(body).unwrap();
+        let user = &page.items()[0];
+        assert_eq!(user.pinned_tweet_id.map(crate::TweetId::get), Some(7));
+        assert_eq!(user.most_recent_tweet_id.map(crate::TweetId::get), Some(8));
+        assert_eq!(user.public_metrics.map(|m| m.tweet_count), Some(3));
+        assert_eq!(page.includes.unwrap().tweets.len(), 1);
+        let classic = crate::v2::vocabulary::translate(
+            body.as_bytes(),
+            crate::v2::vocabulary::Vocabulary::Tweet,
+        );
+        assert_eq!(read(std::str::from_utf8(&classic).unwrap()), read(body));
+    }
+
+    #[test]
+    fn both_names_of_one_field_are_a_repeated_key() {
+        for extra in [
+            r#","pinned_tweet_id":"7","pinned_post_id":"7""#,
+            r#","public_metrics":{"followers_count":1,"following_count":2,"tweet_count":3,"post_count":3,"listed_count":4}"#,
+        ] {
+            let body = format!(r#"{{"data":[{{"id":"1","name":"n","username":"u"{extra}}}]}}"#);
+            assert!(read_document(&body, read_user_page).is_none(), "{body}");
+            assert!(
+                crate::decode::<UserPage>(body.as_bytes()).is_err(),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
     fn reads_surrogate_pairs_itself() {
         // v2 escapes every character outside the BMP (emoji) as a pair, upper or lower case.
         let body = r#"{"data":[{"id":"1","name":"EL \uD83C\uDF0F\ud83d\ude00!","username":"u","location":"\uDBFF\uDFFF"}]}"#;
