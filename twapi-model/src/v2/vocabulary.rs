@@ -52,7 +52,7 @@ impl Vocabulary {
     /// assert_eq!(Vocabulary::Tweet.name(Place::Parameter, "tweet.fields"), "tweet.fields");
     /// assert_eq!(Vocabulary::Post.name(Place::Field, "created_at"), "created_at");
     /// ```
-    pub fn name<'a>(self, place: Place, classic: &'a str) -> &'a str {
+    pub fn name(self, place: Place, classic: &str) -> &str {
         match self {
             Self::Tweet => classic,
             Self::Post => place.post_of(classic).unwrap_or(classic),
