@@ -11,7 +11,8 @@ use twapi_auth::percent;
 
 use crate::endpoint::{AuthMode, EndpointId};
 use crate::error::Error;
-use crate::param::{Invalid, InvalidRequest};
+use crate::fields::Vocabulary;
+use crate::param::{Invalid, InvalidRequest, Params};
 use crate::request::{ApiRequest, Parts};
 
 /// The credentials a request is sent with.
@@ -85,12 +86,14 @@ pub struct Stamp<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
     base: String,
+    vocabulary: Vocabulary,
 }
 
 impl Default for Api {
     fn default() -> Self {
         Self {
             base: "https://api.x.com".to_owned(),
+            vocabulary: Vocabulary::default(),
         }
     }
 }
@@ -117,12 +120,44 @@ impl Api {
         }
         Ok(Self {
             base: base_url.trim_end_matches('/').to_owned(),
+            vocabulary: Vocabulary::default(),
         })
     }
 
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// Writes v2 field selectors in `vocabulary`: [`Vocabulary::Post`] by default
+    /// (`post.fields`, `expansions=pinned_post_id`, as X's own SDKs send them),
+    /// [`Vocabulary::Tweet`] for the classic names of X's docs (`tweet.fields`,
+    /// `expansions=pinned_tweet_id`). X accepts both, and answers either in one model.
+    ///
+    /// ```
+    /// use twapi_core::fields::{Expansion, Fields, Vocabulary};
+    /// use twapi_core::request::v2::Me;
+    /// use twapi_core::{Api, Auth, Stamp};
+    ///
+    /// let fields = Fields { expansions: vec![Expansion::PinnedTweetId], ..Fields::default() };
+    /// let auth = Auth::OAuth2User("token".into());
+    /// let stamp = Stamp { timestamp: 0, nonce: "" };
+    /// let sent = |api: Api| api.prepare(&Me { fields: fields.clone() }, &auth, stamp).unwrap();
+    /// assert_eq!(sent(Api::default()).uri(), "https://api.x.com/2/users/me?expansions=pinned_post_id");
+    /// assert_eq!(
+    ///     sent(Api::default().with_vocabulary(Vocabulary::Tweet)).uri(),
+    ///     "https://api.x.com/2/users/me?expansions=pinned_tweet_id"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn with_vocabulary(mut self, vocabulary: Vocabulary) -> Self {
+        self.vocabulary = vocabulary;
+        self
+    }
+
+    /// The vocabulary v2 field selectors are written in.
+    pub fn vocabulary(&self) -> Vocabulary {
+        self.vocabulary
     }
 
     /// Builds the request: URL with query, form or JSON body, content type, and
@@ -142,7 +177,10 @@ impl Api {
             )
             .into());
         }
-        let mut parts = Parts::default();
+        let mut parts = Parts {
+            params: Params::in_vocabulary(self.vocabulary),
+            ..Parts::default()
+        };
         request.write(&mut parts)?;
         let mut http_request = self.assemble(R::ENDPOINT, &parts)?;
         authorize(&mut http_request, auth, stamp)?;

@@ -9,6 +9,7 @@ use std::fmt;
 
 use twapi_model::UserId;
 
+use crate::fields::Vocabulary;
 use crate::name::{ScreenName, UserRef};
 
 /// A request that cannot be sent as it stands, caught before anything goes on the wire;
@@ -112,15 +113,32 @@ impl std::error::Error for InvalidRequest {}
 
 /// The raw parameters a request writes, in order: query parameters for GET and DELETE,
 /// the form body for v1.1 POST.
+///
+/// They carry the [`Vocabulary`] the field selectors are written in (the default,
+/// [`Vocabulary::Post`], unless [`Api`](crate::Api) sets another).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
     pairs: Vec<(&'static str, String)>,
+    vocabulary: Vocabulary,
 }
 
 impl Params {
     /// No parameters.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// No parameters, with field selectors to be written in `vocabulary`.
+    pub fn in_vocabulary(vocabulary: Vocabulary) -> Self {
+        Self {
+            pairs: Vec::new(),
+            vocabulary,
+        }
+    }
+
+    /// The vocabulary field selectors are written in.
+    pub fn vocabulary(&self) -> Vocabulary {
+        self.vocabulary
     }
 
     /// The pairs, raw (not percent-encoded).
@@ -168,6 +186,28 @@ impl Params {
                 joined.push(',');
             }
             joined.push_str(&v.to_param());
+        }
+        self.pairs.push((name, joined));
+        Ok(())
+    }
+}
+
+impl Params {
+    /// Appends a comma-joined list of 1 to `max` values, each written by `name_of`.
+    pub(crate) fn list_by<T>(
+        &mut self,
+        name: &'static str,
+        values: &[T],
+        max: usize,
+        name_of: impl Fn(&T) -> &str,
+    ) -> Result<(), InvalidRequest> {
+        check_list_len(name, values.len(), max)?;
+        let mut joined = String::with_capacity(values.len() * 20);
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(name_of(v));
         }
         self.pairs.push((name, joined));
         Ok(())
@@ -332,6 +372,11 @@ impl<'a> Incoming<'a> {
     /// Wraps decoded pairs.
     pub fn from_pairs(pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Self {
         Self { pairs }
+    }
+
+    /// Every pair, in the order received.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
 
     /// The raw value of `name`, failing if it is given twice.

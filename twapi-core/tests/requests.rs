@@ -460,3 +460,44 @@ fn bad_requests_are_refused_before_sending() {
     ];
     insta::assert_debug_snapshot!(refusals);
 }
+
+/// Every selector whose name 2.167 changed, in both vocabularies, signed (OAuth 1.0a signs
+/// the names): `post.fields` and `pinned_post_id` by default, the classic names one setting
+/// away. Only the names differ between the two (and so the signature).
+#[test]
+fn v2_selectors_in_both_vocabularies() {
+    use twapi_core::fields::Vocabulary;
+    let fields = Fields {
+        user_fields: vec![
+            UserField::PinnedTweetId,
+            UserField::MostRecentTweetId,
+            UserField::PublicMetrics,
+        ],
+        expansions: vec![
+            Expansion::PinnedTweetId,
+            Expansion::MostRecentTweetId,
+            Expansion::AffiliationUserId,
+        ],
+        tweet_fields: vec![
+            TweetField::EditHistoryTweetIds,
+            TweetField::NoteTweet,
+            TweetField::ReferencedTweets,
+            TweetField::CreatedAt,
+        ],
+    };
+    let request = v2::Followers {
+        max_results: Some(1000),
+        fields,
+        ..v2::Followers::of(UserId::new(2_244_994_945))
+    };
+    let auth = user_auth();
+    assert_eq!(Api::default().vocabulary(), Vocabulary::Post);
+    for vocabulary in Vocabulary::ALL {
+        let api = Api::default().with_vocabulary(vocabulary);
+        let text = render(
+            &api.prepare(&request, &auth, STAMP)
+                .expect("a valid request"),
+        );
+        insta::assert_snapshot!(format!("v2_selectors_{vocabulary}"), text);
+    }
+}

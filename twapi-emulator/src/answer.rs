@@ -5,6 +5,7 @@ use bytes::Bytes;
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 use twapi_core::rate_limit::{RateLimit, RateLimitSnapshot};
+use twapi_model::v2::vocabulary::{self, Vocabulary};
 
 /// `application/json`, as X labels its bodies.
 pub(crate) const JSON: &str = "application/json;charset=utf-8";
@@ -82,6 +83,15 @@ impl Answer {
     pub(crate) fn with_daily(mut self, user: Option<RateLimit>, app: Option<RateLimit>) -> Self {
         self.rate.user_day = user;
         self.rate.app_day = app;
+        self
+    }
+
+    /// The body's object keys in `vocabulary` (the model writes the classic names).
+    #[must_use]
+    pub(crate) fn in_vocabulary(mut self, vocabulary: Vocabulary) -> Self {
+        if vocabulary != Vocabulary::Tweet {
+            self.body = Bytes::from(vocabulary::translate(&self.body, vocabulary));
+        }
         self
     }
 

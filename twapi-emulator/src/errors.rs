@@ -84,7 +84,7 @@ pub(crate) fn page_does_not_exist() -> Answer {
 /// A v2 `about:blank` problem: `{"title","detail","type":"about:blank","status"}`.
 pub(crate) fn blank(status: StatusCode, detail: &str) -> Answer {
     let mut problem = Problem::new(
-        ProblemType::new(ProblemKind::AboutBlank),
+        ProblemType::new_x(ProblemKind::AboutBlank),
         status.canonical_reason().unwrap_or("Error"),
     );
     problem.detail = Some(detail.into());
@@ -108,7 +108,7 @@ pub(crate) fn invalid_request(version: ApiVersion, error: &InvalidRequest) -> An
         ApiVersion::V2 => {
             let (message, values) = v2_invalid_message(error);
             let mut problem = Problem::new(
-                ProblemType::new(ProblemKind::InvalidRequest),
+                ProblemType::new_x(ProblemKind::InvalidRequest),
                 "Invalid Request",
             );
             problem.detail = Some("One or more parameters to your request was invalid.".into());
@@ -132,7 +132,7 @@ pub(crate) fn invalid_request(version: ApiVersion, error: &InvalidRequest) -> An
 /// One v2 `invalid-request` problem about `param` with `message`.
 pub(crate) fn v2_invalid(param: &str, value: &str, message: String) -> Answer {
     let mut problem = Problem::new(
-        ProblemType::new(ProblemKind::InvalidRequest),
+        ProblemType::new_x(ProblemKind::InvalidRequest),
         "Invalid Request",
     );
     problem.detail = Some("One or more parameters to your request was invalid.".into());
@@ -213,7 +213,7 @@ pub(crate) fn refused(version: ApiVersion, used: AuthMode, accepted: AuthModes) 
     .map(mode_name)
     .collect();
     let mut problem = Problem::new(
-        ProblemType::new(ProblemKind::UnsupportedAuthentication),
+        ProblemType::new_x(ProblemKind::UnsupportedAuthentication),
         "Unsupported Authentication",
     );
     // X's text has two spaces before "Supported".
@@ -240,7 +240,7 @@ pub(crate) fn rate_limited(version: ApiVersion) -> Answer {
 /// A v2 partial error: no user with this `parameter` value.
 pub(crate) fn user_not_found(parameter: &str, value: &str) -> Problem {
     let mut problem = Problem::new(
-        ProblemType::new(ProblemKind::ResourceNotFound),
+        ProblemType::new_x(ProblemKind::ResourceNotFound),
         "Not Found Error",
     );
     problem.detail = Some(format!("Could not find user with {parameter}: [{value}].").into());
@@ -250,7 +250,10 @@ pub(crate) fn user_not_found(parameter: &str, value: &str) -> Problem {
 
 /// A v2 partial error: the user is suspended.
 pub(crate) fn user_suspended(parameter: &str, value: &str) -> Problem {
-    let mut problem = Problem::new(ProblemType::new(ProblemKind::ResourceNotFound), "Forbidden");
+    let mut problem = Problem::new(
+        ProblemType::new_x(ProblemKind::ResourceNotFound),
+        "Forbidden",
+    );
     problem.detail = Some(format!("User has been suspended: [{value}].").into());
     user_fields(&mut problem, parameter, value);
     problem
@@ -259,7 +262,7 @@ pub(crate) fn user_suspended(parameter: &str, value: &str) -> Problem {
 /// A v2 partial error: the user is protected and the caller may not see their lists.
 pub(crate) fn user_not_authorized(parameter: &str, value: &str) -> Problem {
     let mut problem = Problem::new(
-        ProblemType::new(ProblemKind::NotAuthorizedForResource),
+        ProblemType::new_x(ProblemKind::NotAuthorizedForResource),
         "Authorization Error",
     );
     problem.detail = Some(

@@ -5,6 +5,7 @@
 //! served until it has a `Serve` impl here, and until then the emulator does not compile.
 
 use twapi_core::endpoint::{ApiVersion, EndpointId, EndpointVisitor, VisitRequest};
+use twapi_core::fields::Fields;
 use twapi_core::request::server::{IncomingRequest, ServerRequest};
 use twapi_core::request::{ApiRequest, v1 as rq1, v2 as rq2};
 
@@ -15,17 +16,27 @@ use crate::service::Ctx;
 use crate::{v1, v2};
 
 /// Reads the typed request of `endpoint` and serves it, answering X's 400 when it breaks a rule.
+///
+/// A v2 answer is written in the vocabulary of the request: the 2.167 names (`post_count`,
+/// `pinned_post_id`, `includes.posts`) to a request that used any of 2.167's names
+/// (`post.fields`, `expansions=pinned_post_id` …), the classic names otherwise — to a request
+/// in the classic names, and to one whose names are the same in both (or that has none), as
+/// every response recorded from production is.
 pub(crate) fn dispatch(
     ctx: &Ctx<'_>,
     endpoint: EndpointId,
     version: ApiVersion,
     incoming: &IncomingRequest<'_>,
 ) -> Answer {
-    endpoint.visit(Route {
+    let answer = endpoint.visit(Route {
         ctx,
         version,
         incoming,
-    })
+    });
+    match (version, Fields::vocabulary_of(&incoming.params)) {
+        (ApiVersion::V2, Some(vocabulary)) => answer.in_vocabulary(vocabulary),
+        _ => answer,
+    }
 }
 
 /// A request type the emulator serves: what it answers to a request that read.

@@ -73,7 +73,7 @@ async fn every_mode<R: ApiRequest>(modes: &Modes, request: &R) -> usize {
             ApiVersion::V2 => {
                 assert_eq!(
                     body["type"],
-                    "https://api.twitter.com/2/problems/unsupported-authentication"
+                    "https://api.x.com/2/problems/unsupported-authentication"
                 );
                 let detail = body["detail"].as_str().unwrap();
                 assert!(

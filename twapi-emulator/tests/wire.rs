@@ -154,7 +154,7 @@ async fn bodies_that_are_not_forms() {
     assert_eq!(response.status(), 400);
     assert_eq!(
         json(&response)["type"],
-        "https://api.twitter.com/2/problems/invalid-request"
+        "https://api.x.com/2/problems/invalid-request"
     );
     still_serving(&facts).await;
     emulator.shutdown().await;

@@ -1,9 +1,11 @@
 //! The X API v2 objects of the follow, search and get-users family, as they travel.
 //!
-//! The wire vocabulary is the one of the 2.159 OpenAPI spec, which every recorded response
-//! uses (`pinned_tweet_id`, `includes.tweets`, problem types under
-//! `https://api.twitter.com/2/problems/`); problem types under `https://api.x.com/2/problems/`
-//! (the 2.167 spec) are understood too.
+//! Both vocabularies of the v2 spec decode alike: the classic names of 2.159, which every
+//! recorded response uses (`pinned_tweet_id`, `includes.tweets`, `tweet_count`), and the names
+//! of 2.167 (`pinned_post_id`, `includes.posts`, `post_count`), see [`vocabulary`]. Values
+//! serialize in the classic names; [`vocabulary::to_vec_in`] writes the 2.167 ones. Problem
+//! types decode alike under `https://api.twitter.com/2/problems/` and
+//! `https://api.x.com/2/problems/`.
 //!
 //! - [`User`] with every field of the 2.159 schema, [`Tweet`] for `includes.tweets`.
 //! - [`Response`]: the `data` / `includes` / `errors` / `meta` envelope, with the aliases
@@ -114,6 +116,7 @@ mod problem;
 mod response;
 mod tweet;
 mod user;
+pub mod vocabulary;
 
 pub use connection::{ConnectionStatus, ConnectionStatusIter, ConnectionStatuses};
 pub use entities::{

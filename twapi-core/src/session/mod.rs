@@ -262,6 +262,7 @@ pub struct SessionBuilder {
     retry: RetryPolicy,
     limiter: Option<LimiterHandle>,
     jitter_seed: Option<u64>,
+    vocabulary: crate::fields::Vocabulary,
 }
 
 impl fmt::Debug for SessionBuilder {
@@ -273,6 +274,7 @@ impl fmt::Debug for SessionBuilder {
             .field("wait_on_rate_limit", &self.wait_on_rate_limit)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter.is_some())
+            .field("vocabulary", &self.vocabulary)
             .finish_non_exhaustive()
     }
 }
@@ -291,6 +293,7 @@ impl SessionBuilder {
             retry: RetryPolicy::default(),
             limiter: Some(LimiterHandle::default()),
             jitter_seed: None,
+            vocabulary: crate::fields::Vocabulary::default(),
         }
     }
 
@@ -372,10 +375,20 @@ impl SessionBuilder {
         self
     }
 
+    /// The vocabulary of the v2 field selectors of every request: `post.fields` and
+    /// `expansions=pinned_post_id` ([`Vocabulary::Post`](crate::fields::Vocabulary::Post), the
+    /// default, as X's own SDKs send), or the classic `tweet.fields` and
+    /// `expansions=pinned_tweet_id` ([`Vocabulary::Tweet`](crate::fields::Vocabulary::Tweet)).
+    /// Answers in either vocabulary decode alike.
+    pub fn vocabulary(mut self, vocabulary: crate::fields::Vocabulary) -> Self {
+        self.vocabulary = vocabulary;
+        self
+    }
+
     /// The session; `seed` seeds the retry jitter unless [`SessionBuilder::jitter_seed`] fixed
     /// one (a driver draws it from the OS, so that clients spread their retries apart).
     pub fn build(self, seed: u64) -> Result<Session, crate::InvalidRequest> {
-        let api = Api::new(&self.base_url)?;
+        let api = Api::new(&self.base_url)?.with_vocabulary(self.vocabulary);
         let user_context = self.auth.mode().is_user_context();
         let identity = Identity::new(
             self.app.unwrap_or_else(|| "default".to_owned()),
@@ -468,6 +481,12 @@ macro_rules! session_settings {
         /// Fixes whose budget the requests spend (see `SessionBuilder::context`).
         pub fn context(mut self, context: $crate::rate_limit::Context) -> Self {
             self.$field = self.$field.context(context);
+            self
+        }
+
+        /// The vocabulary of v2 field selectors (see `SessionBuilder::vocabulary`).
+        pub fn vocabulary(mut self, vocabulary: $crate::fields::Vocabulary) -> Self {
+            self.$field = self.$field.vocabulary(vocabulary);
             self
         }
 

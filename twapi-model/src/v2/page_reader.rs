@@ -15,6 +15,7 @@ use super::response::Response;
 use super::user::{
     Affiliation, User, UserEntities, UserPublicMetrics, UserSubscription, UserWithheld,
 };
+use super::vocabulary::{Place, Vocabulary};
 use crate::reader::{Reader, Seen};
 use crate::{TweetId, UserId};
 
@@ -71,7 +72,8 @@ impl Reader<'_> {
     /// Reads a user into `u`, a blank [`User::new`].
     fn user(&mut self, u: &mut User) -> Option<()> {
         let mut seen = Seen::default();
-        self.object(|r, key| {
+        // Whether `key` is a field of the user (read), or not (left for the caller to skip).
+        let mut user_key = |r: &mut Self, key: &str| -> Option<bool> {
             match key {
                 "id" => {
                     seen.first(0)?;
@@ -185,9 +187,22 @@ impl Reader<'_> {
                     seen.first(25)?;
                     u.verified_followers_count = r.opt(Self::u64)?;
                 }
-                _ => r.skip()?,
+                _ => return Some(false),
             }
-            Some(())
+            Some(true)
+        };
+        self.object(|r, key| {
+            if user_key(r, key)? {
+                return Some(());
+            }
+            // A 2.167 name (`pinned_post_id` …) is read as its classic twin, the same field,
+            // so that both names at once are a repeated key (left to serde).
+            if let Some((Vocabulary::Post, classic)) = Vocabulary::of(Place::Field, key)
+                && user_key(r, classic)?
+            {
+                return Some(());
+            }
+            r.skip()
         })?;
         // `id`, `name` and `username` are required.
         seen.all(0b111).then_some(())
@@ -217,6 +232,11 @@ impl Reader<'_> {
                 "like_count" => {
                     seen.first(4)?;
                     m.like_count = r.opt(Self::u64)?;
+                }
+                // `post_count` (2.167) is `tweet_count`.
+                other if Vocabulary::classic(Place::Field, other) == "tweet_count" => {
+                    seen.first(2)?;
+                    m.tweet_count = r.u64()?;
                 }
                 _ => r.skip()?,
             }
@@ -523,6 +543,38 @@ mod tests {
         let page = read(body).unwrap();
         assert_eq!(page.items()[0].name, "a\"b\\c/\u{8}\u{c}\n\r\té");
         assert_eq!(page.items()[0].description.as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn reads_the_2167_names_itself() {
+        let body = r#"{"data":[{"id":"1","name":"n","username":"u","pinned_post_id":"7","most_recent_post_id":"8",
+            "public_metrics":{"followers_count":1,"following_count":2,"post_count":3,"listed_count":4}}],"includes":{"posts":[{"id":"7","text":"t"}]}}"#;
+        let page = read(body).unwrap();
+        let user = &page.items()[0];
+        assert_eq!(user.pinned_tweet_id.map(crate::TweetId::get), Some(7));
+        assert_eq!(user.most_recent_tweet_id.map(crate::TweetId::get), Some(8));
+        assert_eq!(user.public_metrics.map(|m| m.tweet_count), Some(3));
+        assert_eq!(page.includes.unwrap().tweets.len(), 1);
+        let classic = crate::v2::vocabulary::translate(
+            body.as_bytes(),
+            crate::v2::vocabulary::Vocabulary::Tweet,
+        );
+        assert_eq!(read(std::str::from_utf8(&classic).unwrap()), read(body));
+    }
+
+    #[test]
+    fn both_names_of_one_field_are_a_repeated_key() {
+        for extra in [
+            r#","pinned_tweet_id":"7","pinned_post_id":"7""#,
+            r#","public_metrics":{"followers_count":1,"following_count":2,"tweet_count":3,"post_count":3,"listed_count":4}"#,
+        ] {
+            let body = format!(r#"{{"data":[{{"id":"1","name":"n","username":"u"{extra}}}]}}"#);
+            assert!(read_document(&body, read_user_page).is_none(), "{body}");
+            assert!(
+                crate::decode::<UserPage>(body.as_bytes()).is_err(),
+                "{body}"
+            );
+        }
     }
 
     #[test]

@@ -131,8 +131,8 @@ pub struct Includes {
     /// Expanded users.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<User>,
-    /// Expanded tweets.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Expanded tweets (`includes.tweets`; `includes.posts` in 2.167).
+    #[serde(default, alias = "posts", skip_serializing_if = "Vec::is_empty")]
     pub tweets: Vec<Tweet>,
 }
 

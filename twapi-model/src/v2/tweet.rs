@@ -30,8 +30,13 @@ pub struct Tweet {
     pub id: TweetId,
     /// The text, up to 280 characters (longer posts keep the rest in `note_tweet`).
     pub text: CompactString,
-    /// The ids of every version of the tweet, oldest first, this one included.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The ids of every version of the tweet, oldest first, this one included
+    /// (`edit_history_post_ids` in 2.167).
+    #[serde(
+        default,
+        alias = "edit_history_post_ids",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub edit_history_tweet_ids: Vec<TweetId>,
     /// Who posted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,8 +66,12 @@ pub struct Tweet {
     /// Links, tags, mentions and annotations in the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<FullTextEntities>,
-    /// The tweets this one retweets, quotes or replies to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The tweets this one retweets, quotes or replies to (`referenced_posts` in 2.167).
+    #[serde(
+        default,
+        alias = "referenced_posts",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub referenced_tweets: Vec<ReferencedTweet>,
     /// Who may reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +126,8 @@ impl Tweet {
 /// and `quote_count` are optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TweetPublicMetrics {
-    /// How many times it was retweeted.
+    /// How many times it was retweeted (`repost_count` in 2.167).
+    #[serde(alias = "repost_count")]
     pub retweet_count: u64,
     /// How many replies it has.
     pub reply_count: u64,

@@ -49,11 +49,21 @@ pub struct User {
     /// The free-text location of the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<CompactString>,
-    /// The pinned tweet; expand it with `expansions=pinned_tweet_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The pinned tweet; expand it with `expansions=pinned_tweet_id` (`pinned_post_id` in
+    /// 2.167, which names the field so too).
+    #[serde(
+        default,
+        alias = "pinned_post_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pinned_tweet_id: Option<TweetId>,
-    /// The user's latest tweet; expand it with `expansions=most_recent_tweet_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's latest tweet; expand it with `expansions=most_recent_tweet_id`
+    /// (`most_recent_post_id` in 2.167, which names the field so too).
+    #[serde(
+        default,
+        alias = "most_recent_post_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub most_recent_tweet_id: Option<TweetId>,
     /// The avatar's URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,7 +181,8 @@ pub struct UserPublicMetrics {
     pub followers_count: u64,
     /// How many users this user follows.
     pub following_count: u64,
-    /// How many tweets (retweets included) the user posted.
+    /// How many tweets (retweets included) the user posted; `post_count` in 2.167.
+    #[serde(alias = "post_count")]
     pub tweet_count: u64,
     /// How many lists include the user.
     pub listed_count: u64,
