@@ -197,10 +197,11 @@ impl Charge {
     pub fn new(endpoint: EndpointId, resources: u64, owned: bool) -> Self {
         let price = endpoint.price();
         let owned = owned && matches!(price, Price::PerResource { .. });
-        let cost = match price {
-            Price::PerResource { .. } => price.unit(owned) * resources,
-            Price::PerRequest(cost) => cost,
-            Price::Free => Cost::ZERO,
+        let (resources, cost) = match price {
+            Price::PerResource { .. } => (resources, price.unit(owned) * resources),
+            // A write is one billable request, whatever it returns.
+            Price::PerRequest(cost) => (1, cost),
+            Price::Free => (resources, Cost::ZERO),
         };
         Self {
             resources,
