@@ -790,7 +790,12 @@ pub fn the_meters_agree_and_a_budgeted_crawl_resumes_within_its_budget<D: Driver
     assert_eq!(sizes, [100, 100, 50], "{}", D::NAME);
     let spent = meter.usage().cost;
     assert_eq!(spent, budget, "{}", D::NAME);
-    assert_eq!(w.emulator.usage().cost, spent, "{}: the meters agree", D::NAME);
+    assert_eq!(
+        w.emulator.usage().cost,
+        spent,
+        "{}: the meters agree",
+        D::NAME
+    );
     assert_eq!(w.emulator.usage().resources, meter.usage().resources);
 
     // 2. Saved, restored, resumed to the end by a new client.
@@ -821,7 +826,34 @@ pub fn the_meters_agree_and_a_budgeted_crawl_resumes_within_its_budget<D: Driver
     let usage = restored.usage();
     let expected = USER_READ * truth.len() as u64 + OWNED_READ * own_new;
     assert_eq!(usage.cost, expected, "{}", D::NAME);
-    assert_eq!(w.emulator.usage().cost, usage.cost, "{}: the meters agree", D::NAME);
+    assert_eq!(
+        w.emulator.usage().cost,
+        usage.cost,
+        "{}: the meters agree",
+        D::NAME
+    );
     assert_eq!(w.emulator.usage().resources, usage.resources, "{}", D::NAME);
     assert_eq!(w.emulator.usage().returned, usage.returned, "{}", D::NAME);
+    // The admin route says the same.
+    let report = usage_route(w.emulator.base_url());
+    assert_eq!(report["cost_micros"], usage.cost.micros());
+    assert_eq!(report["cost"], usage.cost.to_string());
+    assert_eq!(report["resources"], usage.resources);
+}
+
+/// `GET /_emulator/usage`, over a plain HTTP/1.1 exchange.
+fn usage_route(base_url: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let host = base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /_emulator/usage HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    serde_json::from_str(body).unwrap()
 }

@@ -17,7 +17,9 @@ use twapi_core::cost::{
 use twapi_core::pager::Pager;
 use twapi_core::request::v2::{Follow, Followers, UserById};
 use twapi_core::retry::Retryability;
-use twapi_core::session::{Action, Call, CallError, Exchange, Session, SessionBuilder, Walk, WalkEvent};
+use twapi_core::session::{
+    Action, Call, CallError, Exchange, Session, SessionBuilder, Walk, WalkEvent,
+};
 use twapi_model::UserId;
 
 /// 2023-11-14T22:13:20Z; the next UTC midnight is 6,400 s later.
@@ -32,6 +34,10 @@ fn at(secs: u64) -> SystemTime {
 
 type Answer = Result<http::Response<Bytes>, CallError>;
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "an answer, to queue beside transport failures"
+)]
 fn respond(status: u16, body: &str) -> Answer {
     Ok(http::Response::builder()
         .status(status)
@@ -102,7 +108,10 @@ fn the_price_table_covers_every_endpoint_and_money_displays_exactly() {
             owned: OWNED_READ
         }
     );
-    assert_eq!(price_of(EndpointId::V2Unfollow).unit(false).to_string(), "$0.010");
+    assert_eq!(
+        price_of(EndpointId::V2Unfollow).unit(false).to_string(),
+        "$0.010"
+    );
     assert_eq!(price_of(EndpointId::FriendshipsUpdate), Price::Free);
     assert_eq!(USER_READ.to_string(), "$0.010");
     assert_eq!(OWNED_READ.to_string(), "$0.001");
@@ -124,17 +133,38 @@ fn each_reply_says_what_it_carried_and_the_meter_counts_each_user_once_a_day() {
         respond(200, r#"{"data":{"following":true,"pending_follow":false}}"#),
     ]);
 
-    let reply = run(&session, &mut followers_call(12), at(0), &mut answers, &mut sent).unwrap();
+    let reply = run(
+        &session,
+        &mut followers_call(12),
+        at(0),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert_eq!(reply.charge().resources, 3);
     assert_eq!(reply.charge().cost, USER_READ * 3);
     assert_eq!(reply.cost(), USER_READ * 3);
 
     // User 3 was billed already today: the list price counts it, the meter does not.
-    let reply = run(&session, &mut followers_call(12), at(10), &mut answers, &mut sent).unwrap();
+    let reply = run(
+        &session,
+        &mut followers_call(12),
+        at(10),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert_eq!(reply.charge().cost, USER_READ * 2);
     assert_eq!(reply.charge().metered, Some(USER_READ));
 
-    let reply = run(&session, &mut followers_call(ME), at(20), &mut answers, &mut sent).unwrap();
+    let reply = run(
+        &session,
+        &mut followers_call(ME),
+        at(20),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert!(reply.charge().owned);
     assert_eq!(reply.cost(), OWNED_READ * 2);
 
@@ -150,7 +180,10 @@ fn each_reply_says_what_it_carried_and_the_meter_counts_each_user_once_a_day() {
     assert_eq!(usage.resources, 4 + 2 + 1);
     assert_eq!(usage.returned, 3 + 2 + 2 + 1);
     assert_eq!(usage.requests, 1);
-    assert_eq!(usage.cost, USER_READ * 4 + OWNED_READ * 2 + Cost::from_mills(15));
+    assert_eq!(
+        usage.cost,
+        USER_READ * 4 + OWNED_READ * 2 + Cost::from_mills(15)
+    );
     assert_eq!(usage.cost.to_string(), "$0.057");
 
     // A new UTC day: nothing spent yet, and yesterday's users are billed again.
@@ -174,7 +207,14 @@ fn a_saved_meter_restored_keeps_todays_users_free_and_a_shared_one_counts_for_bo
     let first = session(oauth1());
     let mut sent = Vec::new();
     let mut answers = VecDeque::from([respond(200, &users_page(&[1, 2, 3], None))]);
-    run(&first, &mut followers_call(12), at(0), &mut answers, &mut sent).unwrap();
+    run(
+        &first,
+        &mut followers_call(12),
+        at(0),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
 
     let saved = serde_json::to_string(&first.meter().unwrap().snapshot()).unwrap();
     let restored: Meter = serde_json::from_str(&saved).unwrap();
@@ -185,16 +225,37 @@ fn a_saved_meter_restored_keeps_todays_users_free_and_a_shared_one_counts_for_bo
         respond(200, &users_page(&[2, 3, 4], None)),
         respond(200, &users_page(&[4, 5], None)),
     ]);
-    let reply = run(&second, &mut followers_call(12), at(5), &mut answers, &mut sent).unwrap();
+    let reply = run(
+        &second,
+        &mut followers_call(12),
+        at(5),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert_eq!(reply.cost(), USER_READ);
-    let reply = run(&third, &mut followers_call(12), at(6), &mut answers, &mut sent).unwrap();
+    let reply = run(
+        &third,
+        &mut followers_call(12),
+        at(6),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert_eq!(reply.cost(), USER_READ);
     assert_eq!(handle.usage().cost, USER_READ * 5);
     assert_eq!(second.usage(at(7)), third.usage(at(7)));
     // Without a meter a reply still carries its list price.
     let bare = session(oauth1().without_meter());
     let mut answers = VecDeque::from([respond(200, &users_page(&[1], None))]);
-    let reply = run(&bare, &mut followers_call(12), at(8), &mut answers, &mut sent).unwrap();
+    let reply = run(
+        &bare,
+        &mut followers_call(12),
+        at(8),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert_eq!((reply.charge().metered, reply.cost()), (None, USER_READ));
     assert_eq!(bare.usage(at(8)).cost, Cost::ZERO);
 }
@@ -229,15 +290,24 @@ fn a_budgeted_walk_asks_smaller_pages_stops_typed_with_its_state_and_resumes_exa
             WalkEvent::End => panic!("the walk should stop at its budget"),
         }
     };
-    assert_eq!(sent.iter().map(|s| max_results(s)).collect::<Vec<_>>(), [Some(3), Some(2)]);
+    assert_eq!(
+        sent.iter().map(|s| max_results(s)).collect::<Vec<_>>(),
+        [Some(3), Some(2)]
+    );
     assert_eq!(pages.len(), 2);
     assert!(stopped.is_budget_exhausted());
     assert_eq!(stopped.retryability(), Retryability::Never);
     let CallError::BudgetExhausted { spent, budget } = stopped.cause() else {
         panic!("{stopped:?}")
     };
-    assert_eq!((*spent, *budget), (Cost::from_mills(50), Cost::from_mills(50)));
-    assert!(stopped.to_string().contains("$0.050 of $0.050"), "{stopped}");
+    assert_eq!(
+        (*spent, *budget),
+        (Cost::from_mills(50), Cost::from_mills(50))
+    );
+    assert!(
+        stopped.to_string().contains("$0.050 of $0.050"),
+        "{stopped}"
+    );
     assert!(walk.spent() <= Cost::from_mills(50));
     // Polling again ends it; nothing more is sent.
     assert!(matches!(
@@ -262,8 +332,7 @@ fn a_budgeted_walk_asks_smaller_pages_stops_typed_with_its_state_and_resumes_exa
     let mut walk = Walk::new(pager).with_budget(Cost::from_mills(30));
     let mut answers = VecDeque::from([respond(200, &users_page(&[5, 6, 7], None))]);
     let mut resent = Vec::new();
-    let WalkEvent::Page(page) = run(&resumed, &mut walk, at(60), &mut answers, &mut resent)
-    else {
+    let WalkEvent::Page(page) = run(&resumed, &mut walk, at(60), &mut answers, &mut resent) else {
         panic!("a page")
     };
     assert!(resent[0].contains("pagination_token=t3"), "{resent:?}");
@@ -284,7 +353,8 @@ fn session_with(meter: Meter) -> Session {
 #[test]
 fn an_owned_walk_budgets_at_the_owned_price_and_a_fixed_page_that_does_not_fit_is_not_sent() {
     let session = session(oauth1());
-    let mut walk = Walk::new(Pager::new(Followers::of(UserId::new(ME)))).with_budget(OWNED_READ * 4);
+    let mut walk =
+        Walk::new(Pager::new(Followers::of(UserId::new(ME)))).with_budget(OWNED_READ * 4);
     let mut sent = Vec::new();
     let mut answers = VecDeque::from([respond(200, &users_page(&[1, 2, 3, 4], Some("n")))]);
     assert!(matches!(
@@ -316,7 +386,14 @@ fn a_usage_capped_429_is_final_even_for_a_session_that_waits_on_rate_limits() {
     let session = session(oauth1().wait_on_rate_limit(true));
     let mut sent = Vec::new();
     let mut answers = VecDeque::from([respond(429, USAGE_CAPPED)]);
-    let error = run(&session, &mut followers_call(12), at(0), &mut answers, &mut sent).unwrap_err();
+    let error = run(
+        &session,
+        &mut followers_call(12),
+        at(0),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap_err();
     assert_eq!(sent.len(), 1, "sent once, neither waited out nor retried");
     assert!(!error.is_rate_limited());
     assert_eq!(error.retryability(), Retryability::Never);
@@ -337,7 +414,14 @@ fn a_usage_capped_429_is_final_even_for_a_session_that_waits_on_rate_limits() {
     );
     // The limiter was not told to hold the endpoint: the next call goes out at once.
     let mut answers = VecDeque::from([respond(200, &users_page(&[1], None))]);
-    run(&session, &mut followers_call(12), at(1), &mut answers, &mut sent).unwrap();
+    run(
+        &session,
+        &mut followers_call(12),
+        at(1),
+        &mut answers,
+        &mut sent,
+    )
+    .unwrap();
     assert_eq!(sent.len(), 2);
     // Nothing was billed for the refusal.
     assert_eq!(session.usage(at(1)).cost, USER_READ);
@@ -353,21 +437,24 @@ fn code_453_and_client_not_enrolled_are_typed_final_refusals_that_say_what_to_do
 
     let error = run(
         &session,
-        &mut Call::new(twapi_core::request::v1::UsersShow::of(twapi_core::UserRef::Id(
-            UserId::new(12),
-        ))),
+        &mut Call::new(twapi_core::request::v1::UsersShow::of(
+            twapi_core::UserRef::Id(UserId::new(12)),
+        )),
         at(0),
         &mut answers,
         &mut sent,
     )
     .unwrap_err();
-    assert_eq!(error.api().unwrap().billing(), Some(BillingRefusal::AccessLevel));
+    assert_eq!(
+        error.api().unwrap().billing(),
+        Some(BillingRefusal::AccessLevel)
+    );
     assert_eq!(error.retryability(), Retryability::Never);
     assert!(error.to_string().contains("use the v2 endpoint"), "{error}");
 
     let mut call = Call::new(UserById {
         id: UserId::new(12),
-        fields: Default::default(),
+        fields: twapi_core::fields::Fields::default(),
     });
     let error = run(&session, &mut call, at(0), &mut answers, &mut sent).unwrap_err();
     assert_eq!(
@@ -375,6 +462,9 @@ fn code_453_and_client_not_enrolled_are_typed_final_refusals_that_say_what_to_do
         Some(BillingRefusal::ClientNotEnrolled)
     );
     assert_eq!(error.retryability(), Retryability::Never);
-    assert!(error.to_string().contains("attach it to a project"), "{error}");
+    assert!(
+        error.to_string().contains("attach it to a project"),
+        "{error}"
+    );
     assert_eq!(sent.len(), 2);
 }

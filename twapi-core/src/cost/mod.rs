@@ -34,9 +34,7 @@ use serde::{Deserialize, Serialize};
 use twapi_model::v2::{ForbiddenReason, ProblemKind, UsagePeriod, UsageScope};
 
 pub use meter::{Meter, MeterHandle, SeenIds, Usage};
-pub use prices::{
-    FOLLOW, OWNED_READ, PRICES_AS_OF, PRICES_SOURCE, UNFOLLOW, USER_READ, price_of,
-};
+pub use prices::{FOLLOW, OWNED_READ, PRICES_AS_OF, PRICES_SOURCE, UNFOLLOW, USER_READ, price_of};
 
 use crate::endpoint::EndpointId;
 use crate::error::ApiError;
@@ -103,7 +101,7 @@ impl fmt::Display for Cost {
         let mut micros = self.0 % 1_000_000;
         let mut digits = 6;
         // Three decimals at least; more only when the amount has them.
-        while digits > 3 && micros % 10 == 0 {
+        while digits > 3 && micros.is_multiple_of(10) {
             micros /= 10;
             digits -= 1;
         }

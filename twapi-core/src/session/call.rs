@@ -13,8 +13,8 @@ use crate::cost::{Charge, Price};
 use crate::endpoint::{EndpointId, PathParam};
 use crate::rate_limit::{Bucket, Context, RateLimitSnapshot};
 use crate::reply::{Reply, decode_reply};
-use crate::request::{ApiRequest, Parts};
 use crate::request::v2::Me;
+use crate::request::{ApiRequest, Parts};
 use crate::retry::{RetryDecision, Retryability, retry_after};
 
 /// What the driver does next for a [`Call`] or a [`Walk`](super::Walk).

@@ -125,7 +125,10 @@ where
                 if affordable == 0 {
                     return Err(exhausted());
                 }
-                let max = R::ENDPOINT.descriptor().page_size.map_or(u32::MAX, |s| s.max);
+                let max = R::ENDPOINT
+                    .descriptor()
+                    .page_size
+                    .map_or(u32::MAX, |s| s.max);
                 let cap = u32::try_from(affordable).unwrap_or(u32::MAX).min(max);
                 Ok(self.pager.next_request_within(Some(cap)))
             }
@@ -175,9 +178,7 @@ where
                 Err(error) => {
                     self.failed = true;
                     let state = self.pager.state().clone();
-                    return Action::Output(WalkEvent::Failed(CallError::interrupted(
-                        error, state,
-                    )));
+                    return Action::Output(WalkEvent::Failed(CallError::interrupted(error, state)));
                 }
             },
         };
