@@ -253,7 +253,11 @@ fn check_error(error: &Error, status: StatusCode, retry: u8) {
             // A spent usage cap (or another billing refusal) comes as a 429 too, but no wait
             // lifts it: it is an API error, final.
             if e.billing().is_some() {
-                assert_eq!(retryability, Retryability::Never, "a billing refusal retried");
+                assert_eq!(
+                    retryability,
+                    Retryability::Never,
+                    "a billing refusal retried"
+                );
             } else {
                 assert!(!limited, "a rate-limit refusal not reported as one: {e:?}");
             }
