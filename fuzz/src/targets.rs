@@ -250,7 +250,17 @@ fn check_error(error: &Error, status: StatusCode, retry: u8) {
             let limited = status == StatusCode::TOO_MANY_REQUESTS
                 || status.as_u16() == 420
                 || e.has_code(twapi_core::ErrorCode::RateLimitExceeded);
-            assert!(!limited, "a rate-limit refusal not reported as one: {e:?}");
+            // A spent usage cap (or another billing refusal) comes as a 429 too, but no wait
+            // lifts it: it is an API error, final.
+            if e.billing().is_some() {
+                assert_eq!(
+                    retryability,
+                    Retryability::Never,
+                    "a billing refusal retried"
+                );
+            } else {
+                assert!(!limited, "a rate-limit refusal not reported as one: {e:?}");
+            }
         }
         Error::RateLimited(r) => {
             assert_eq!(r.error.status(), status);

@@ -770,3 +770,114 @@ pub fn a_silent_server_times_out_after_the_allowed_attempts<D: Driver>() {
         "{elapsed:?}"
     );
 }
+
+/// The client's meter and the emulator's agree to the micro-dollar after a crawl: a budgeted
+/// v2 followers walk stops within its budget (its last page a smaller one) with
+/// [`CallError::BudgetExhausted`] and the state; a new client with the meter's saved state
+/// restored resumes it to the end, reads some of the same users again (free the same day), and
+/// an owned read; the sum still agrees, and is the list price of each user once.
+pub fn the_meters_agree_and_a_budgeted_crawl_resumes_within_its_budget<D: Driver>() {
+    use twapi_core::cost::{Cost, Meter, MeterHandle, OWNED_READ, USER_READ};
+    use twapi_core::session::Walk;
+
+    let w = world(Config {
+        users: 3_000,
+        ..Config::default()
+    });
+    let most = id(&w.most_followed);
+    let truth = w.followers(&w.most_followed);
+    assert!(truth.len() > 250, "a crawlable account");
+    let request = Followers {
+        max_results: Some(100),
+        ..Followers::of(most)
+    };
+
+    // 1. A budget of 250 users: pages of 100, 100, then 50; then it stops, typed.
+    let meter = MeterHandle::default();
+    let client = D::build(w.session().meter(meter.clone()), Transport::default());
+    let budget = USER_READ * 250;
+    let walk = Walk::new(Pager::new(request.clone())).with_budget(budget);
+    let mut walked = Vec::new();
+    let mut sizes = Vec::new();
+    let mut stopped = None;
+    for page in D::walk(&client, walk) {
+        match page {
+            Ok(page) => {
+                sizes.push(page.items.len());
+                walked.extend(page.items.iter().map(|u| u.id.get()));
+            }
+            Err(error) => stopped = Some(error),
+        }
+    }
+    let stopped = stopped.unwrap_or_else(|| panic!("{}: the walk ran past its budget", D::NAME));
+    assert!(stopped.is_budget_exhausted(), "{}: {stopped}", D::NAME);
+    assert_eq!(sizes, [100, 100, 50], "{}", D::NAME);
+    let spent = meter.usage().cost;
+    assert_eq!(spent, budget, "{}", D::NAME);
+    assert_eq!(
+        w.emulator.usage().cost,
+        spent,
+        "{}: the meters agree",
+        D::NAME
+    );
+    assert_eq!(w.emulator.usage().resources, meter.usage().resources);
+
+    // 2. Saved, restored, resumed to the end by a new client.
+    let state = stopped.resume_state().unwrap().clone();
+    let saved = serde_json::to_string(&meter.snapshot()).unwrap();
+    let restored = MeterHandle::new(serde_json::from_str::<Meter>(&saved).unwrap());
+    let client = D::build(w.session().meter(restored.clone()), Transport::default());
+    let walk = Walk::new(Pager::resume(request, state)).with_budget(Cost::from_dollars(1_000));
+    for page in D::walk(&client, walk) {
+        let page = page.unwrap_or_else(|e| panic!("{}: {e}", D::NAME));
+        walked.extend(page.items.iter().map(|u| u.id.get()));
+    }
+    assert_exactly_the_followers(&walked, &truth);
+    // The same users again (v1.1 ids): free today, on both sides.
+    let again = D::send(&client, &FollowersIds::of(UserRef::Id(most))).unwrap();
+    assert_eq!(again.charge().metered, Some(Cost::ZERO), "{}", D::NAME);
+    // An owned read: the path's :id is the authenticated user.
+    let own = D::send(&client, &Followers::of(id(&w.me))).unwrap();
+    assert!(own.charge().owned, "{}", D::NAME);
+    let own_new = own
+        .value
+        .data
+        .iter()
+        .flatten()
+        .filter(|u| !truth.contains(&u.id.get()))
+        .count() as u64;
+
+    let usage = restored.usage();
+    let expected = USER_READ * truth.len() as u64 + OWNED_READ * own_new;
+    assert_eq!(usage.cost, expected, "{}", D::NAME);
+    assert_eq!(
+        w.emulator.usage().cost,
+        usage.cost,
+        "{}: the meters agree",
+        D::NAME
+    );
+    assert_eq!(w.emulator.usage().resources, usage.resources, "{}", D::NAME);
+    assert_eq!(w.emulator.usage().returned, usage.returned, "{}", D::NAME);
+    // The admin route says the same.
+    let report = usage_route(w.emulator.base_url());
+    assert_eq!(report["cost_micros"], usage.cost.micros());
+    assert_eq!(report["cost"], usage.cost.to_string());
+    assert_eq!(report["resources"], usage.resources);
+}
+
+/// `GET /_emulator/usage`, over a plain HTTP/1.1 exchange.
+fn usage_route(base_url: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let host = base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /_emulator/usage HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    serde_json::from_str(body).unwrap()
+}

@@ -21,7 +21,7 @@
 use std::time::Duration;
 
 use twapi_core::pager::{Pageable, Pager};
-use twapi_core::session::{CallError, Page, SessionBuilder};
+use twapi_core::session::{CallError, Page, SessionBuilder, Walk};
 use twapi_core::{ApiRequest, Reply};
 use twapi_model::UserId;
 use twapi_model::v2::{FollowResult, UnfollowResult};
@@ -67,6 +67,14 @@ pub trait Driver {
         R::Item: Send + 'static,
         R::Output: Send;
 
+    /// Walks the pages of `walk` (one with a budget); the caller stops early by dropping the
+    /// iterator.
+    fn walk<R>(client: &Self::Client, walk: Walk<R>) -> Pages<R::Item>
+    where
+        R: Pageable + Send + Sync + 'static,
+        R::Item: Send + 'static,
+        R::Output: Send;
+
     /// Follows `target` as the authenticated user.
     fn follow(client: &Self::Client, target: UserId) -> Result<FollowResult, CallError>;
 
@@ -89,6 +97,7 @@ macro_rules! suite {
             a_429_without_a_reset_waits_one_window,
             a_body_over_the_cap_is_refused_once,
             a_silent_server_times_out_after_the_allowed_attempts,
+            the_meters_agree_and_a_budgeted_crawl_resumes_within_its_budget,
         );
     };
     (@cases $driver:ty; $($case:ident),+ $(,)?) => {

@@ -16,6 +16,7 @@ use bytes::Bytes;
 use http::StatusCode;
 use twapi_model::v2::{Problem, ProblemKind};
 
+use crate::cost::BillingRefusal;
 use crate::error_code::ErrorCode;
 use crate::param::InvalidRequest;
 use crate::rate_limit::RateLimitSnapshot;
@@ -191,9 +192,19 @@ impl ApiError {
         &self.excerpt
     }
 
+    /// A refusal for billing or access (a spent usage cap, an app not enrolled, v1.1 code
+    /// 453), which no wait lifts.
+    pub fn billing(&self) -> Option<BillingRefusal> {
+        BillingRefusal::of(self)
+    }
+
     /// Whether retrying can help, and when: 130, 131 and 5xx are transient; 420, 429 and 88
-    /// wait for the reset; everything else is final.
+    /// wait for the reset; billing refusals (a `usage-capped` 429 among them) and everything
+    /// else are final.
     pub fn retryability(&self) -> Retryability {
+        if self.billing().is_some() {
+            return Retryability::Never;
+        }
         let reset = self.rate_limit.window.map(|w| w.reset);
         let by_codes = self
             .codes
@@ -226,6 +237,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(m) = &self.message {
             write!(f, "; {m}")?;
+        }
+        if let Some(refusal) = self.billing() {
+            write!(f, " — {refusal}")?;
         }
         Ok(())
     }

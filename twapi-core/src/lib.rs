@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod cost;
 pub mod endpoint;
 pub mod error;
 pub mod error_code;
@@ -37,6 +38,7 @@ pub mod __private {
 }
 
 pub use api::{Api, Auth, Stamp};
+pub use cost::{Charge, Cost, Meter, Price, Usage};
 pub use endpoint::{
     ApiVersion, AuthMode, AuthModes, DailyBucket, DailyCaps, Endpoint, EndpointId, PageSize,
     Pagination, PathError, PathParam, PathParams, WindowLimits,

@@ -122,6 +122,14 @@ pub trait Pageable: ApiRequest + Clone {
     #[must_use]
     fn at(&self, position: Option<&Position>, want: Option<u32>) -> Self;
 
+    /// For a request whose page size cannot be lowered (`users/search`'s, which page numbers
+    /// depend on; `friendships/incoming`'s, which has no count), the most items one page can
+    /// hold; `None` when [`Pageable::at`]'s `want` sets the page size. A walk's budget plans on
+    /// this worst case.
+    fn fixed_page_size(&self) -> Option<u32> {
+        None
+    }
+
     /// A page's items, and the position of the next page (`None` = this was the last).
     fn split(
         &self,
@@ -172,6 +180,12 @@ impl<R: Pageable> Pager<R> {
 
     /// The request for the next page, or `None` when the walk has ended.
     pub fn next_request(&self) -> Option<R> {
+        self.next_request_within(None)
+    }
+
+    /// The request for the next page, asking for at most `cap` items besides the limit (a
+    /// budget that affords only part of a page), or `None` when the walk has ended.
+    pub fn next_request_within(&self, cap: Option<u32>) -> Option<R> {
         if self.state.done {
             return None;
         }
@@ -179,7 +193,17 @@ impl<R: Pageable> Pager<R> {
             .state
             .limit
             .map(|l| u32::try_from(l.saturating_sub(self.state.yielded)).unwrap_or(u32::MAX));
+        let want = match (want, cap) {
+            (Some(w), Some(c)) => Some(w.min(c)),
+            (w, c) => w.or(c),
+        };
         Some(self.request.at(self.state.next.as_ref(), want))
+    }
+
+    /// The request the walk would send next, as configured (page size and all), whatever
+    /// position it stands at: to read its path and parameters.
+    pub fn request(&self) -> &R {
+        &self.request
     }
 
     /// Takes the reply to the last [`Pager::next_request`] and returns its items (cut at the
@@ -249,6 +273,8 @@ macro_rules! cursored {
                 request
             }
 
+            cursored!(@fixed $count);
+
             fn split(&self, $page: Self::Output, _: Option<&Position>) -> (Vec<$item>, Option<Position>) {
                 let next = $page.next_cursor;
                 ($items, cursor_position(next))
@@ -260,6 +286,13 @@ macro_rules! cursored {
     };
     (@count $request:ident, $self:ident, $want:ident, none) => {
         let _ = $want;
+    };
+    (@fixed count) => {};
+    (@fixed none) => {
+        fn fixed_page_size(&self) -> Option<u32> {
+            // No count parameter: X sends up to 5,000 ids a page.
+            Some(5_000)
+        }
     };
 }
 
@@ -315,6 +348,10 @@ impl Pageable for UsersSearch {
             request.page = Some(*p);
         }
         request
+    }
+
+    fn fixed_page_size(&self) -> Option<u32> {
+        Some(self.page_geometry().0)
     }
 
     fn split(

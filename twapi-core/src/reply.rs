@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use twapi_model::v2::{self, Problem};
 use twapi_model::{decode, v1};
 
+use crate::cost::{Charge, Cost};
 use crate::error::{ApiError, DecodeFailure, Error, RateLimited, excerpt};
 use crate::error_code::ErrorCode;
 use crate::rate_limit::RateLimitSnapshot;
@@ -31,6 +32,13 @@ pub trait Payload: DeserializeOwned {
     fn only_errors(&self) -> bool {
         false
     }
+
+    /// Hands `each` the id of every billable resource the body carries: the users (or user
+    /// ids) a read returned, each as often as it appears. Writes, billed per request, carry
+    /// none (see [`crate::cost`]).
+    fn billable_ids(&self, each: &mut dyn FnMut(u64)) {
+        let _ = each;
+    }
 }
 
 /// The `Payload` impls: `v1` bodies, and `v2` envelopes (whose `errors` beside `data` are
@@ -46,11 +54,20 @@ macro_rules! payload {
             self.data.is_none() && !self.errors.is_empty()
         }
     };
-    ($kind:ident: $($ty:ty $(=> $decode:path)?),* $(,)?) => {$(
+    ($kind:ident: $($ty:ty $(=> $decode:path)? $(, bill |$v:ident| $ids:expr)?;)*) => {$(
         impl Payload for $ty {
             $(
                 fn decode(body: &[u8]) -> Result<Self, twapi_model::DecodeError> {
                     $decode(body)
+                }
+            )?
+
+            $(
+                fn billable_ids(&self, each: &mut dyn FnMut(u64)) {
+                    let $v = self;
+                    for id in $ids {
+                        each(id.get());
+                    }
                 }
             )?
 
@@ -62,21 +79,23 @@ macro_rules! payload {
 payload!(v1:
     // Users, their lists and pages, and pages of ids are what clients and crawlers read most:
     // they have readers of their own.
-    v1::User => v1::User::decode,
-    Vec<v1::User> => v1::User::decode_list,
-    v1::IdPage => v1::IdPage::decode,
-    v1::UserPage => v1::UserPage::decode,
-    Vec<v1::Friendship>,
-    v1::RelationshipResponse,
-    v1::NoRetweetIds,
+    // `bill` names the billable users (see `crate::cost::price_of`).
+    v1::User => v1::User::decode, bill |u| [u.id];
+    Vec<v1::User> => v1::User::decode_list, bill |users| users.iter().map(|u| u.id);
+    v1::IdPage => v1::IdPage::decode, bill |page| page.ids.iter().copied();
+    v1::UserPage => v1::UserPage::decode, bill |page| page.users.iter().map(|u| u.id);
+    Vec<v1::Friendship>, bill |list| list.iter().map(|f| f.id);
+    v1::RelationshipResponse, bill |r| [r.relationship.target.id];
+    v1::NoRetweetIds, bill |list| list.ids.iter().copied();
 );
 
 payload!(v2:
     // A page of users is what crawlers read by the thousand: it has a reader of its own.
     v2::UserPage => v2::UserPage::decode,
-    v2::UserResponse,
-    v2::FollowResponse,
-    v2::UnfollowResponse,
+        bill |page| page.data.iter().flatten().map(|u| u.id);
+    v2::UserResponse, bill |one| one.data.iter().map(|u| u.id);
+    v2::FollowResponse;
+    v2::UnfollowResponse;
 );
 
 /// A successful answer: the typed value, the rate-limit snapshot, and the raw body for
@@ -88,6 +107,7 @@ pub struct Reply<T> {
     status: StatusCode,
     rate_limit: RateLimitSnapshot,
     body: Bytes,
+    charge: Charge,
 }
 
 impl<T: Payload> Reply<T> {
@@ -110,6 +130,24 @@ impl<T: Payload> Reply<T> {
     /// Problems with parts of the request (v2 ids not found beside the ones that were).
     pub fn partial_errors(&self) -> &[Problem] {
         self.value.partial_errors()
+    }
+
+    /// The billable resources the answer carried and what they cost: at list price, and (once
+    /// a session metered it) what the day's meter added for it.
+    pub fn charge(&self) -> &Charge {
+        &self.charge
+    }
+
+    /// What the answer cost: the meter's figure when a session metered it (users already
+    /// billed today are free), else the list price.
+    pub fn cost(&self) -> Cost {
+        self.charge.spent()
+    }
+
+    /// Sets the charge (the session does, once it knows whether the read was owned and what
+    /// the meter added).
+    pub(crate) fn set_charge(&mut self, charge: Charge) {
+        self.charge = charge;
     }
 
     /// The value, dropping the rest.
@@ -189,12 +227,16 @@ pub fn decode_reply<R: ApiRequest>(
                 error.problems = value.partial_errors().to_vec();
                 Err(Error::Api(Box::new(error)))
             }
-            Ok(value) => Ok(Reply {
-                value,
-                status,
-                rate_limit,
-                body,
-            }),
+            Ok(value) => {
+                let charge = charge_at_list_price::<R>(&value);
+                Ok(Reply {
+                    value,
+                    status,
+                    rate_limit,
+                    body,
+                    charge,
+                })
+            }
             Err(failure) => match api_error(status, rate_limit, &body) {
                 Some(error) => Err(classify(error)),
                 None => Err(Error::Decode(Box::new(DecodeFailure::new(
@@ -209,15 +251,24 @@ pub fn decode_reply<R: ApiRequest>(
             error
         });
         match R::recover(&error) {
+            // An error status recognised as an outcome returned nothing billable.
             Some(value) => Ok(Reply {
                 value,
                 status,
                 rate_limit: error.rate_limit,
                 body,
+                charge: Charge::default(),
             }),
             None => Err(classify(error)),
         }
     }
+}
+
+/// A reply's charge at list price, not an owned read (the session knows better and says so).
+fn charge_at_list_price<R: ApiRequest>(value: &R::Output) -> Charge {
+    let mut resources = 0;
+    value.billable_ids(&mut |_| resources += 1);
+    Charge::new(R::ENDPOINT, resources, false)
 }
 
 /// Reads any error body X sends, v1.1 or v2 shape; `None` when the body is neither.
@@ -251,11 +302,13 @@ fn api_error(status: StatusCode, rate_limit: RateLimitSnapshot, body: &[u8]) -> 
     Some(error)
 }
 
-/// Separates rate-limit refusals from other errors.
+/// Separates rate-limit refusals from other errors. A spent usage cap comes as a 429 too, but
+/// waiting a window does not lift it: it stays an [`Error::Api`], final.
 fn classify(error: ApiError) -> Error {
-    let limited = error.status == StatusCode::TOO_MANY_REQUESTS
-        || error.status.as_u16() == 420
-        || error.has_code(ErrorCode::RateLimitExceeded);
+    let limited = error.billing().is_none()
+        && (error.status == StatusCode::TOO_MANY_REQUESTS
+            || error.status.as_u16() == 420
+            || error.has_code(ErrorCode::RateLimitExceeded));
     if limited {
         Error::RateLimited(Box::new(RateLimited {
             until: exhausted_reset(&error.rate_limit),

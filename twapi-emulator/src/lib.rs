@@ -28,7 +28,9 @@
 //! plus `POST /oauth2/token` and `/oauth2/invalidate_token` (app-only bearer, with the app's
 //! key and secret), and the PKCE flow: `GET /i/oauth2/authorize` (approves at once, as the
 //! user named by the emulator's own `login` parameter, or the first `plain` demo user) and
-//! `POST /2/oauth2/token`, `/2/oauth2/revoke`.
+//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; and `GET /_emulator/usage`, the UTC day's metered
+//! cost as X would bill it (`{"day","resources","returned","requests","cost_micros","cost"}`,
+//! see [`Emulator::usage`]).
 #![forbid(unsafe_code)]
 
 mod answer;
@@ -276,6 +278,18 @@ impl Emulator {
             .rev()
             .map(|&u| dir.id(u))
             .collect()
+    }
+
+    /// What X would bill for the UTC day so far (the same figures as `GET /_emulator/usage`):
+    /// every successful answer metered with twapi-core's prices and meter, each user once a
+    /// day.
+    pub fn usage(&self) -> twapi_core::cost::Usage {
+        self.service.meter().usage_at(clock::now())
+    }
+
+    /// The emulator's meter as it stands (the users billed today among it).
+    pub fn meter(&self) -> twapi_core::cost::Meter {
+        self.service.meter()
     }
 
     /// Switches fault injection (per run, or mid-run); the sequence restarts from

@@ -58,9 +58,25 @@ impl EndpointVisitor for Route<'_, '_> {
 impl<R: Serve> VisitRequest<R> for Route<'_, '_> {
     fn visit(self) -> Answer {
         match R::read(self.incoming) {
-            Ok(request) => request.serve(self.ctx),
+            Ok(request) => {
+                let answer = request.serve(self.ctx);
+                bill::<R>(self.ctx, &answer);
+                answer
+            }
             Err(error) => errors::invalid_request(self.version, &error),
         }
+    }
+}
+
+/// Meters a successful answer as X bills it, read back as a client reads it: twapi-core's
+/// payload names the users it carries, its price table prices them and its meter counts each
+/// once a UTC day, so the emulator and a client's session agree to the micro-dollar.
+fn bill<R: ApiRequest>(ctx: &Ctx<'_>, answer: &Answer) {
+    if !answer.status.is_success() {
+        return;
+    }
+    if let Ok(payload) = <R::Output as twapi_core::Payload>::decode(&answer.body) {
+        ctx.service.bill(R::ENDPOINT, &payload, ctx.owned, ctx.now);
     }
 }
 

@@ -22,7 +22,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use std::time::{Duration, SystemTime};
 
 use http::Method;
-use twapi_core::endpoint::{EndpointId, LimitsProfile, PathParams};
+use serde::Serialize;
+use twapi_core::cost::{Meter, Usage};
+use twapi_core::endpoint::{EndpointId, LimitsProfile, PathParam, PathParams};
 use twapi_core::error_code::ErrorCode;
 use twapi_core::request::server::IncomingRequest;
 #[cfg(doc)]
@@ -42,6 +44,39 @@ use crate::limits::{DailyCaps, Subject, Windows};
 use crate::oauth2::Tokens;
 use crate::orgs::Organisations;
 use crate::routes;
+
+/// The admin route of the emulator's meter, outside `/1.1` and `/2`.
+pub(crate) const USAGE_PATH: &str = "/_emulator/usage";
+
+/// The body of `GET /_emulator/usage`: the UTC day's metered usage.
+#[derive(Debug, Serialize)]
+pub(crate) struct UsageReport {
+    /// The UTC day (days since 1970-01-01), `null` before anything was billed.
+    day: Option<u64>,
+    /// Resources billed today: each user once, plus one per write.
+    resources: u64,
+    /// Resources returned, repeats included.
+    returned: u64,
+    /// Billed writes.
+    requests: u64,
+    /// The day's cost in micro-dollars, exact.
+    cost_micros: u64,
+    /// The day's cost as dollars (`$0.010`).
+    cost: String,
+}
+
+impl From<Usage> for UsageReport {
+    fn from(usage: Usage) -> Self {
+        Self {
+            day: usage.day,
+            resources: usage.resources,
+            returned: usage.returned,
+            requests: usage.requests,
+            cost_micros: usage.cost.micros(),
+            cost: usage.cost.to_string(),
+        }
+    }
+}
 
 /// The part of the world that requests change: the graph and the daily caps, under one lock.
 #[derive(Debug)]
@@ -66,6 +101,9 @@ pub(crate) struct Service {
     windows: Mutex<Windows>,
     tokens: Mutex<Tokens>,
     dice: Mutex<Dice>,
+    /// What X would bill for the UTC day: twapi-core's meter and price table, as the clients
+    /// meter (see `GET /_emulator/usage`).
+    meter: Mutex<Meter>,
     /// The user who approves OAuth 2.0 authorizations unless `login` names another.
     default_login: u32,
     /// No log lines.
@@ -106,6 +144,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: SystemTime,
     /// The request path (without query), for error bodies that echo it.
     pub(crate) path: &'a str,
+    /// Whether the path's `:id` is the calling user: an owned read, billed at its price.
+    pub(crate) owned: bool,
 }
 
 impl Ctx<'_> {
@@ -183,6 +223,7 @@ impl Service {
             }),
             windows: Mutex::new(Windows::new(setup.window)),
             dice: Mutex::new(Dice::new(setup.faults)),
+            meter: Mutex::new(Meter::new()),
             default_login: setup.default_login,
             quiet: setup.quiet,
         }
@@ -196,6 +237,22 @@ impl Service {
     /// Replaces the fault configuration (and restarts its sequence).
     pub(crate) fn set_faults(&self, faults: Faults) {
         *lock(&self.dice) = Dice::new(faults);
+    }
+
+    /// The day's meter as it stands.
+    pub(crate) fn meter(&self) -> Meter {
+        lock(&self.meter).clone()
+    }
+
+    /// Meters a successful answer of `endpoint` (see [`Meter::record_payload`]).
+    pub(crate) fn bill<T: twapi_core::Payload>(
+        &self,
+        endpoint: EndpointId,
+        payload: &T,
+        owned: bool,
+        now: SystemTime,
+    ) {
+        lock(&self.meter).record_payload(endpoint, payload, owned, now);
     }
 
     /// Reads the world (for the library's ground-truth accessors).
@@ -237,6 +294,10 @@ impl Service {
             (&Method::POST, "/2/oauth2/revoke") => {
                 let mut tokens = lock(&self.tokens);
                 return Outcome::plain(tokens.revoke(&self.app, request.headers(), body));
+            }
+            (&Method::GET, USAGE_PATH) => {
+                let usage = lock(&self.meter).usage_at(now);
+                return Outcome::plain(Answer::ok(&UsageReport::from(usage)));
             }
             _ => {}
         }
@@ -338,11 +399,15 @@ impl Service {
             }
             None => None,
         };
+        let owned = caller
+            .user()
+            .is_some_and(|me| params.user_id(PathParam::Id) == Some(self.dir.id(me)));
         let ctx = Ctx {
             service: self,
             caller,
             now,
             path: request.uri().path(),
+            owned,
         };
         let answer = routes::dispatch(&ctx, endpoint, version, &incoming);
         // The daily headers were set by the endpoint; the window goes on top.

@@ -63,8 +63,11 @@ pub use client::Client;
 pub use twapi_auth as auth;
 pub use twapi_auth::oauth1::Credentials;
 pub use twapi_core as core;
+pub use twapi_core::cost::Cost;
 pub use twapi_core::pager::{Pager, PagerState};
 pub use twapi_core::rate_limit::{Context, LimiterConfig};
-pub use twapi_core::session::{CallError, Interrupted, LimiterHandle, Page, SessionBuilder};
+pub use twapi_core::session::{
+    CallError, Interrupted, LimiterHandle, MeterHandle, Page, SessionBuilder, Walk,
+};
 pub use twapi_core::{Reply, RetryPolicy, ScreenName, UserRef, request};
 pub use twapi_model as model;

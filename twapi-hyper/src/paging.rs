@@ -56,8 +56,20 @@ impl Client {
         R::Item: Send,
         R::Output: Send,
     {
+        self.walk(Walk::new(pager))
+    }
+
+    /// Walks the pages of a [`Walk`]: one with a budget (`Walk::new(pager).with_budget(cost)`
+    /// asks smaller pages as the budget runs low and ends with
+    /// [`CallError::BudgetExhausted`] inside [`CallError::Interrupted`]).
+    pub fn walk<R>(&self, walk: Walk<R>) -> BoxStream<'static, Result<Page<R::Item>, CallError>>
+    where
+        R: Pageable + Send + Sync + 'static,
+        R::Item: Send,
+        R::Output: Send,
+    {
         let client = self.clone();
-        stream::unfold(Some(Walk::new(pager)), move |walk| {
+        stream::unfold(Some(walk), move |walk| {
             let client = client.clone();
             async move {
                 let mut walk = walk?;

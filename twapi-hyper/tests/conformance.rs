@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use futures_util::StreamExt;
 use twapi_conformance::{Driver, Pages, Transport};
 use twapi_hyper::core::pager::Pageable;
+use twapi_hyper::core::session::Walk;
 use twapi_hyper::core::{ApiRequest, Reply};
 use twapi_hyper::model::UserId;
 use twapi_hyper::model::v2::{FollowResult, UnfollowResult};
@@ -52,6 +53,16 @@ impl Driver for Hyper {
         R::Output: Send,
     {
         let mut pages = client.pages_with(pager);
+        Box::new(std::iter::from_fn(move || RUNTIME.block_on(pages.next())))
+    }
+
+    fn walk<R>(client: &Client, walk: Walk<R>) -> Pages<R::Item>
+    where
+        R: Pageable + Send + Sync + 'static,
+        R::Item: Send + 'static,
+        R::Output: Send,
+    {
+        let mut pages = client.walk(walk);
         Box::new(std::iter::from_fn(move || RUNTIME.block_on(pages.next())))
     }
 

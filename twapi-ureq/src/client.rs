@@ -102,9 +102,19 @@ impl Client {
     where
         R: Pageable,
     {
+        self.walk(Walk::new(pager))
+    }
+
+    /// The pages of a [`Walk`]: one with a budget (`Walk::new(pager).with_budget(cost)` asks
+    /// smaller pages as the budget runs low and ends with [`CallError::BudgetExhausted`]
+    /// inside [`CallError::Interrupted`]).
+    pub fn walk<R>(&self, walk: Walk<R>) -> Pages<R>
+    where
+        R: Pageable,
+    {
         Pages {
             client: self.clone(),
-            walk: Walk::new(pager),
+            walk,
             done: false,
         }
     }

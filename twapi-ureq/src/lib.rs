@@ -59,9 +59,10 @@ pub use builder::{
 };
 pub use client::{Client, Items, Pages};
 pub use twapi_auth as auth;
+pub use twapi_core::cost::Cost;
 pub use twapi_core::pager::{Pager, PagerState};
 pub use twapi_core::rate_limit::LimiterConfig;
 pub use twapi_core::retry::RetryPolicy;
-pub use twapi_core::session::{CallError, LimiterHandle, Page, SessionBuilder};
+pub use twapi_core::session::{CallError, LimiterHandle, MeterHandle, Page, SessionBuilder, Walk};
 pub use twapi_core::{self as core, Reply, request};
 pub use twapi_model as model;

@@ -2,6 +2,7 @@
 
 use twapi_conformance::{Driver, Pages, Transport};
 use twapi_ureq::core::pager::Pageable;
+use twapi_ureq::core::session::Walk;
 use twapi_ureq::core::{ApiRequest, Reply};
 use twapi_ureq::model::UserId;
 use twapi_ureq::model::v2::{FollowResult, UnfollowResult};
@@ -39,6 +40,15 @@ impl Driver for Ureq {
         R::Output: Send,
     {
         Box::new(client.pages_with(pager))
+    }
+
+    fn walk<R>(client: &Client, walk: Walk<R>) -> Pages<R::Item>
+    where
+        R: Pageable + Send + Sync + 'static,
+        R::Item: Send + 'static,
+        R::Output: Send,
+    {
+        Box::new(client.walk(walk))
     }
 
     fn follow(client: &Client, target: UserId) -> Result<FollowResult, CallError> {

@@ -9,11 +9,12 @@ use twapi_model::UserId;
 use twapi_model::v2::UserResponse;
 
 use super::{CallError, Exchange, Session};
-use crate::endpoint::EndpointId;
+use crate::cost::{Charge, Price};
+use crate::endpoint::{EndpointId, PathParam};
 use crate::rate_limit::{Bucket, Context, RateLimitSnapshot};
 use crate::reply::{Reply, decode_reply};
-use crate::request::ApiRequest;
 use crate::request::v2::Me;
+use crate::request::{ApiRequest, Parts};
 use crate::retry::{RetryDecision, Retryability, retry_after};
 
 /// What the driver does next for a [`Call`] or a [`Walk`](super::Walk).
@@ -99,6 +100,8 @@ pub struct Call<R: ApiRequest> {
     rate_limit: Option<RateLimitSnapshot>,
     /// The user's id, as this call's identity call found it.
     me: Option<UserId>,
+    /// Whether the request is an owned read (its path's `:id` is the authenticated user).
+    owned: bool,
 }
 
 impl<R: ApiRequest> fmt::Debug for Call<R> {
@@ -143,6 +146,7 @@ where
             last_error: None,
             rate_limit: None,
             me: None,
+            owned: false,
         }
     }
 
@@ -186,6 +190,7 @@ where
             self.stage = Stage::Finished;
             return Action::Output(Err(CallError::OutOfTurn));
         };
+        self.owned = is_owned_read(request, session.user_id());
         let prepared = match session.prepare(request, now, nonce) {
             Ok(prepared) => prepared,
             Err(error) => {
@@ -362,7 +367,14 @@ where
             }
         }
         match decoded {
-            Ok(reply) => {
+            Ok(mut reply) => {
+                // An error recognised as an outcome (an already requested follow) is not billed.
+                let charge = match &session.meter {
+                    _ if !reply.status().is_success() => Charge::default(),
+                    Some(meter) => meter.record_payload(R::ENDPOINT, &reply.value, self.owned, now),
+                    None => Charge::new(R::ENDPOINT, reply.charge().resources, self.owned),
+                };
+                reply.set_charge(charge);
                 if R::ENDPOINT == EndpointId::V2Me {
                     learn_identity(session, reply.body());
                 }
@@ -437,6 +449,23 @@ fn learn_identity(session: &Session, body: &[u8]) {
     {
         session.identity.learn(user.id);
     }
+}
+
+/// Whether `request` reads the authenticated user's own resources: its path's `:id` is `me`.
+/// X bills such reads ("owned reads") at a tenth of the price.
+pub(super) fn is_owned_read<R: ApiRequest>(request: &R, me: Option<UserId>) -> bool {
+    let Some(me) = me else {
+        return false;
+    };
+    if !matches!(R::ENDPOINT.price(), Price::PerResource { .. }) {
+        return false;
+    }
+    let mut parts = Parts::default();
+    request.write(&mut parts).is_ok()
+        && parts
+            .path
+            .iter()
+            .any(|(param, value)| *param == PathParam::Id && value.parse() == Ok(me.get()))
 }
 
 /// `now + period`, or `now` past the end of time.

@@ -11,6 +11,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::cost::Cost;
 use crate::pager::{PagerError, PagerState};
 use crate::rate_limit::WaitUntil;
 use crate::retry::Retryability;
@@ -63,6 +64,17 @@ pub enum CallError {
     /// The driver broke the call's order: it polled a call whose outcome it already had, or
     /// whose request was still out, or handed an answer to a call that had sent nothing.
     OutOfTurn,
+    /// A page walk with a budget stopped before a page whose worst case (its page size times
+    /// the price of one item) would take it past the budget, and no smaller page fits either.
+    /// Nothing was sent. It comes wrapped in [`CallError::Interrupted`] with the state to
+    /// resume from: resume with a new budget, and the session's saved meter, so that users
+    /// already paid for today stay free.
+    BudgetExhausted {
+        /// What the walk spent (by the session's meter, else at list price).
+        spent: Cost,
+        /// The walk's budget.
+        budget: Cost,
+    },
     /// A page walk ended on an error: the error, and the state to resume from.
     Interrupted(Box<Interrupted>),
 }
@@ -107,7 +119,8 @@ impl CallError {
             | Self::Tls(_)
             | Self::Pager(_)
             | Self::Randomness(_)
-            | Self::OutOfTurn => Retryability::Never,
+            | Self::OutOfTurn
+            | Self::BudgetExhausted { .. } => Retryability::Never,
             Self::Interrupted(i) => i.error.retryability(),
         }
     }
@@ -140,6 +153,11 @@ impl CallError {
             Self::Interrupted(i) => i.error.api(),
             _ => None,
         }
+    }
+
+    /// Whether a walk stopped at its budget ([`CallError::BudgetExhausted`]).
+    pub fn is_budget_exhausted(&self) -> bool {
+        matches!(self.cause(), Self::BudgetExhausted { .. })
     }
 
     /// For an error that ended a page walk, the state to resume from.
@@ -196,6 +214,10 @@ impl fmt::Display for CallError {
             Self::Pager(e) => write!(f, "the page walk cannot continue: {e}"),
             Self::Randomness(e) => write!(f, "no OAuth nonce: {e}"),
             Self::OutOfTurn => f.write_str("the call was driven out of turn"),
+            Self::BudgetExhausted { spent, budget } => write!(
+                f,
+                "the walk's budget is spent: {spent} of {budget}, and the next page could pass it"
+            ),
             Self::Interrupted(i) => fmt::Display::fmt(i, f),
         }
     }
@@ -225,7 +247,8 @@ impl StdError for CallError {
             Self::ConnectTimeout(_)
             | Self::Timeout(_)
             | Self::BodyTooLarge { .. }
-            | Self::OutOfTurn => None,
+            | Self::OutOfTurn
+            | Self::BudgetExhausted { .. } => None,
         }
     }
 }

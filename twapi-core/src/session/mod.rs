@@ -29,6 +29,8 @@
 //! - on X's 429 waits for the announced reset (one whole window when none is announced, or the
 //!   `Retry-After` X gave), and does not count it as a failed attempt;
 //! - retries transient failures as the [`RetryPolicy`] decides, honouring `Retry-After`;
+//! - meters what every answer will be billed (each user once a UTC day, the day taken from
+//!   `now`), and keeps a walk within its budget;
 //! - finds out whose requests these are: the OAuth 1.0a token's numeric prefix, or one
 //!   `GET /2/users/me` counted against the app, whose answer is then kept.
 //!
@@ -77,6 +79,8 @@ use twapi_auth::oauth1::Credentials;
 pub use call::{Action, Call, Wait, WaitReason};
 pub use error::{BoxError, CallError, Interrupted};
 pub use walk::{Page, Walk, WalkEvent};
+
+pub use crate::cost::{MeterHandle, Usage};
 
 use crate::api::{Api, Auth, Stamp};
 use crate::endpoint::{AuthMode, EndpointId};
@@ -143,6 +147,7 @@ pub struct Session {
     wait_on_rate_limit: bool,
     retry: RetryPolicy,
     limiter: Option<LimiterHandle>,
+    meter: Option<MeterHandle>,
     identity: Identity,
     jitter: Mutex<Jitter>,
 }
@@ -158,6 +163,7 @@ impl fmt::Debug for Session {
             .field("wait_on_rate_limit", &self.wait_on_rate_limit)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter.is_some())
+            .field("meter", &self.meter.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -176,6 +182,19 @@ impl Session {
     /// The rate limiter, to share with another session or to persist; `None` without one.
     pub fn limiter(&self) -> Option<&LimiterHandle> {
         self.limiter.as_ref()
+    }
+
+    /// The UTC day's cost meter, to share with another session or to persist; `None` without
+    /// one.
+    pub fn meter(&self) -> Option<&MeterHandle> {
+        self.meter.as_ref()
+    }
+
+    /// What the UTC day of `now` cost so far, by the session's meter (nothing without one).
+    pub fn usage(&self, now: SystemTime) -> Usage {
+        self.meter
+            .as_ref()
+            .map_or_else(Usage::default, |meter| meter.usage_at(now))
     }
 
     /// The authenticated user's id, once known (from the OAuth 1.0a token, a fixed context, or
@@ -261,6 +280,7 @@ pub struct SessionBuilder {
     wait_on_rate_limit: bool,
     retry: RetryPolicy,
     limiter: Option<LimiterHandle>,
+    meter: Option<MeterHandle>,
     jitter_seed: Option<u64>,
     vocabulary: crate::fields::Vocabulary,
 }
@@ -292,6 +312,7 @@ impl SessionBuilder {
             wait_on_rate_limit: false,
             retry: RetryPolicy::default(),
             limiter: Some(LimiterHandle::default()),
+            meter: Some(MeterHandle::default()),
             jitter_seed: None,
             vocabulary: crate::fields::Vocabulary::default(),
         }
@@ -356,6 +377,19 @@ impl SessionBuilder {
         self
     }
 
+    /// Shares a cost meter with other sessions, or restores a crawl's saved one
+    /// (`MeterHandle::new(saved)`); every session has a meter of its own otherwise.
+    pub fn meter(mut self, meter: MeterHandle) -> Self {
+        self.meter = Some(meter);
+        self
+    }
+
+    /// No cost meter: replies carry their list price only, and budgets count at list price.
+    pub fn without_meter(mut self) -> Self {
+        self.meter = None;
+        self
+    }
+
     /// The app's name for the limiter; the consumer key with OAuth 1.0a, `"default"` otherwise.
     pub fn app_name(mut self, app: impl Into<String>) -> Self {
         self.app = Some(app.into());
@@ -402,6 +436,7 @@ impl SessionBuilder {
             wait_on_rate_limit: self.wait_on_rate_limit,
             retry: self.retry,
             limiter: self.limiter,
+            meter: self.meter,
             identity,
             jitter: Mutex::new(Jitter::seeded(self.jitter_seed.unwrap_or(seed))),
         })
@@ -469,6 +504,18 @@ macro_rules! session_settings {
         /// No client-side limiter (see `SessionBuilder::without_limiter`).
         pub fn without_limiter(mut self) -> Self {
             self.$field = self.$field.without_limiter();
+            self
+        }
+
+        /// Shares or restores a cost meter (see `SessionBuilder::meter`).
+        pub fn meter(mut self, meter: $crate::cost::MeterHandle) -> Self {
+            self.$field = self.$field.meter(meter);
+            self
+        }
+
+        /// No cost meter (see `SessionBuilder::without_meter`).
+        pub fn without_meter(mut self) -> Self {
+            self.$field = self.$field.without_meter();
             self
         }
 

@@ -11,8 +11,9 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
-use super::call::{Action, Call};
+use super::call::{Action, Call, is_owned_read};
 use super::{CallError, Exchange, Session};
+use crate::cost::{Charge, Cost, Price};
 use crate::endpoint::EndpointId;
 use crate::pager::{Pageable, Pager, PagerState};
 use crate::rate_limit::RateLimitSnapshot;
@@ -27,6 +28,8 @@ pub struct Page<T> {
     pub state: PagerState,
     /// The rate limits the page's answer announced.
     pub rate_limit: RateLimitSnapshot,
+    /// What the page's answer carried and cost (see [`Reply::charge`](crate::Reply::charge)).
+    pub charge: Charge,
 }
 
 /// What a walk hands out.
@@ -47,6 +50,8 @@ pub struct Walk<R: Pageable> {
     pager: Pager<R>,
     call: Option<Call<R>>,
     failed: bool,
+    budget: Option<Cost>,
+    spent: Cost,
 }
 
 impl<R> Walk<R>
@@ -60,6 +65,75 @@ where
             pager,
             call: None,
             failed: false,
+            budget: None,
+            spent: Cost::ZERO,
+        }
+    }
+
+    /// Spends at most `budget` on this walk: before each page the walk checks the page's worst
+    /// case (its size times the price of one item: every user could be new today), asks for
+    /// a smaller page when only part of one fits, and stops with
+    /// [`CallError::BudgetExhausted`] (in [`CallError::Interrupted`], with the state to resume
+    /// from) when not even one item fits. What a page spent is what the session's meter added
+    /// for it (users already billed today are free), or its list price without a meter.
+    ///
+    /// A walk resumed from a saved state starts a new budget: pass what is left, and restore
+    /// the session's meter ([`MeterHandle::new`](crate::cost::MeterHandle::new)) so that
+    /// users already billed today stay free.
+    #[must_use]
+    pub fn with_budget(mut self, budget: Cost) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// The walk's budget, if it has one.
+    pub fn budget(&self) -> Option<Cost> {
+        self.budget
+    }
+
+    /// What the pages handed out so far cost (see [`Walk::with_budget`]).
+    pub fn spent(&self) -> Cost {
+        self.spent
+    }
+
+    /// The request for the next page within the budget: `Ok(None)` when the walk is over, a
+    /// [`CallError::BudgetExhausted`] when not even one item fits.
+    fn next_request(&self, session: &Session) -> Result<Option<R>, CallError> {
+        let Some(budget) = self.budget else {
+            return Ok(self.pager.next_request());
+        };
+        if self.pager.is_done() {
+            return Ok(None);
+        }
+        let exhausted = || CallError::BudgetExhausted {
+            spent: self.spent,
+            budget,
+        };
+        let left = budget.saturating_sub(self.spent);
+        let price = R::ENDPOINT.price();
+        match price {
+            Price::PerResource { .. } => {
+                let owned = is_owned_read(self.pager.request(), session.user_id());
+                let affordable = left.fits(price.unit(owned));
+                if let Some(size) = self.pager.request().fixed_page_size() {
+                    return if affordable < u64::from(size) {
+                        Err(exhausted())
+                    } else {
+                        Ok(self.pager.next_request())
+                    };
+                }
+                if affordable == 0 {
+                    return Err(exhausted());
+                }
+                let max = R::ENDPOINT
+                    .descriptor()
+                    .page_size
+                    .map_or(u32::MAX, |s| s.max);
+                let cap = u32::try_from(affordable).unwrap_or(u32::MAX).min(max);
+                Ok(self.pager.next_request_within(Some(cap)))
+            }
+            Price::PerRequest(cost) if left < cost => Err(exhausted()),
+            _ => Ok(self.pager.next_request()),
         }
     }
 
@@ -98,9 +172,14 @@ where
         }
         let call = match &mut self.call {
             Some(call) => call,
-            None => match self.pager.next_request() {
-                Some(request) => self.call.insert(Call::new(request)),
-                None => return Action::Output(WalkEvent::End),
+            None => match self.next_request(session) {
+                Ok(Some(request)) => self.call.insert(Call::new(request)),
+                Ok(None) => return Action::Output(WalkEvent::End),
+                Err(error) => {
+                    self.failed = true;
+                    let state = self.pager.state().clone();
+                    return Action::Output(WalkEvent::Failed(CallError::interrupted(error, state)));
+                }
             },
         };
         let result = match call.poll(session, now, nonce) {
@@ -111,6 +190,8 @@ where
         self.call = None;
         let page = result.and_then(|reply| {
             let rate_limit = *reply.rate_limit();
+            let charge = *reply.charge();
+            self.spent += charge.spent();
             let items = self
                 .pager
                 .handle(reply.into_value())
@@ -119,6 +200,7 @@ where
                 items,
                 state: self.pager.state().clone(),
                 rate_limit,
+                charge,
             })
         });
         match page {
