@@ -61,6 +61,20 @@ fn users_and_includes(
 }
 
 /// A body of errors only (nothing found).
+/// What a list of `id`'s users answers with first: the selection of fields, and the account
+/// whose list it is — or X's partial error for a missing or suspended account.
+fn listed(ctx: &Ctx<'_>, id: UserId, fields: &Fields) -> Result<(Selection, u32), Answer> {
+    let selection = selection(fields)?;
+    let value = id.to_string();
+    let Some(owner) = ctx.dir().by_id(id.get()) else {
+        return Err(only_errors(vec![errors::user_not_found("id", &value)]));
+    };
+    if ctx.dir().is_suspended(owner) {
+        return Err(only_errors(vec![errors::user_suspended("id", &value)]));
+    }
+    Ok((selection, owner))
+}
+
 fn only_errors(errors: Vec<Problem>) -> Answer {
     let body: Response<User> = Response {
         errors,
@@ -79,17 +93,10 @@ pub(crate) fn follows_page(
     fields: &Fields,
     kind: ListKind,
 ) -> Answer {
-    let selection = match selection(fields) {
-        Ok(selection) => selection,
+    let (selection, owner) = match listed(ctx, id, fields) {
+        Ok(found) => found,
         Err(answer) => return answer,
     };
-    let value = id.to_string();
-    let Some(owner) = ctx.dir().by_id(id.get()) else {
-        return only_errors(vec![errors::user_not_found("id", &value)]);
-    };
-    if ctx.dir().is_suspended(owner) {
-        return only_errors(vec![errors::user_suspended("id", &value)]);
-    }
     let position = ctx
         .codec()
         .read_token(owner, kind, token.map(PaginationToken::as_str));
@@ -104,7 +111,7 @@ pub(crate) fn follows_page(
     let world = ctx.read();
     let graph = &world.graph;
     if !render::may_see_tweets(ctx.dir(), graph, owner, ctx.viewer()) {
-        return only_errors(vec![errors::user_not_authorized("id", &value)]);
+        return only_errors(vec![errors::user_not_authorized("id", &id.to_string())]);
     }
     let list = match kind {
         ListKind::Followers => graph.followers(owner),
@@ -503,17 +510,10 @@ pub(crate) fn affiliates(
     token: Option<&PaginationToken>,
     fields: &Fields,
 ) -> Answer {
-    let selection = match selection(fields) {
-        Ok(selection) => selection,
+    let (selection, owner) = match listed(ctx, id, fields) {
+        Ok(found) => found,
         Err(answer) => return answer,
     };
-    let value = id.to_string();
-    let Some(owner) = ctx.dir().by_id(id.get()) else {
-        return only_errors(vec![errors::user_not_found("id", &value)]);
-    };
-    if ctx.dir().is_suspended(owner) {
-        return only_errors(vec![errors::user_suspended("id", &value)]);
-    }
     let raw_token = token.map(PaginationToken::as_str);
     let codec = ctx.codec();
     let position = codec.read_numeric_token(owner, ListKind::Affiliates, raw_token);
