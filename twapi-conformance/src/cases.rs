@@ -45,6 +45,60 @@ impl Seen {
     }
 }
 
+/// The endpoints of 2026 in every auth mode the spec allows, and refused in the others before
+/// anything is sent, as X refuses them: `/2/users/search` for OAuth 1.0a and OAuth 2.0 users,
+/// not for an app-only bearer; `/2/users/:id/affiliates` for all three.
+pub fn the_2026_endpoints_answer_in_every_mode_the_spec_allows<D: Driver>() {
+    let w = world(Config {
+        users: 3_000,
+        ..Config::default()
+    });
+    let facts = w.emulator.facts();
+    let base = w.emulator.base_url();
+    let organisation = facts.user("organisation").expect("an organisation");
+    let affiliates_truth = w.emulator.affiliate_ids(id(organisation).get());
+    assert!(
+        !affiliates_truth.is_empty(),
+        "an organisation with affiliates"
+    );
+    let token = w.emulator.oauth2_user_token(&w.me).expect("a token for me");
+    let oauth1 = D::build(w.session(), Transport::default());
+    let oauth2 = D::build(
+        SessionBuilder::oauth2_user(token).base_url(base),
+        Transport::default(),
+    );
+    let bearer = D::build(
+        SessionBuilder::app_only(facts.bearer_token.clone()).base_url(base),
+        Transport::default(),
+    );
+    let search = V2UsersSearch::new(w.most_followed.screen_name.clone());
+    let affiliates = Affiliates::of(id(organisation));
+    for (mode, client) in [("OAuth 1.0a", &oauth1), ("OAuth 2.0 user", &oauth2)] {
+        let found = D::send(client, &search).unwrap_or_else(|e| panic!("search, {mode}: {e}"));
+        assert_eq!(
+            found.value.items().first().map(|u| u.id),
+            Some(id(&w.most_followed)),
+            "search, {mode}: the exact username first"
+        );
+    }
+    for (mode, client) in [
+        ("OAuth 1.0a", &oauth1),
+        ("OAuth 2.0 user", &oauth2),
+        ("app-only", &bearer),
+    ] {
+        let page = D::send(client, &affiliates)
+            .unwrap_or_else(|e| panic!("affiliates, {mode}: {e}"))
+            .value;
+        let page = ids(page.items().iter().map(|u| u.id));
+        assert_eq!(page, affiliates_truth[..page.len()], "affiliates, {mode}");
+    }
+    let refused = D::send(&bearer, &search).expect_err("search is for users only");
+    assert!(
+        matches!(refused, CallError::Core(twapi_core::Error::Invalid(_))),
+        "app-only search is refused before sending: {refused:?}"
+    );
+}
+
 /// Every endpoint of the table answers through the driver, each checked against the ground
 /// truth where the emulator has one; follows through the driver's `follow` and `unfollow`.
 pub fn every_endpoint_answers<D: Driver>() {
@@ -159,9 +213,7 @@ pub fn every_endpoint_answers<D: Driver>() {
     let organisation = w
         .emulator
         .facts()
-        .users
-        .iter()
-        .find(|u| u.role == "organisation")
+        .user("organisation")
         .expect("an organisation among the demo users");
     let affiliates_truth = w.emulator.affiliate_ids(id(organisation).get());
     assert!(

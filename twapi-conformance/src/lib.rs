@@ -89,6 +89,7 @@ macro_rules! suite {
     ($driver:ty) => {
         $crate::suite!(@cases $driver;
             every_endpoint_answers,
+            the_2026_endpoints_answer_in_every_mode_the_spec_allows,
             a_crawl_of_100k_followers_under_faults_is_exact,
             a_crawl_killed_midway_resumes_without_fetching_a_delivered_page,
             waiting_through_windows,

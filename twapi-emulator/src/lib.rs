@@ -280,6 +280,16 @@ impl Emulator {
             .collect()
     }
 
+    /// An OAuth 2.0 user access token for `user` (scopes `tweet.read users.read follows.read
+    /// follows.write`), as `POST /2/oauth2/token` would issue it at the end of the PKCE flow,
+    /// for a test or an example that needs an OAuth 2.0 user without running the flow; `None`
+    /// for an id the emulator does not have.
+    pub fn oauth2_user_token(&self, user: &DemoUser) -> Option<String> {
+        let index = self.service.dir.by_id(user.user_id().get())?;
+        let scope = "tweet.read users.read follows.read follows.write";
+        Some(self.service.grant_oauth2(index, scope))
+    }
+
     /// What X would bill for the UTC day so far (the same figures as `GET /_emulator/usage`):
     /// every successful answer metered with twapi-core's prices and meter, each user once a
     /// day.

@@ -354,6 +354,21 @@ impl Tokens {
         answer
     }
 
+    /// An access token for `user` with `scope`, as the PKCE flow would issue once the user
+    /// approved: for tests and examples that need an OAuth 2.0 user without running the flow.
+    pub(crate) fn grant(&mut self, user: u32, scope: &str, now: SystemTime) -> String {
+        let access = self.rng.string(ALPHANUMERIC, 80);
+        self.access.insert(
+            access.clone(),
+            UserGrant {
+                user,
+                scope: scope.to_owned(),
+                expires: Some(now + ACCESS_LIFETIME),
+            },
+        );
+        access
+    }
+
     /// `POST /2/oauth2/revoke`: the token (access or refresh) stops working.
     pub(crate) fn revoke(
         &mut self,

@@ -239,6 +239,12 @@ impl Service {
         *lock(&self.dice) = Dice::new(faults);
     }
 
+    /// An OAuth 2.0 user access token for the user at `index`, with `scope` (see
+    /// `Emulator::oauth2_user_token`).
+    pub(crate) fn grant_oauth2(&self, index: u32, scope: &str) -> String {
+        lock(&self.tokens).grant(index, scope, clock::now())
+    }
+
     /// The day's meter as it stands.
     pub(crate) fn meter(&self) -> Meter {
         lock(&self.meter).clone()
