@@ -168,6 +168,10 @@ where
                 plan => plan,
             };
         }
+        // Once a call: the request and whose it is do not change across its retries and waits.
+        if let Plan::Ready(request) = &self.plan {
+            self.owned = is_owned_read(request, user);
+        }
         let context = session.limiter.as_ref().map(|_| {
             identity
                 .known_context()
@@ -190,7 +194,6 @@ where
             self.stage = Stage::Finished;
             return Action::Output(Err(CallError::OutOfTurn));
         };
-        self.owned = is_owned_read(request, session.user_id());
         let prepared = match session.prepare(request, now, nonce) {
             Ok(prepared) => prepared,
             Err(error) => {
@@ -457,7 +460,10 @@ pub(super) fn is_owned_read<R: ApiRequest>(request: &R, me: Option<UserId>) -> b
     let Some(me) = me else {
         return false;
     };
-    if !matches!(R::ENDPOINT.price(), Price::PerResource { .. }) {
+    // Only a path with an `:id` can name the user; most endpoints' cannot, and are not written
+    // a second time to find out.
+    let endpoint = R::ENDPOINT.descriptor();
+    if !matches!(R::ENDPOINT.price(), Price::PerResource { .. }) || !endpoint.path.contains(":id") {
         return false;
     }
     let mut parts = Parts::default();
