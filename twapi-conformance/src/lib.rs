@@ -28,7 +28,7 @@ use twapi_model::v2::{FollowResult, UnfollowResult};
 
 pub mod cases;
 mod net;
-mod world;
+pub mod world;
 
 /// The transport's settings a case asks for; `None` leaves the driver's default.
 #[derive(Clone, Copy, Debug, Default)]

@@ -14,13 +14,17 @@ use twapi_model::UserId;
 
 use crate::net::Relay;
 
-/// A running emulator, the runtime it serves on, and the demo users by role.
-pub(crate) struct World {
-    pub(crate) emulator: Emulator,
+/// A running emulator, the runtime it serves on, and the demo users by role: the world a
+/// blocking driver's tests act in (the cases', and a driver's own).
+pub struct World {
+    /// The emulator, serving on loopback.
+    pub emulator: Emulator,
     /// The user the clients act for: a plain account.
-    pub(crate) me: DemoUser,
-    pub(crate) most_followed: DemoUser,
-    pub(crate) protected: DemoUser,
+    pub me: DemoUser,
+    /// The account with the most followers.
+    pub most_followed: DemoUser,
+    /// A protected account.
+    pub protected: DemoUser,
     /// Serves the emulator (and any relay) on its worker threads; dropped after it.
     pub(crate) runtime: tokio::runtime::Runtime,
 }
@@ -34,7 +38,13 @@ pub(crate) fn server_runtime() -> tokio::runtime::Runtime {
         .expect("a runtime")
 }
 
-pub(crate) fn world(config: Config) -> World {
+/// An emulator started with `config` on a runtime of its own, and its demo users.
+///
+/// # Panics
+///
+/// When the runtime or the emulator cannot start, or the emulator names no user of a role:
+/// a test cannot go on then.
+pub fn world(config: Config) -> World {
     let runtime = server_runtime();
     let emulator = runtime
         .block_on(Emulator::start(config))
@@ -86,7 +96,8 @@ pub(crate) fn name(user: &DemoUser) -> ScreenName {
     user.screen_name.parse().expect("a valid screen name")
 }
 
-pub(crate) fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
+/// The ids as numbers, to compare with the emulator's ground truth.
+pub fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
     values.into_iter().map(UserId::get).collect()
 }
 
@@ -108,7 +119,7 @@ impl World {
     }
 
     /// A session acting for `me` against the emulator.
-    pub(crate) fn session(&self) -> SessionBuilder {
+    pub fn session(&self) -> SessionBuilder {
         self.session_at(self.emulator.base_url())
     }
 
@@ -119,12 +130,16 @@ impl World {
     }
 
     /// The ground truth: the followers of `user`, in the order the API lists them.
-    pub(crate) fn followers(&self, user: &DemoUser) -> Vec<u64> {
+    pub fn followers(&self, user: &DemoUser) -> Vec<u64> {
         self.emulator.follower_ids(user.user_id().get())
     }
 
     /// A followers/ids request that splits `user`'s followers into about `pages` pages.
-    pub(crate) fn followers_in(&self, user: &DemoUser, pages: usize) -> FollowersIds {
+    ///
+    /// # Panics
+    ///
+    /// When a page would hold more than `u32::MAX` followers (never in a test's world).
+    pub fn followers_in(&self, user: &DemoUser, pages: usize) -> FollowersIds {
         let count = u32::try_from(self.followers(user).len().div_ceil(pages)).expect("small");
         FollowersIds {
             count: Some(count.clamp(1, 5_000)),

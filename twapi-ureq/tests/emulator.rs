@@ -5,77 +5,20 @@
 use std::net::TcpListener;
 use std::time::{Duration, SystemTime};
 
-use twapi_emulator::{Config, DemoUser, Emulator};
+use twapi_conformance::world::{World, ids, world};
+use twapi_emulator::{Config, DemoUser};
 use twapi_ureq::core::{ScreenName, UserRef};
 use twapi_ureq::model::UserId;
 use twapi_ureq::request::v1::{FollowersIds, UsersShow};
 use twapi_ureq::{CallError, Client, ClientBuilder, Pager, RetryPolicy};
 
-/// A running emulator, its runtime, and the demo users by role.
-struct World {
-    emulator: Emulator,
-    me: DemoUser,
-    most_followed: DemoUser,
-    protected: DemoUser,
-    /// Serves the emulator on its worker threads; dropped after it.
-    _runtime: tokio::runtime::Runtime,
+/// A client acting for the world's `me`, with retries quick enough for tests.
+fn builder(w: &World) -> ClientBuilder {
+    ClientBuilder::new(w.session())
 }
 
-fn world(config: Config) -> World {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let emulator = runtime
-        .block_on(Emulator::start(config))
-        .expect("the emulator starts");
-    let find = |role: &str| {
-        emulator
-            .facts()
-            .user(role)
-            .cloned()
-            .unwrap_or_else(|| panic!("the emulator names a {role} user"))
-    };
-    World {
-        me: find("plain"),
-        most_followed: find("most_followed"),
-        protected: find("protected"),
-        emulator,
-        _runtime: runtime,
-    }
-}
-
-fn ids(values: impl IntoIterator<Item = UserId>) -> Vec<u64> {
-    values.into_iter().map(UserId::get).collect()
-}
-
-impl World {
-    /// A client acting for `me`, with retries quick enough for tests.
-    fn builder(&self) -> ClientBuilder {
-        ClientBuilder::oauth1(&self.emulator.facts().credentials(&self.me))
-            .base_url(self.emulator.base_url())
-            .retry_policy(RetryPolicy::new(
-                8,
-                Duration::from_millis(5),
-                Duration::from_millis(40),
-            ))
-            .jitter_seed(1)
-    }
-
-    fn client(&self) -> Client {
-        self.builder().build().expect("a client")
-    }
-
-    /// A followers/ids request that splits `user`'s followers into about `pages` pages.
-    fn followers_in(&self, user: &DemoUser, pages: usize) -> FollowersIds {
-        let followers = self.emulator.follower_ids(user.user_id().get()).len();
-        let count = u32::try_from(followers.div_ceil(pages)).expect("small");
-        FollowersIds {
-            count: Some(count.clamp(1, 5_000)),
-            ..FollowersIds::of(UserRef::Id(user.user_id()))
-        }
-    }
+fn client(w: &World) -> Client {
+    builder(w).build().expect("a client")
 }
 
 fn small() -> Config {
@@ -88,7 +31,7 @@ fn small() -> Config {
 #[test]
 fn users_show_and_a_followers_walk_match_the_ground_truth() {
     let w = world(small());
-    let client = w.client();
+    let client = client(&w);
     let most = w.most_followed.user_id();
     let truth = w.emulator.follower_ids(most.get());
     assert!(truth.len() > 50, "a crawlable account");
@@ -130,7 +73,7 @@ fn users_show_and_a_followers_walk_match_the_ground_truth() {
 #[test]
 fn follow_and_unfollow_with_oauth1_credentials() {
     let w = world(small());
-    let client = w.client();
+    let client = client(&w);
     let me = w.me.user_id();
     // The OAuth 1.0a token names its user: no request is spent to find out.
     assert_eq!(client.session().user_id(), Some(me));
@@ -165,8 +108,7 @@ fn scaled() -> Config {
 #[test]
 fn x_s_429_is_waited_out_without_a_limiter() {
     let w = world(scaled());
-    let client = w
-        .builder()
+    let client = builder(&w)
         .without_limiter()
         .wait_on_rate_limit(true)
         .build()
@@ -183,7 +125,7 @@ fn x_s_429_is_waited_out_without_a_limiter() {
         assert_eq!(reply.value.ids.len(), 1);
     }
     // Without waiting, the 429 is a typed error saying when.
-    let impatient = w.builder().without_limiter().build().expect("a client");
+    let impatient = builder(&w).without_limiter().build().expect("a client");
     let refused = (0..16)
         .find_map(|_| impatient.send(&FollowersIds::of(most.clone())).err())
         .expect("the 16th request in a window is refused");
@@ -249,16 +191,14 @@ fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
         ..twapi_emulator::Faults::default()
     });
     let truth = w.emulator.follower_ids(w.most_followed.user_id().get());
-    let walked: Vec<UserId> = w
-        .client()
+    let walked: Vec<UserId> = client(&w)
         .items(w.followers_in(&w.most_followed, 4))
         .map(|item| item.expect("retried until right"))
         .collect();
     assert_eq!(ids(walked), truth);
 
     // With retries off, the faults show as typed, transient errors.
-    let fragile = w
-        .builder()
+    let fragile = builder(&w)
         .retry_policy(RetryPolicy::new(1, Duration::ZERO, Duration::ZERO))
         .build()
         .expect("a client");
