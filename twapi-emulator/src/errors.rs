@@ -129,6 +129,17 @@ pub(crate) fn invalid_request(version: ApiVersion, error: &InvalidRequest) -> An
     }
 }
 
+/// X's answer to a page token it did not hand out, sent as `param` (`pagination_token`, or
+/// search's `next_token`).
+pub(crate) fn v2_invalid_token(param: &str, token: Option<&str>) -> Answer {
+    let token = token.unwrap_or_default();
+    v2_invalid(
+        param,
+        token,
+        format!("The `{param}` query parameter value [{token}] is not valid"),
+    )
+}
+
 /// One v2 `invalid-request` problem about `param` with `message`.
 pub(crate) fn v2_invalid(param: &str, value: &str, message: String) -> Answer {
     let mut problem = Problem::new(

@@ -101,12 +101,8 @@ pub(crate) fn follows_page(
         .codec()
         .read_token(owner, kind, token.map(PaginationToken::as_str));
     if position == Position::Invalid {
-        let token = token.map(PaginationToken::as_str).unwrap_or_default();
-        return errors::v2_invalid(
-            "pagination_token",
-            token,
-            format!("The `pagination_token` query parameter value [{token}] is not valid"),
-        );
+        let token = token.map(PaginationToken::as_str);
+        return errors::v2_invalid_token("pagination_token", token);
     }
     let world = ctx.read();
     let graph = &world.graph;
@@ -436,12 +432,7 @@ pub(crate) fn users_search(
     let raw_token = token.map(PaginationToken::as_str);
     let position = ctx.codec().read_token(owner, ListKind::Search, raw_token);
     if position == Position::Invalid {
-        let token = raw_token.unwrap_or_default();
-        return errors::v2_invalid(
-            "next_token",
-            token,
-            format!("The `next_token` query parameter value [{token}] is not valid"),
-        );
+        return errors::v2_invalid_token("next_token", raw_token);
     }
     let world = ctx.read();
     let graph = &world.graph;
@@ -518,12 +509,7 @@ pub(crate) fn affiliates(
     let codec = ctx.codec();
     let position = codec.read_numeric_token(owner, ListKind::Affiliates, raw_token);
     if position == Position::Invalid {
-        let token = raw_token.unwrap_or_default();
-        return errors::v2_invalid(
-            "pagination_token",
-            token,
-            format!("The `pagination_token` query parameter value [{token}] is not valid"),
-        );
+        return errors::v2_invalid_token("pagination_token", raw_token);
     }
     let list = ctx.orgs().affiliates(owner);
     let size = max_results
