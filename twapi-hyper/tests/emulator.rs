@@ -6,11 +6,7 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures_util::StreamExt;
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioExecutor;
-use twapi_auth::oauth2::{Callback, ClientConfig, PkceFlow, Scope};
 use twapi_core::error_code::ErrorCode;
 use twapi_core::pager::{Pager, PagerState};
 use twapi_core::param::Invalid;
@@ -110,61 +106,6 @@ async fn without_the_access_token_prefix_the_user_is_asked_once_of_users_me() {
     w.emulator.shutdown().await;
 }
 
-/// Sends a request outside the client (the OAuth 2.0 flow's own requests) and reads the
-/// whole answer.
-async fn raw<B: Into<Bytes>>(request: http::Request<B>) -> http::Response<Bytes> {
-    let request = request.map(Into::into);
-    let pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-        .build_http::<Full<Bytes>>();
-    let (parts, body) = request.into_parts();
-    let response = pool
-        .request(http::Request::from_parts(parts, Full::new(body)))
-        .await
-        .expect("an answer");
-    let (parts, body) = response.into_parts();
-    let body = body.collect().await.expect("a body").to_bytes();
-    http::Response::from_parts(parts, body)
-}
-
-/// An OAuth 2.0 user token for `user`, through the PKCE flow (the emulator approves at once).
-async fn oauth2_token(w: &World, user: &DemoUser) -> String {
-    let base = w.emulator.base_url();
-    let client = ClientConfig::public(
-        w.emulator.facts().oauth2_client_id.clone(),
-        "http://127.0.0.1/callback",
-    )
-    .with_authorize_url(format!(
-        "{base}/i/oauth2/authorize?login={}",
-        user.screen_name
-    ))
-    .with_token_url(format!("{base}/2/oauth2/token"));
-    let verifier = twapi_auth::system::pkce_verifier().expect("randomness");
-    let pending = PkceFlow::new(client, verifier, "state-42").authorize(&[
-        Scope::UsersRead,
-        Scope::FollowsRead,
-        Scope::FollowsWrite,
-    ]);
-    let authorize = http::Request::get(pending.authorize_url())
-        .body(Bytes::new())
-        .expect("a request");
-    let redirect = raw(authorize).await;
-    let location = redirect
-        .headers()
-        .get(http::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a redirect")
-        .to_owned();
-    let (_, query) = location.split_once('?').expect("a query");
-    let callback = Callback::from_query(query).expect("a code");
-    let exchange = pending
-        .token_request(&callback.code, &callback.state)
-        .expect("our state");
-    let answer = raw(exchange).await;
-    let tokens = twapi_auth::oauth2::parse_token_response(&answer, twapi_auth::system::unix_now())
-        .expect("a token");
-    tokens.access_token().expose().to_owned()
-}
-
 #[tokio::test]
 async fn an_oauth2_user_follows_without_knowing_its_id() {
     let w = world(Config {
@@ -172,7 +113,8 @@ async fn an_oauth2_user_follows_without_knowing_its_id() {
         ..Config::default()
     })
     .await;
-    let token = oauth2_token(&w, &w.me).await;
+    // The PKCE flow itself is the emulator's tests' (tests/wire.rs); here, only its token.
+    let token = w.emulator.oauth2_user_token(&w.me).expect("a token for me");
     let client = ClientBuilder::oauth2_user(token)
         .base_url(w.emulator.base_url())
         .build()

@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::time::{Duration, SystemTime};
 
 use twapi_conformance::world::{World, ids, world};
-use twapi_emulator::{Config, DemoUser};
+use twapi_emulator::Config;
 use twapi_ureq::core::{ScreenName, UserRef};
 use twapi_ureq::model::UserId;
 use twapi_ureq::request::v1::{FollowersIds, UsersShow};
@@ -217,61 +217,12 @@ fn retries_ride_out_injected_faults_and_end_with_the_right_data() {
     assert!(failures > 0, "40% of requests fail");
 }
 
-/// One raw exchange with the emulator, no redirect followed (the OAuth 2.0 flow's steps).
-fn raw<B: Into<bytes::Bytes>>(request: http::Request<B>) -> http::Response<bytes::Bytes> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
-    let (parts, mut body) = agent
-        .run(request.map(|b| b.into().to_vec()))
-        .expect("an answer")
-        .into_parts();
-    let body = body.read_to_vec().expect("a body");
-    http::Response::from_parts(parts, body.into())
-}
-
-/// An OAuth 2.0 user token for `user`, through the PKCE flow (the emulator approves at once).
-fn oauth2_token(w: &World, user: &DemoUser) -> String {
-    use twapi_ureq::auth::oauth2::{Callback, ClientConfig, PkceFlow, Scope};
-    let base = w.emulator.base_url();
-    let config = ClientConfig::public(
-        w.emulator.facts().oauth2_client_id.clone(),
-        "http://127.0.0.1/callback",
-    )
-    .with_authorize_url(format!(
-        "{base}/i/oauth2/authorize?login={}",
-        user.screen_name
-    ))
-    .with_token_url(format!("{base}/2/oauth2/token"));
-    let verifier = twapi_ureq::auth::system::pkce_verifier().expect("randomness");
-    let scopes = [Scope::UsersRead, Scope::FollowsRead, Scope::FollowsWrite];
-    let pending = PkceFlow::new(config, verifier, "state-42").authorize(&scopes);
-    let authorize = http::Request::get(pending.authorize_url())
-        .body(bytes::Bytes::new())
-        .expect("a request");
-    let redirect = raw(authorize);
-    let location = redirect
-        .headers()
-        .get(http::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a redirect");
-    let (_, query) = location.split_once('?').expect("a query");
-    let callback = Callback::from_query(query).expect("a code");
-    let exchange = pending
-        .token_request(&callback.code, &callback.state)
-        .expect("our state");
-    let answer = raw(exchange);
-    let now = twapi_ureq::auth::system::unix_now();
-    let tokens = twapi_ureq::auth::oauth2::parse_token_response(&answer, now).expect("a token");
-    tokens.access_token().expose().to_owned()
-}
-
 #[test]
 fn an_oauth2_user_follows_without_knowing_its_id() {
     let w = world(small());
-    let client = ClientBuilder::oauth2_user(oauth2_token(&w, &w.me))
+    // The PKCE flow itself is the emulator's tests' (tests/wire.rs); here, only its token.
+    let token = w.emulator.oauth2_user_token(&w.me).expect("a token for me");
+    let client = ClientBuilder::oauth2_user(token)
         .base_url(w.emulator.base_url())
         .build()
         .expect("a client");
