@@ -470,7 +470,7 @@ pub struct Limiter {
     /// The budgets, by app and then by bucket and user: looked up with the context's borrowed
     /// app name, so counting a request allocates nothing once its budgets exist. No app is
     /// left with an empty map (two limiters with the same budgets compare equal).
-    buckets: BTreeMap<String, BTreeMap<Slot, BucketState>>,
+    buckets: BTreeMap<String, BTreeMap<Slot, BudgetState>>,
 }
 
 impl Default for Limiter {
@@ -588,7 +588,49 @@ impl Limiter {
         self.buckets.retain(|_, slots| !slots.is_empty());
     }
 
-    fn period(&self, bucket: Bucket) -> Duration {
+    /// The budgets a request to `endpoint` in `ctx` draws from, and that its answer's headers
+    /// or its 429 may change: everything [`Limiter::acquire`], [`Limiter::observe`] and
+    /// [`Limiter::observe_rate_limited`] read or write for it (at most three).
+    pub fn budgets_of(endpoint: EndpointId, ctx: &Context) -> Vec<BudgetKey> {
+        charged_keys(endpoint, ctx)
+            .into_iter()
+            .flatten()
+            .map(|key| BudgetKey {
+                bucket: key.slot.bucket,
+                app: key.app.to_owned(),
+                user: key.slot.user,
+            })
+            .collect()
+    }
+
+    /// The state of one budget; `None` when the limiter keeps nothing for it (it has never
+    /// counted it, or the budget has nothing to count against).
+    pub fn budget(&self, key: &BudgetKey) -> Option<BudgetState> {
+        self.buckets
+            .get(&key.app)
+            .and_then(|slots| slots.get(&key.borrowed().slot))
+            .copied()
+    }
+
+    /// Sets the state of one budget (`None` forgets it), as a store outside the process loads
+    /// it before a decision.
+    pub fn set_budget(&mut self, key: &BudgetKey, state: Option<BudgetState>) {
+        let borrowed = key.borrowed();
+        match state {
+            Some(state) => self.change(borrowed, |slot| *slot = state),
+            None => {
+                if let Some(slots) = self.buckets.get_mut(&key.app) {
+                    slots.remove(&borrowed.slot);
+                    if slots.is_empty() {
+                        self.buckets.remove(&key.app);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The length of the periods `bucket` counts in: the window, or the day.
+    pub fn period(&self, bucket: Bucket) -> Duration {
         match bucket {
             Bucket::Window(_) => self.config.window,
             Bucket::Daily(_) | Bucket::EndpointDaily(_) => self.config.day,
@@ -608,7 +650,7 @@ impl Limiter {
 
     /// Runs `change` on the state of `key`'s budget, created empty (with the app's map) if
     /// there is none.
-    fn change<R>(&mut self, key: Key<'_>, change: impl FnOnce(&mut BucketState) -> R) -> R {
+    fn change<R>(&mut self, key: Key<'_>, change: impl FnOnce(&mut BudgetState) -> R) -> R {
         // `get_mut` first: `entry` would need an owned app name at every call.
         if let Some(slots) = self.buckets.get_mut(key.app) {
             return change(slots.entry(key.slot).or_default());
@@ -711,6 +753,31 @@ fn charged_keys(endpoint: EndpointId, ctx: &Context) -> [Option<Key<'_>>; 3] {
     ]
 }
 
+/// The name of one budget: the app, the bucket and, for a user's budget, the user.
+///
+/// What a store outside the process files a [`BudgetState`] under (see [`Limiter::budgets_of`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BudgetKey {
+    /// The budget's bucket: an endpoint's window, or a daily cap.
+    pub bucket: Bucket,
+    /// The app.
+    pub app: String,
+    /// The user, for a user's budget; `None` for the app's.
+    pub user: Option<u64>,
+}
+
+impl BudgetKey {
+    fn borrowed(&self) -> Key<'_> {
+        Key {
+            app: &self.app,
+            slot: Slot {
+                bucket: self.bucket,
+                user: self.user,
+            },
+        }
+    }
+}
+
 /// One budget: an app's, for a bucket and (in user context) a user.
 #[derive(Debug, Clone, Copy)]
 struct Key<'a> {
@@ -742,12 +809,35 @@ impl Slot {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct BucketState {
+/// The state of one budget, as the limiter keeps it: the limit a server last announced and the
+/// current (or last) window's remaining count and reset.
+///
+/// It serializes, so a store outside the process (twapi-redis) can hold it: such a store loads
+/// the states of the budgets a request touches ([`Limiter::budgets_of`]) into a [`Limiter`] of
+/// their own ([`Limiter::set_budget`]), lets that limiter decide as it always does, and saves
+/// what it changed ([`Limiter::budget`]). The rules are the limiter's, written once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BudgetState {
     /// The limit the server last announced; used for windows it opens from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     learned_limit: Option<u32>,
     /// The current (or last) window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     window: Option<Window>,
+}
+
+impl BudgetState {
+    /// Until when the state says anything a fresh budget would not: the end of its window, or,
+    /// when it holds a limit a server announced, one `period` past that (the next window
+    /// opens with the learned limit if it opens within that period). `None`: it says nothing
+    /// past `now` and may be forgotten. A store expires its copy then, so nothing accumulates.
+    pub fn informative_until(&self, period: Duration, now: SystemTime) -> Option<SystemTime> {
+        let open_until = self.window.map(|w| w.reset).filter(|reset| *reset > now);
+        match (self.learned_limit, open_until) {
+            (Some(_), until) => Some(after(until.unwrap_or(now), period)),
+            (None, until) => until,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -776,13 +866,13 @@ struct BucketEntry {
 
 impl From<LimiterState> for Limiter {
     fn from(state: LimiterState) -> Self {
-        let mut buckets: BTreeMap<String, BTreeMap<Slot, BucketState>> = BTreeMap::new();
+        let mut buckets: BTreeMap<String, BTreeMap<Slot, BudgetState>> = BTreeMap::new();
         for entry in state.buckets {
             let slot = Slot {
                 bucket: entry.bucket,
                 user: entry.user,
             };
-            let state = BucketState {
+            let state = BudgetState {
                 learned_limit: entry.learned_limit,
                 window: entry.window,
             };

@@ -11,7 +11,9 @@ use http::HeaderValue;
 use tracing::Instrument;
 use twapi_auth::system::NonceSource;
 use twapi_core::request::v2::{Follow, Me, Unfollow};
-use twapi_core::session::{Action, Call, CallError, Exchange, LimiterHandle, Session, trace};
+use twapi_core::session::{
+    Action, Call, CallError, Exchange, LimiterHandle, Session, WaitReason, trace,
+};
 use twapi_core::{Api, ApiRequest, AuthMode, Reply};
 use twapi_model::UserId;
 use twapi_model::v2::{FollowResult, UnfollowResult, User};
@@ -171,12 +173,16 @@ impl Client {
                             let status = response.status();
                             machine.handle_response(session, response, SystemTime::now());
                             trace::answered(machine, &span, status);
+                            report(session, machine).await;
                         }
                         Err(error) => {
                             machine.handle_transport_error(session, error, SystemTime::now());
                             trace::failed(machine, &span);
                         }
                     }
+                }
+                Action::Wait(wait) if wait.reason == WaitReason::Reservation => {
+                    reserve(session, machine).await;
                 }
                 Action::Wait(wait) => {
                     trace::waiting(machine, wait, SystemTime::now());
@@ -197,6 +203,37 @@ impl Client {
         nonces
             .next_nonce()
             .map_err(|e| CallError::Randomness(Box::new(e)))
+    }
+}
+
+/// Reserves the machine's request in the session's limiter store and hands the verdict back.
+async fn reserve<M: Exchange>(session: &Session, machine: &mut M) {
+    let verdict = match (session.limiter_store(), machine.reservation()) {
+        (Some(store), Some(reservation)) => {
+            store
+                .acquire(reservation.endpoint, &reservation.context, SystemTime::now())
+                .await
+        }
+        _ => Err("the session asked for a reservation but has no limiter store".into()),
+    };
+    machine.handle_reservation(session, verdict, SystemTime::now());
+}
+
+/// Takes what the last answer said about the budgets to the session's limiter store. A store
+/// that fails here loses one answer's headers, not the answer: the next reservation meets the
+/// same store and fails the call with [`CallError::Store`].
+async fn report<M: Exchange>(session: &Session, machine: &mut M) {
+    let Some(store) = session.limiter_store() else {
+        return;
+    };
+    for observation in machine.take_observations() {
+        if let Err(error) = store.observe(&observation, SystemTime::now()).await {
+            tracing::warn!(
+                endpoint = machine.endpoint().name(),
+                error = %error,
+                "the limiter's store did not take an answer's rate limits"
+            );
+        }
     }
 }
 

@@ -8,10 +8,11 @@ use bytes::Bytes;
 use twapi_model::UserId;
 use twapi_model::v2::UserResponse;
 
-use super::{CallError, Exchange, Session};
+use super::store::{Observation, Reservation};
+use super::{BoxError, CallError, Exchange, Session};
 use crate::cost::{Charge, Price};
 use crate::endpoint::{EndpointId, PathParam};
-use crate::rate_limit::{Bucket, Context, RateLimitSnapshot};
+use crate::rate_limit::{Bucket, Context, Permit, RateLimitSnapshot, WaitUntil};
 use crate::reply::{Reply, decode_reply};
 use crate::request::v2::Me;
 use crate::request::{ApiRequest, Parts};
@@ -59,6 +60,10 @@ pub enum WaitReason {
         /// The attempt that failed, 1 for the first send.
         attempt: u32,
     },
+    /// The session keeps its budgets in a [`LimiterStore`](super::LimiterStore): the driver
+    /// reserves [`Exchange::reservation`] there and hands the verdict to
+    /// [`Exchange::handle_reservation`] before polling again (`until` is the `now` polled).
+    Reservation,
 }
 
 /// The request a call sends: given, or made once the user's own id is known.
@@ -76,6 +81,8 @@ enum Stage<T> {
     Identify(Box<Call<Me>>),
     /// Ready to be admitted, counted against `context` (`None`: no limiter).
     Admit(Option<Context>),
+    /// Waiting for the driver's reservation against the session's store.
+    Reserving(Option<Context>),
     /// Waiting until the instant, then admitted again.
     Sleeping(Wait, Option<Context>),
     /// Sent; the answer is awaited.
@@ -102,6 +109,10 @@ pub struct Call<R: ApiRequest> {
     me: Option<UserId>,
     /// Whether the request is an owned read (its path's `:id` is the authenticated user).
     owned: bool,
+    /// The store's verdict on the admission under way, as the driver handed it.
+    verdict: Option<Result<(), WaitUntil>>,
+    /// What the last answer said about the budgets, for the driver to take to the store.
+    observations: Vec<Observation>,
 }
 
 impl<R: ApiRequest> fmt::Debug for Call<R> {
@@ -110,6 +121,7 @@ impl<R: ApiRequest> fmt::Debug for Call<R> {
             Stage::Start => "start",
             Stage::Identify(_) => "identify",
             Stage::Admit(_) => "admit",
+            Stage::Reserving(_) => "reserving",
             Stage::Sleeping(..) => "sleeping",
             Stage::Sent(_) => "sent",
             Stage::Outcome(_) => "outcome",
@@ -147,6 +159,8 @@ where
             rate_limit: None,
             me: None,
             owned: false,
+            verdict: None,
+            observations: Vec::new(),
         }
     }
 
@@ -155,7 +169,7 @@ where
     fn start(&mut self, session: &Session) -> Stage<Reply<R::Output>> {
         let identity = &session.identity;
         let needs_user = matches!(self.plan, Plan::ForMe(_))
-            || (session.limiter.is_some()
+            || (session.limits()
                 && R::ENDPOINT != EndpointId::V2Me
                 && identity.known_context().is_none());
         let user = identity.user().or(self.me);
@@ -172,7 +186,7 @@ where
         if let Plan::Ready(request) = &self.plan {
             self.owned = is_owned_read(request, user);
         }
-        let context = session.limiter.as_ref().map(|_| {
+        let context = session.limits().then(|| {
             identity
                 .known_context()
                 .unwrap_or_else(|| identity.bootstrap_context())
@@ -201,8 +215,20 @@ where
                 return Action::Output(Err(CallError::Core(error)));
             }
         };
-        if let (Some(limiter), Some(ctx)) = (&session.limiter, &context) {
-            let verdict = limiter.lock().acquire(R::ENDPOINT, ctx, now);
+        if let Some(ctx) = &context {
+            let verdict = if let Some(limiter) = &session.limiter {
+                limiter.lock().acquire(R::ENDPOINT, ctx, now).map(drop)
+            } else if let Some(verdict) = self.verdict.take() {
+                verdict
+            } else if session.store.is_some() {
+                self.stage = Stage::Reserving(context);
+                return Action::Wait(Wait {
+                    until: now,
+                    reason: WaitReason::Reservation,
+                });
+            } else {
+                Ok(())
+            };
             if let Err(refusal) = verdict {
                 if !session.wait_on_rate_limit {
                     self.stage = Stage::Finished;
@@ -322,6 +348,10 @@ where
                     }
                 },
                 Stage::Admit(context) => return self.admit(session, context, now, nonce),
+                Stage::Reserving(_) => {
+                    // Polled again without the verdict: a driver that does not reach stores.
+                    return Action::Output(Err(CallError::Store(NOT_RESERVED.into())));
+                }
                 Stage::Sleeping(wait, context) => {
                     if now < wait.until {
                         self.stage = Stage::Sleeping(wait, context);
@@ -367,6 +397,22 @@ where
             if let Err(crate::Error::RateLimited(limited)) = &decoded {
                 let reset = limited.until.or(retry_after);
                 limiter.observe_rate_limited(R::ENDPOINT, context, reset, now);
+            }
+        } else if let (Some(_), Some(context)) = (&session.store, &context) {
+            // The same two observations, in the same order, for the driver to take to the store.
+            if let Some(snapshot) = snapshot {
+                self.observations.push(Observation::Headers {
+                    endpoint: R::ENDPOINT,
+                    context: context.clone(),
+                    snapshot,
+                });
+            }
+            if let Err(crate::Error::RateLimited(limited)) = &decoded {
+                self.observations.push(Observation::RateLimited {
+                    endpoint: R::ENDPOINT,
+                    context: context.clone(),
+                    reset: limited.until.or(retry_after),
+                });
             }
         }
         match decoded {
@@ -429,7 +475,52 @@ where
         self.stage = Stage::Finished;
         Err(error)
     }
+
+    fn reservation(&self) -> Option<Reservation> {
+        match &self.stage {
+            Stage::Identify(me) => me.reservation(),
+            Stage::Reserving(Some(context)) => Some(Reservation {
+                endpoint: R::ENDPOINT,
+                context: context.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    fn handle_reservation(
+        &mut self,
+        session: &Session,
+        verdict: Result<Result<Permit, WaitUntil>, BoxError>,
+        now: SystemTime,
+    ) {
+        match std::mem::replace(&mut self.stage, Stage::Finished) {
+            Stage::Identify(mut me) => {
+                me.handle_reservation(session, verdict, now);
+                self.stage = Stage::Identify(me);
+            }
+            Stage::Reserving(context) => match verdict {
+                Ok(verdict) => {
+                    self.verdict = Some(verdict.map(drop));
+                    self.stage = Stage::Admit(context);
+                }
+                Err(error) => self.stage = Stage::Outcome(Err(CallError::Store(error))),
+            },
+            Stage::Finished => {}
+            _ => self.stage = Stage::Outcome(Err(CallError::OutOfTurn)),
+        }
+    }
+
+    fn take_observations(&mut self) -> Vec<Observation> {
+        match &mut self.stage {
+            Stage::Identify(me) => me.take_observations(),
+            _ => std::mem::take(&mut self.observations),
+        }
+    }
 }
+
+/// Why a call in [`Stage::Reserving`] that is polled again fails.
+const NOT_RESERVED: &str = "the session keeps its budgets in a limiter store, and the driver \
+polled again without reserving (Exchange::handle_reservation); this driver does not reach stores";
 
 /// An answer handed to a call that had nothing out.
 struct OutOfTurn;

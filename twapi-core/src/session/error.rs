@@ -61,6 +61,10 @@ pub enum CallError {
     Pager(PagerError),
     /// The driver's source of randomness failed, so no OAuth nonce could be drawn.
     Randomness(BoxError),
+    /// The store the session keeps its budgets in (a
+    /// [`LimiterStore`](super::LimiterStore), such as Redis) could not be reached or answered
+    /// wrongly, so the request could not be admitted. Nothing was sent.
+    Store(BoxError),
     /// The driver broke the call's order: it polled a call whose outcome it already had, or
     /// whose request was still out, or handed an answer to a call that had sent nothing.
     OutOfTurn,
@@ -119,6 +123,7 @@ impl CallError {
             | Self::Tls(_)
             | Self::Pager(_)
             | Self::Randomness(_)
+            | Self::Store(_)
             | Self::OutOfTurn
             | Self::BudgetExhausted { .. } => Retryability::Never,
             Self::Interrupted(i) => i.error.retryability(),
@@ -213,6 +218,7 @@ impl fmt::Display for CallError {
             Self::Transport(e) => write!(f, "the connection failed: {}", Causes(e.as_ref())),
             Self::Pager(e) => write!(f, "the page walk cannot continue: {e}"),
             Self::Randomness(e) => write!(f, "no OAuth nonce: {e}"),
+            Self::Store(e) => write!(f, "the limiter's store failed: {e}"),
             Self::OutOfTurn => f.write_str("the call was driven out of turn"),
             Self::BudgetExhausted { spent, budget } => write!(
                 f,
@@ -242,7 +248,7 @@ impl StdError for CallError {
                 Some(e.as_ref())
             }
             Self::Pager(e) => Some(e),
-            Self::Randomness(e) => Some(e.as_ref()),
+            Self::Randomness(e) | Self::Store(e) => Some(e.as_ref()),
             Self::Interrupted(i) => Some(&i.error),
             Self::ConnectTimeout(_)
             | Self::Timeout(_)

@@ -64,6 +64,7 @@ mod call;
 mod error;
 mod identity;
 mod jitter;
+mod store;
 #[cfg(feature = "tracing")]
 pub mod trace;
 mod walk;
@@ -78,13 +79,14 @@ use twapi_auth::oauth1::Credentials;
 
 pub use call::{Action, Call, Wait, WaitReason};
 pub use error::{BoxError, CallError, Interrupted};
+pub use store::{LimiterStore, Observation, Reservation, StoreFuture};
 pub use walk::{Page, Walk, WalkEvent};
 
 pub use crate::cost::{MeterHandle, Usage};
 
 use crate::api::{Api, Auth, Stamp};
 use crate::endpoint::{AuthMode, EndpointId};
-use crate::rate_limit::{Limiter, LimiterConfig, RateLimitSnapshot};
+use crate::rate_limit::{Limiter, LimiterConfig, Permit, RateLimitSnapshot, WaitUntil};
 use crate::request::ApiRequest;
 use crate::retry::RetryPolicy;
 use identity::Identity;
@@ -134,6 +136,31 @@ pub trait Exchange {
     /// randomness for a nonce: a call's result is that error, a walk's a
     /// [`WalkEvent::Failed`] with the state to resume from.
     fn abandon(&mut self, error: CallError) -> Self::Output;
+
+    /// The reservation the machine waits for, when its session keeps its budgets in a
+    /// [`LimiterStore`] and the last poll answered a [`Wait`] for
+    /// [`WaitReason::Reservation`]; `None` otherwise.
+    fn reservation(&self) -> Option<Reservation> {
+        None
+    }
+
+    /// Takes the store's verdict on [`Exchange::reservation`] (or the store's failure, which
+    /// ends the call with [`CallError::Store`]).
+    fn handle_reservation(
+        &mut self,
+        session: &Session,
+        verdict: Result<Result<Permit, WaitUntil>, BoxError>,
+        now: SystemTime,
+    ) {
+        let _ = (session, verdict, now);
+    }
+
+    /// What the last answer said about the budgets, when the session keeps them in a
+    /// [`LimiterStore`]: the driver hands each to [`LimiterStore::observe`]. Empty otherwise
+    /// (the session's own limiter has seen them already).
+    fn take_observations(&mut self) -> Vec<Observation> {
+        Vec::new()
+    }
 }
 
 /// What every request of one set of credentials shares: where to send, the credentials, the
@@ -147,6 +174,7 @@ pub struct Session {
     wait_on_rate_limit: bool,
     retry: RetryPolicy,
     limiter: Option<LimiterHandle>,
+    store: Option<Arc<dyn LimiterStore>>,
     meter: Option<MeterHandle>,
     identity: Identity,
     jitter: Mutex<Jitter>,
@@ -163,12 +191,24 @@ impl fmt::Debug for Session {
             .field("wait_on_rate_limit", &self.wait_on_rate_limit)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter.is_some())
+            .field("store", &self.store)
             .field("meter", &self.meter.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Session {
+    /// The store the session keeps its budgets in, when it shares them with other processes
+    /// (see [`SessionBuilder::limiter_store`]); the driver reserves there.
+    pub fn limiter_store(&self) -> Option<&Arc<dyn LimiterStore>> {
+        self.store.as_ref()
+    }
+
+    /// Whether anything limits the session's requests: its own limiter or a store.
+    fn limits(&self) -> bool {
+        self.limiter.is_some() || self.store.is_some()
+    }
+
     /// Where requests go.
     pub fn api(&self) -> &Api {
         &self.api
@@ -229,10 +269,11 @@ impl Session {
 
     /// The limiter's window, or X's when there is no limiter.
     fn window(&self) -> Duration {
-        self.limiter.as_ref().map_or_else(
-            || LimiterConfig::default().window,
-            |limiter| limiter.lock().config().window,
-        )
+        match (&self.limiter, &self.store) {
+            (Some(limiter), _) => limiter.lock().config().window,
+            (None, Some(store)) => store.config().window,
+            (None, None) => LimiterConfig::default().window,
+        }
     }
 }
 
@@ -261,6 +302,12 @@ impl LimiterHandle {
         self.lock().clone()
     }
 
+    /// Runs `step` on the limiter, locked: one whole decision against the shared budgets,
+    /// such as a store's fallback makes while its store is unreachable.
+    pub fn update<T>(&self, step: impl FnOnce(&mut Limiter) -> T) -> T {
+        step(&mut self.lock())
+    }
+
     /// The limiter, locked: a panic elsewhere while it was held leaves it valid, since every
     /// change it makes is whole.
     fn lock(&self) -> MutexGuard<'_, Limiter> {
@@ -280,6 +327,7 @@ pub struct SessionBuilder {
     wait_on_rate_limit: bool,
     retry: RetryPolicy,
     limiter: Option<LimiterHandle>,
+    store: Option<Arc<dyn LimiterStore>>,
     meter: Option<MeterHandle>,
     jitter_seed: Option<u64>,
     vocabulary: crate::fields::Vocabulary,
@@ -312,6 +360,7 @@ impl SessionBuilder {
             wait_on_rate_limit: false,
             retry: RetryPolicy::default(),
             limiter: Some(LimiterHandle::default()),
+            store: None,
             meter: Some(MeterHandle::default()),
             jitter_seed: None,
             vocabulary: crate::fields::Vocabulary::default(),
@@ -362,18 +411,32 @@ impl SessionBuilder {
     /// Shares a limiter with other sessions.
     pub fn limiter(mut self, limiter: LimiterHandle) -> Self {
         self.limiter = Some(limiter);
+        self.store = None;
         self
     }
 
     /// A limiter of its own with these periods (tests and the emulator scale them down).
     pub fn limiter_config(mut self, config: LimiterConfig) -> Self {
         self.limiter = Some(LimiterHandle::new(Limiter::new(config)));
+        self.store = None;
+        self
+    }
+
+    /// Keeps the budgets in `store`, shared with every process that uses it (twapi-redis's
+    /// `RedisLimiter`), instead of a limiter of the session's own: the same decisions, made
+    /// for all those processes at once. The driver reserves each request there (see
+    /// [`WaitReason::Reservation`]); a store that cannot be reached fails the call with
+    /// [`CallError::Store`].
+    pub fn limiter_store(mut self, store: Arc<dyn LimiterStore>) -> Self {
+        self.store = Some(store);
+        self.limiter = None;
         self
     }
 
     /// No client-side limiter: only X's answers limit the session.
     pub fn without_limiter(mut self) -> Self {
         self.limiter = None;
+        self.store = None;
         self
     }
 
@@ -436,6 +499,7 @@ impl SessionBuilder {
             wait_on_rate_limit: self.wait_on_rate_limit,
             retry: self.retry,
             limiter: self.limiter,
+            store: self.store,
             meter: self.meter,
             identity,
             jitter: Mutex::new(Jitter::seeded(self.jitter_seed.unwrap_or(seed))),
@@ -498,6 +562,16 @@ macro_rules! session_settings {
         /// A limiter of its own with these periods (see `SessionBuilder::limiter_config`).
         pub fn limiter_config(mut self, config: $crate::rate_limit::LimiterConfig) -> Self {
             self.$field = self.$field.limiter_config(config);
+            self
+        }
+
+        /// Keeps the budgets in a store shared between processes (see
+        /// `SessionBuilder::limiter_store`).
+        pub fn limiter_store(
+            mut self,
+            store: ::std::sync::Arc<dyn $crate::session::LimiterStore>,
+        ) -> Self {
+            self.$field = self.$field.limiter_store(store);
             self
         }
 

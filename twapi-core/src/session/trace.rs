@@ -71,5 +71,8 @@ pub fn waiting<M: Exchange>(machine: &M, wait: Wait, now: SystemTime) {
             let error = machine.last_error().map(display);
             tracing::debug!(endpoint, attempt, wait_ms, error, "retrying");
         }
+        WaitReason::Reservation => {
+            tracing::trace!(endpoint, "reserving in the limiter's store");
+        }
     }
 }

@@ -12,11 +12,12 @@ use std::time::SystemTime;
 use bytes::Bytes;
 
 use super::call::{Action, Call, is_owned_read};
-use super::{CallError, Exchange, Session};
+use super::store::{Observation, Reservation};
+use super::{BoxError, CallError, Exchange, Session};
 use crate::cost::{Charge, Cost, Price};
 use crate::endpoint::EndpointId;
 use crate::pager::{Pageable, Pager, PagerState};
-use crate::rate_limit::RateLimitSnapshot;
+use crate::rate_limit::{Permit, RateLimitSnapshot, WaitUntil};
 
 /// One page of a walk.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +231,27 @@ where
         if let Some(call) = &mut self.call {
             call.handle_transport_error(session, error, now);
         }
+    }
+
+    fn reservation(&self) -> Option<Reservation> {
+        self.call.as_ref().and_then(Exchange::reservation)
+    }
+
+    fn handle_reservation(
+        &mut self,
+        session: &Session,
+        verdict: Result<Result<Permit, WaitUntil>, BoxError>,
+        now: SystemTime,
+    ) {
+        if let Some(call) = &mut self.call {
+            call.handle_reservation(session, verdict, now);
+        }
+    }
+
+    fn take_observations(&mut self) -> Vec<Observation> {
+        self.call
+            .as_mut()
+            .map_or_else(Vec::new, Exchange::take_observations)
     }
 
     fn abandon(&mut self, error: CallError) -> Self::Output {
