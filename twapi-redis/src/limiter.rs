@@ -144,6 +144,28 @@ impl RedisLimiter {
         self.config
     }
 
+    /// The same limiter, over the same connection, keeping its budgets under another
+    /// namespace: separate budgets for a separate set of processes (or a test's own).
+    #[must_use]
+    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = namespace.into();
+        self
+    }
+
+    /// The state of one budget as Redis holds it; `None` when it holds none (never counted,
+    /// or expired because it said nothing any more).
+    pub async fn budget(&self, key: &BudgetKey) -> Result<Option<BudgetState>, StoreError> {
+        let name = self.key(key);
+        let value: Option<String> = redis::cmd("GET")
+            .arg(&name)
+            .query_async(&mut self.connection.clone())
+            .await?;
+        value
+            .map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|error| StoreError::Corrupt { key: name, error })
+    }
+
     /// Asks to send one request to `endpoint` in `ctx` at `now` (see
     /// [`Limiter::acquire`]): on success it was counted, for every process.
     pub async fn acquire(
