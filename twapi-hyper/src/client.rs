@@ -211,7 +211,11 @@ async fn reserve<M: Exchange>(session: &Session, machine: &mut M) {
     let verdict = match (session.limiter_store(), machine.reservation()) {
         (Some(store), Some(reservation)) => {
             store
-                .acquire(reservation.endpoint, &reservation.context, SystemTime::now())
+                .acquire(
+                    reservation.endpoint,
+                    &reservation.context,
+                    SystemTime::now(),
+                )
                 .await
         }
         _ => Err("the session asked for a reservation but has no limiter store".into()),

@@ -217,7 +217,10 @@ impl RedisLimiter {
         now: SystemTime,
         mut step: impl FnMut(&mut Limiter) -> T,
     ) -> Result<T, StoreError> {
-        match (self.decide_in_redis(endpoint, ctx, now, &mut step).await, &self.fallback) {
+        match (
+            self.decide_in_redis(endpoint, ctx, now, &mut step).await,
+            &self.fallback,
+        ) {
             (Err(StoreError::Redis(error)), Some(local)) => {
                 tracing::warn!(
                     endpoint = endpoint.name(),
@@ -248,12 +251,14 @@ impl RedisLimiter {
             let mut limiter = Limiter::new(self.config);
             for ((budget, key), value) in budgets.iter().zip(&keys).zip(&read) {
                 let state = match value {
-                    Some(text) => Some(serde_json::from_str::<BudgetState>(text).map_err(
-                        |error| StoreError::Corrupt {
-                            key: key.clone(),
-                            error,
-                        },
-                    )?),
+                    Some(text) => {
+                        Some(serde_json::from_str::<BudgetState>(text).map_err(|error| {
+                            StoreError::Corrupt {
+                                key: key.clone(),
+                                error,
+                            }
+                        })?)
+                    }
                     None => None,
                 };
                 limiter.set_budget(budget, state);
@@ -268,28 +273,9 @@ impl RedisLimiter {
             }
             let mut ttls = Vec::with_capacity(budgets.len());
             for budget in &budgets {
-                let period = limiter.period(budget.bucket);
-                let kept = limiter.budget(budget).and_then(|state| {
-                    let until = state.informative_until(period, now)?;
-                    let ttl = until.duration_since(now).unwrap_or_default();
-                    Some((state, ttl.as_millis().max(1)))
-                });
-                match kept {
-                    Some((state, ttl)) => {
-                        let text = serde_json::to_string(&state).map_err(|error| {
-                            StoreError::Corrupt {
-                                key: self.key(budget),
-                                error,
-                            }
-                        })?;
-                        invocation.arg(text);
-                        ttls.push(ttl.to_string());
-                    }
-                    None => {
-                        invocation.arg("");
-                        ttls.push("1".to_owned());
-                    }
-                }
+                let (text, ttl) = saved_form(&limiter, budget, now);
+                invocation.arg(text);
+                ttls.push(ttl);
             }
             for ttl in &ttls {
                 invocation.arg(ttl);
@@ -323,6 +309,23 @@ impl RedisLimiter {
     }
 }
 
+/// What the script writes for `budget` after a decision: its state as JSON and its time to
+/// live in milliseconds (until it says nothing a fresh budget would not), or `""` (delete it)
+/// when it says nothing already.
+fn saved_form(limiter: &Limiter, budget: &BudgetKey, now: SystemTime) -> (String, u128) {
+    let period = limiter.period(budget.bucket);
+    limiter
+        .budget(budget)
+        .and_then(|state| {
+            let until = state.informative_until(period, now)?;
+            let ttl = until.duration_since(now).unwrap_or_default().as_millis();
+            // A budget state is numbers and times: it always serializes.
+            let text = serde_json::to_string(&state).ok()?;
+            Some((text, ttl.max(1)))
+        })
+        .unwrap_or_else(|| (String::new(), 1))
+}
+
 impl LimiterStore for RedisLimiter {
     fn config(&self) -> LimiterConfig {
         self.config
@@ -341,7 +344,9 @@ impl LimiterStore for RedisLimiter {
         Box::pin(async move {
             let (endpoint, ctx) = observation.subject();
             Ok(self
-                .decide(endpoint, ctx, now, |limiter| observation.apply(limiter, now))
+                .decide(endpoint, ctx, now, |limiter| {
+                    observation.apply(limiter, now);
+                })
                 .await?)
         })
     }

@@ -6,8 +6,8 @@ mod support;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use twapi_core::rate_limit::{Bucket, Context, Limiter};
 use twapi_core::EndpointId;
+use twapi_core::rate_limit::{Bucket, Context, Limiter};
 use twapi_emulator::{Config, Emulator};
 use twapi_hyper::request::v2::UserById;
 use twapi_hyper::{CallError, ClientBuilder, LimiterHandle};
@@ -45,10 +45,16 @@ async fn a_stopped_redis_gives_the_typed_error_or_the_configured_fallback() {
     let (strict, lenient) = (client(strict), client(lenient));
     let request = UserById {
         id: facts.user("plain").expect("a plain user").user_id(),
-        fields: Default::default(),
+        fields: twapi_hyper::core::fields::Fields::default(),
     };
-    strict.send(&request).await.expect("a call while Redis runs");
-    lenient.send(&request).await.expect("a call while Redis runs");
+    strict
+        .send(&request)
+        .await
+        .expect("a call while Redis runs");
+    lenient
+        .send(&request)
+        .await
+        .expect("a call while Redis runs");
 
     redis.stop();
 
@@ -70,8 +76,15 @@ async fn a_stopped_redis_gives_the_typed_error_or_the_configured_fallback() {
         .into_iter()
         .find(|key| key.bucket == Bucket::Window(EndpointId::V2UserById))
         .expect("the window's budget");
-    let state = local.snapshot().budget(&key).expect("the fallback's budget");
-    assert!(state.informative_until(std::time::Duration::from_secs(900), SystemTime::now()).is_some());
+    let state = local
+        .snapshot()
+        .budget(&key)
+        .expect("the fallback's budget");
+    assert!(
+        state
+            .informative_until(std::time::Duration::from_secs(900), SystemTime::now())
+            .is_some()
+    );
     // The strict client sent nothing after the stop: the app's window at the emulator counted
     // the two calls before it, the lenient one after it, and this one.
     let reply = lenient.send(&request).await.expect("the fallback again");

@@ -111,7 +111,11 @@ async fn four_processes_share_one_app_window_without_a_429() {
         share * 100.0,
         full
     );
-    assert!(share >= 0.95, "the windows were spent to {:.1}% only: {windows:?}", share * 100.0);
+    assert!(
+        share >= 0.95,
+        "the windows were spent to {:.1}% only: {windows:?}",
+        share * 100.0
+    );
 }
 
 /// One of the four crawlers (run by the test above, with its settings in the environment).
@@ -136,10 +140,10 @@ async fn child_crawler() {
         .expect("a client");
     let request = UserById {
         id: setting("TWAPI_CHILD_USER").parse().expect("a user id"),
-        fields: Default::default(),
+        fields: twapi_hyper::core::fields::Fields::default(),
     };
-    let deadline = UNIX_EPOCH
-        + Duration::from_millis(setting("TWAPI_CHILD_DEADLINE_MS").parse().expect("ms"));
+    let deadline =
+        UNIX_EPOCH + Duration::from_millis(setting("TWAPI_CHILD_DEADLINE_MS").parse().expect("ms"));
     while SystemTime::now() < deadline {
         match client.send(&request).await {
             Ok(reply) => {
@@ -148,8 +152,18 @@ async fn child_crawler() {
                 println!("answered {reset} {}", window.limit);
             }
             Err(CallError::Throttled(wait)) => {
-                let pause = wait.until.duration_since(SystemTime::now()).unwrap_or_default();
-                tokio::time::sleep(pause.min(deadline.duration_since(SystemTime::now()).unwrap_or_default())).await;
+                let pause = wait
+                    .until
+                    .duration_since(SystemTime::now())
+                    .unwrap_or_default();
+                tokio::time::sleep(
+                    pause.min(
+                        deadline
+                            .duration_since(SystemTime::now())
+                            .unwrap_or_default(),
+                    ),
+                )
+                .await;
             }
             Err(CallError::Core(twapi_core::Error::RateLimited(_))) => {
                 println!("rate-limited");

@@ -28,7 +28,7 @@ use support::redis_server::RedisServer;
 
 const WINDOW: Duration = Duration::from_secs(2);
 const PAGE_SIZE: u32 = 3;
-const CLAIM_IDLE: Duration = Duration::from_millis(1_000);
+const CLAIM_IDLE: Duration = Duration::from_secs(1);
 
 fn crawl(redis: &str, base_url: &str, bearer: &str, consumer: &str) -> Crawl {
     Crawl {
@@ -101,10 +101,19 @@ async fn three_workers_one_killed_crawl_fifty_accounts_exactly() {
         .map(|user| user.id.get())
         .take(50)
         .collect();
-    assert_eq!(accounts.len(), 50, "the graph has fifty followers of its top account");
+    assert_eq!(
+        accounts.len(),
+        50,
+        "the graph has fifty followers of its top account"
+    );
     let truth: BTreeMap<u64, BTreeSet<u64>> = accounts
         .iter()
-        .map(|&account| (account, emulator.follower_ids(account).into_iter().collect()))
+        .map(|&account| {
+            (
+                account,
+                emulator.follower_ids(account).into_iter().collect(),
+            )
+        })
         .collect();
     let settings = crawl(&redis.url(), emulator.base_url(), "", "parent");
     stream_crawl::enqueue(&settings, &accounts)
@@ -160,7 +169,13 @@ async fn three_workers_one_killed_crawl_fifty_accounts_exactly() {
     }
     let finished_by_survivors: BTreeSet<u64> = outputs
         .iter()
-        .flat_map(|output| String::from_utf8_lossy(&output.stdout).into_owned().lines().filter_map(|line| line.strip_prefix("done ").and_then(|id| id.parse().ok())).collect::<Vec<u64>>())
+        .flat_map(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .into_owned()
+                .lines()
+                .filter_map(|line| line.strip_prefix("done ").and_then(|id| id.parse().ok()))
+                .collect::<Vec<u64>>()
+        })
         .collect();
     assert!(
         finished_by_survivors.contains(&killed_in),
@@ -172,8 +187,15 @@ async fn three_workers_one_killed_crawl_fifty_accounts_exactly() {
         .get_multiplexed_async_connection()
         .await
         .expect("the test's redis-server");
-    let done: BTreeSet<u64> = redis_connection.smembers("crawl:done").await.expect("the done set");
-    assert_eq!(done, accounts.iter().copied().collect(), "every account finished");
+    let done: BTreeSet<u64> = redis_connection
+        .smembers("crawl:done")
+        .await
+        .expect("the done set");
+    assert_eq!(
+        done,
+        accounts.iter().copied().collect(),
+        "every account finished"
+    );
     let mut pages_in_all = 0;
     for (account, followers) in &truth {
         let saved: Vec<String> = redis_connection
@@ -185,13 +207,23 @@ async fn three_workers_one_killed_crawl_fifty_accounts_exactly() {
         for page in &saved {
             let page: serde_json::Value = serde_json::from_str(page).expect("a saved page");
             numbers.push(page["page"].as_u64().expect("its number"));
-            seen.extend(page["ids"].as_array().expect("its ids").iter().map(|id| id.as_u64().expect("an id")));
+            seen.extend(
+                page["ids"]
+                    .as_array()
+                    .expect("its ids")
+                    .iter()
+                    .map(|id| id.as_u64().expect("an id")),
+            );
         }
         // Each page saved once, in order: no saved page was fetched again after the kill.
         let expected: Vec<u64> = (1..=numbers.len() as u64).collect();
         assert_eq!(numbers, expected, "the pages of account {account}");
         let unique: BTreeSet<u64> = seen.iter().copied().collect();
-        assert_eq!(unique.len(), seen.len(), "a follower of {account} saved twice");
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "a follower of {account} saved twice"
+        );
         assert_eq!(&unique, followers, "the followers of {account}");
         pages_in_all += numbers.len();
     }
@@ -212,5 +244,7 @@ async fn child_worker() {
         &setting("TWAPI_WORKER_BEARER"),
         &setting("TWAPI_WORKER_NAME"),
     );
-    stream_crawl::work(&settings).await.expect("the worker's crawl");
+    stream_crawl::work(&settings)
+        .await
+        .expect("the worker's crawl");
 }

@@ -111,3 +111,152 @@ impl Observation {
         }
     }
 }
+
+/// The session's own kind of limiter as a store: the budgets of one process, behind the store's
+/// interface (a store's fallback, and the reference the store tests compare against).
+impl LimiterStore for super::LimiterHandle {
+    fn config(&self) -> LimiterConfig {
+        self.update(|limiter| limiter.config())
+    }
+
+    fn acquire<'a>(
+        &'a self,
+        endpoint: EndpointId,
+        ctx: &'a Context,
+        now: SystemTime,
+    ) -> StoreFuture<'a, Result<Permit, WaitUntil>> {
+        let verdict = self.update(|limiter| limiter.acquire(endpoint, ctx, now));
+        Box::pin(std::future::ready(Ok(verdict)))
+    }
+
+    fn observe<'a>(&'a self, observation: &'a Observation, now: SystemTime) -> StoreFuture<'a, ()> {
+        self.update(|limiter| observation.apply(limiter, now));
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::task::{Poll, Waker};
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use twapi_model::UserId;
+
+    use super::*;
+    use crate::request::v2::UserById;
+    use crate::session::{Action, Call, CallError, Exchange, LimiterHandle, SessionBuilder};
+    use crate::session::{Session, WaitReason};
+
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+    }
+
+    /// What a ready store future holds (the in-memory store's are always ready).
+    fn ready<T>(mut future: StoreFuture<'_, T>) -> Result<T, BoxError> {
+        match future
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(answer) => answer,
+            Poll::Pending => panic!("the in-memory store answers at once"),
+        }
+    }
+
+    fn session(store: &LimiterHandle) -> Session {
+        SessionBuilder::app_only("AAAA")
+            .limiter_store(Arc::new(store.clone()))
+            .build(1)
+            .unwrap()
+    }
+
+    fn call() -> Call<UserById> {
+        Call::new(UserById {
+            id: UserId::new(12),
+            fields: crate::fields::Fields::default(),
+        })
+    }
+
+    /// Polls until the reservation, makes it against `store` as a driver would, and polls on.
+    fn reserve_and_poll(
+        session: &Session,
+        store: &LimiterHandle,
+        call: &mut Call<UserById>,
+    ) -> Action<<Call<UserById> as Exchange>::Output> {
+        let Action::Wait(wait) = call.poll(session, now(), "n1") else {
+            panic!("a store's session waits for the reservation first");
+        };
+        assert_eq!((wait.reason, wait.until), (WaitReason::Reservation, now()));
+        let reservation = call.reservation().expect("what to reserve");
+        assert_eq!(reservation.endpoint, EndpointId::V2UserById);
+        let verdict = ready(LimiterStore::acquire(
+            store,
+            reservation.endpoint,
+            &reservation.context,
+            now(),
+        ));
+        call.handle_reservation(session, verdict, now());
+        call.poll(session, now(), "n2")
+    }
+
+    #[test]
+    fn a_store_session_reserves_through_its_driver_and_hands_out_the_answers_limits() {
+        let store = LimiterHandle::default();
+        let session = session(&store);
+        let mut first = call();
+        let Action::Send(_) = reserve_and_poll(&session, &store, &mut first) else {
+            panic!("a granted reservation sends");
+        };
+        let reset = now() + Duration::from_secs(60);
+        let answer = http::Response::builder()
+            .status(200)
+            .header("x-rate-limit-limit", "1")
+            .header("x-rate-limit-remaining", "0")
+            .header("x-rate-limit-reset", "1700000060")
+            .body(Bytes::from_static(
+                br#"{"data":{"id":"12","name":"J","username":"j"}}"#,
+            ))
+            .unwrap();
+        first.handle_response(&session, answer, now());
+        let observations = first.take_observations();
+        assert_eq!(observations.len(), 1);
+        assert!(first.take_observations().is_empty(), "taken once");
+        for observation in &observations {
+            ready(LimiterStore::observe(&store, observation, now())).unwrap();
+        }
+        let Action::Output(Ok(_)) = first.poll(&session, now(), "n3") else {
+            panic!("the reply");
+        };
+        // The store learned the window is spent: the next call is refused until its reset.
+        match reserve_and_poll(&session, &store, &mut call()) {
+            Action::Output(Err(CallError::Throttled(wait))) => assert_eq!(wait.until, reset),
+            other => panic!("expected the store's refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_store_that_fails_or_a_driver_that_does_not_reserve_ends_the_call_typed() {
+        let store = LimiterHandle::default();
+        let session = session(&store);
+        let mut failed = call();
+        let Action::Wait(_) = failed.poll(&session, now(), "n1") else {
+            panic!("the reservation first");
+        };
+        failed.handle_reservation(&session, Err("Redis is away".into()), now());
+        let Action::Output(Err(CallError::Store(error))) = failed.poll(&session, now(), "n2")
+        else {
+            panic!("the store's failure");
+        };
+        assert_eq!(error.to_string(), "Redis is away");
+
+        let mut unreserved = call();
+        let Action::Wait(_) = unreserved.poll(&session, now(), "n1") else {
+            panic!("the reservation first");
+        };
+        let Action::Output(Err(CallError::Store(_))) = unreserved.poll(&session, now(), "n2")
+        else {
+            panic!("a driver that polls on without reserving gets the store's error");
+        };
+    }
+}
