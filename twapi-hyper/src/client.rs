@@ -223,10 +223,21 @@ async fn reserve<M: Exchange>(session: &Session, machine: &mut M) {
     machine.handle_reservation(session, verdict, SystemTime::now());
 }
 
-/// Takes what the last answer said about the budgets to the session's limiter store. A store
-/// that fails here loses one answer's headers, not the answer: the next reservation meets the
-/// same store and fails the call with [`CallError::Store`].
+/// Takes the last answer's users to the session's meter store, and what it said about the
+/// budgets to the limiter store. A store that fails here loses one answer's metering or
+/// headers, not the answer: the next reservation meets the same store and fails the call with
+/// [`CallError::Store`].
 async fn report<M: Exchange>(session: &Session, machine: &mut M) {
+    if let (Some(meter), Some(billing)) = (session.meter_store(), machine.take_billing()) {
+        match meter.record(&billing, SystemTime::now()).await {
+            Ok(metered) => machine.handle_billed(metered),
+            Err(error) => tracing::warn!(
+                endpoint = machine.endpoint().name(),
+                error = %error,
+                "the meter's store did not take an answer's users; its charge is at list price"
+            ),
+        }
+    }
     let Some(store) = session.limiter_store() else {
         return;
     };

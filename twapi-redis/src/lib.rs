@@ -18,6 +18,8 @@
 //! - **Headers merged as X means them.** Every process's answers refine the shared budgets as
 //!   they refine one limiter's: the smallest remaining count for a reset, the latest reset
 //!   among exhausted budgets, a 429 closing the window.
+//! - **The day's cost too.** A [`RedisMeter`] keeps the UTC day's billed users and cost, so
+//!   that a user one process was billed for today is free to the others, as X bills it.
 //! - **Never silently unlimited.** Redis unreachable is a [`StoreError`], and a call through
 //!   the session fails with [`CallError::Store`](twapi_core::session::CallError::Store);
 //!   unless [`RedisLimiterBuilder::fallback`] names a local limiter to decide meanwhile.
@@ -48,6 +50,8 @@
 
 mod error;
 mod limiter;
+mod meter;
 
 pub use error::StoreError;
 pub use limiter::{RedisLimiter, RedisLimiterBuilder};
+pub use meter::RedisMeter;

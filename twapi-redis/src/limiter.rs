@@ -110,15 +110,8 @@ impl RedisLimiterBuilder {
 
     /// Connects (the connection manager reconnects by itself later on).
     pub async fn connect(self) -> Result<RedisLimiter, StoreError> {
-        let client = redis::Client::open(self.url.as_str())?;
-        let settings = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            .set_number_of_retries(1)
-            .set_max_delay(self.timeout);
-        let connection = ConnectionManager::new_with_config(client, settings).await?;
         Ok(RedisLimiter {
-            connection,
+            connection: connect(&self.url, self.timeout).await?,
             namespace: self.namespace,
             config: self.config,
             fallback: self.fallback,
@@ -307,6 +300,18 @@ impl RedisLimiter {
             .map_or_else(|| "app".to_owned(), |user| user.to_string());
         format!("{}:{{{app}}}:{bucket}:{user}", self.namespace)
     }
+}
+
+/// A connection manager to the Redis at `url` whose connection attempts and commands time out
+/// after `timeout` (an unreachable Redis is then an error, not a hang).
+pub(crate) async fn connect(url: &str, timeout: Duration) -> Result<ConnectionManager, StoreError> {
+    let client = redis::Client::open(url)?;
+    let settings = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(timeout))
+        .set_response_timeout(Some(timeout))
+        .set_number_of_retries(1)
+        .set_max_delay(timeout);
+    Ok(ConnectionManager::new_with_config(client, settings).await?)
 }
 
 /// What the script writes for `budget` after a decision: its state as JSON and its time to

@@ -133,6 +133,49 @@ pub struct Usage {
     pub cost: Cost,
 }
 
+/// What one reply adds to its UTC day's usage: the billing rule, written once, for the
+/// session's [`Meter`] and for a meter kept elsewhere (twapi-redis).
+///
+/// A read billed per resource (`returned` users, `new` of them not yet billed today) adds the
+/// new ones at the unit price (the owned-read price when `owned`); a write adds one request at
+/// its price whatever it returned; a free endpoint adds nothing. Linear in `new`, so a store
+/// can apply it atomically as `of(…, 0)` plus `new` times the difference with `of(…, 1)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Billed {
+    /// Resources billed.
+    pub resources: u64,
+    /// Resources returned.
+    pub returned: u64,
+    /// Billed requests (writes).
+    pub requests: u64,
+    /// What it cost.
+    pub cost: Cost,
+}
+
+impl Billed {
+    /// What a reply of `endpoint` that returned `returned` users, `new` of them first seen
+    /// today, adds to the day (see [`Billed`]).
+    pub fn of(endpoint: EndpointId, returned: u64, new: u64, owned: bool) -> Self {
+        let price = endpoint.price();
+        match price {
+            Price::PerResource { .. } => Self {
+                resources: new,
+                returned,
+                requests: 0,
+                cost: price.unit(owned) * new,
+            },
+            Price::PerRequest(cost) => Self {
+                resources: 1,
+                returned: 1,
+                requests: 1,
+                cost,
+            },
+            Price::Free => Self::default(),
+        }
+    }
+}
+
 /// The UTC day's meter: the users X will bill for today (each once) and what the day cost.
 ///
 /// The day comes from the `now` each [`Meter::record`] is given: a reply on a later UTC day
@@ -188,30 +231,22 @@ impl Meter {
                 ..Usage::default()
             };
         }
-        let price = endpoint.price();
-        let added = match price {
-            Price::PerResource { .. } => {
-                let unit = price.unit(owned);
-                let mut new = 0;
-                for id in ids {
-                    self.usage.returned += 1;
-                    if self.seen.insert(id) {
-                        new += 1;
-                    }
+        let mut returned = 0;
+        let mut new = 0;
+        if endpoint.price().is_per_resource() {
+            for id in ids {
+                returned += 1;
+                if self.seen.insert(id) {
+                    new += 1;
                 }
-                self.usage.resources += new;
-                unit * new
             }
-            Price::PerRequest(cost) => {
-                self.usage.returned += 1;
-                self.usage.resources += 1;
-                self.usage.requests += 1;
-                cost
-            }
-            Price::Free => Cost::ZERO,
-        };
-        self.usage.cost += added;
-        added
+        }
+        let billed = Billed::of(endpoint, returned, new, owned);
+        self.usage.resources += billed.resources;
+        self.usage.returned += billed.returned;
+        self.usage.requests += billed.requests;
+        self.usage.cost += billed.cost;
+        billed.cost
     }
 
     /// Meters a decoded reply body, as [`Meter::record`] with the users it carries; returns its
@@ -266,6 +301,11 @@ impl MeterHandle {
     /// The day of `now` (nothing when the last metered day is over).
     pub fn usage_at(&self, now: SystemTime) -> Usage {
         self.lock().usage_at(now)
+    }
+
+    /// Runs `step` on the meter, locked: one whole change of the day's count.
+    pub fn update<T>(&self, step: impl FnOnce(&mut Meter) -> T) -> T {
+        step(&mut self.lock())
     }
 
     /// Meters a decoded reply body (see [`Meter::record_payload`]).

@@ -33,7 +33,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use twapi_model::v2::{ForbiddenReason, ProblemKind, UsagePeriod, UsageScope};
 
-pub use meter::{Meter, MeterHandle, SeenIds, Usage};
+pub use meter::{Billed, Meter, MeterHandle, SeenIds, Usage};
 pub use prices::{FOLLOW, OWNED_READ, PRICES_AS_OF, PRICES_SOURCE, UNFOLLOW, USER_READ, price_of};
 
 use crate::endpoint::EndpointId;
@@ -164,6 +164,11 @@ impl Price {
             Self::PerRequest(cost) => cost,
             Self::Free => Cost::ZERO,
         }
+    }
+
+    /// Whether it bills each resource returned (once a UTC day), so a meter keeps the ids.
+    pub const fn is_per_resource(self) -> bool {
+        matches!(self, Self::PerResource { .. })
     }
 }
 

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use twapi_model::UserId;
 use twapi_model::v2::UserResponse;
 
-use super::store::{Observation, Reservation};
+use super::store::{Billing, Observation, Reservation};
 use super::{BoxError, CallError, Exchange, Session};
 use crate::cost::{Charge, Price};
 use crate::endpoint::{EndpointId, PathParam};
@@ -113,6 +113,8 @@ pub struct Call<R: ApiRequest> {
     verdict: Option<Result<(), WaitUntil>>,
     /// What the last answer said about the budgets, for the driver to take to the store.
     observations: Vec<Observation>,
+    /// The last answer's users, for the driver to take to the meter's store.
+    billing: Option<Billing>,
 }
 
 impl<R: ApiRequest> fmt::Debug for Call<R> {
@@ -161,6 +163,7 @@ where
             owned: false,
             verdict: None,
             observations: Vec::new(),
+            billing: None,
         }
     }
 
@@ -421,6 +424,17 @@ where
                 let charge = match &session.meter {
                     _ if !reply.status().is_success() => Charge::default(),
                     Some(meter) => meter.record_payload(R::ENDPOINT, &reply.value, self.owned, now),
+                    None if session.meter_store.is_some() => {
+                        let mut ids = Vec::new();
+                        crate::Payload::billable_ids(&reply.value, &mut |id| ids.push(id));
+                        let charge = Charge::new(R::ENDPOINT, ids.len() as u64, self.owned);
+                        self.billing = Some(Billing {
+                            endpoint: R::ENDPOINT,
+                            ids,
+                            owned: charge.owned,
+                        });
+                        charge
+                    }
                     None => Charge::new(R::ENDPOINT, reply.charge().resources, self.owned),
                 };
                 reply.set_charge(charge);
@@ -514,6 +528,25 @@ where
         match &mut self.stage {
             Stage::Identify(me) => me.take_observations(),
             _ => std::mem::take(&mut self.observations),
+        }
+    }
+
+    fn take_billing(&mut self) -> Option<Billing> {
+        match &mut self.stage {
+            Stage::Identify(me) => me.take_billing(),
+            _ => self.billing.take(),
+        }
+    }
+
+    fn handle_billed(&mut self, metered: crate::cost::Cost) {
+        match &mut self.stage {
+            Stage::Identify(me) => me.handle_billed(metered),
+            Stage::Outcome(Ok(reply)) => {
+                let mut charge = *reply.charge();
+                charge.metered = Some(metered);
+                reply.set_charge(charge);
+            }
+            _ => {}
         }
     }
 }

@@ -79,7 +79,7 @@ use twapi_auth::oauth1::Credentials;
 
 pub use call::{Action, Call, Wait, WaitReason};
 pub use error::{BoxError, CallError, Interrupted};
-pub use store::{LimiterStore, Observation, Reservation, StoreFuture};
+pub use store::{Billing, LimiterStore, MeterStore, Observation, Reservation, StoreFuture};
 pub use walk::{Page, Walk, WalkEvent};
 
 pub use crate::cost::{MeterHandle, Usage};
@@ -161,6 +161,19 @@ pub trait Exchange {
     fn take_observations(&mut self) -> Vec<Observation> {
         Vec::new()
     }
+
+    /// The users of the last answer to meter, when the session keeps its meter in a
+    /// [`MeterStore`]: the driver records them there and hands back what they added with
+    /// [`Exchange::handle_billed`]. `None` otherwise.
+    fn take_billing(&mut self) -> Option<Billing> {
+        None
+    }
+
+    /// Takes what the [`MeterStore`] added for [`Exchange::take_billing`]'s users: the
+    /// reply's [`Charge::metered`](crate::cost::Charge::metered).
+    fn handle_billed(&mut self, metered: crate::cost::Cost) {
+        let _ = metered;
+    }
 }
 
 /// What every request of one set of credentials shares: where to send, the credentials, the
@@ -176,6 +189,7 @@ pub struct Session {
     limiter: Option<LimiterHandle>,
     store: Option<Arc<dyn LimiterStore>>,
     meter: Option<MeterHandle>,
+    meter_store: Option<Arc<dyn MeterStore>>,
     identity: Identity,
     jitter: Mutex<Jitter>,
 }
@@ -193,11 +207,18 @@ impl fmt::Debug for Session {
             .field("limiter", &self.limiter.is_some())
             .field("store", &self.store)
             .field("meter", &self.meter.is_some())
+            .field("meter_store", &self.meter_store)
             .finish_non_exhaustive()
     }
 }
 
 impl Session {
+    /// The store the session keeps its cost meter in, when it shares it with other processes
+    /// (see [`SessionBuilder::meter_store`]); the driver records billed replies there.
+    pub fn meter_store(&self) -> Option<&Arc<dyn MeterStore>> {
+        self.meter_store.as_ref()
+    }
+
     /// The store the session keeps its budgets in, when it shares them with other processes
     /// (see [`SessionBuilder::limiter_store`]); the driver reserves there.
     pub fn limiter_store(&self) -> Option<&Arc<dyn LimiterStore>> {
@@ -230,7 +251,8 @@ impl Session {
         self.meter.as_ref()
     }
 
-    /// What the UTC day of `now` cost so far, by the session's meter (nothing without one).
+    /// What the UTC day of `now` cost so far, by the session's meter (nothing without one; a
+    /// [`MeterStore`] tells its own).
     pub fn usage(&self, now: SystemTime) -> Usage {
         self.meter
             .as_ref()
@@ -329,6 +351,7 @@ pub struct SessionBuilder {
     limiter: Option<LimiterHandle>,
     store: Option<Arc<dyn LimiterStore>>,
     meter: Option<MeterHandle>,
+    meter_store: Option<Arc<dyn MeterStore>>,
     jitter_seed: Option<u64>,
     vocabulary: crate::fields::Vocabulary,
 }
@@ -362,6 +385,7 @@ impl SessionBuilder {
             limiter: Some(LimiterHandle::default()),
             store: None,
             meter: Some(MeterHandle::default()),
+            meter_store: None,
             jitter_seed: None,
             vocabulary: crate::fields::Vocabulary::default(),
         }
@@ -444,12 +468,23 @@ impl SessionBuilder {
     /// (`MeterHandle::new(saved)`); every session has a meter of its own otherwise.
     pub fn meter(mut self, meter: MeterHandle) -> Self {
         self.meter = Some(meter);
+        self.meter_store = None;
+        self
+    }
+
+    /// Keeps the UTC day's cost meter in `store`, shared with every process that uses it
+    /// (twapi-redis's `RedisMeter`): a user one process was billed for today is free to all.
+    /// The driver records each billed reply there (see [`Exchange::take_billing`]).
+    pub fn meter_store(mut self, store: Arc<dyn MeterStore>) -> Self {
+        self.meter_store = Some(store);
+        self.meter = None;
         self
     }
 
     /// No cost meter: replies carry their list price only, and budgets count at list price.
     pub fn without_meter(mut self) -> Self {
         self.meter = None;
+        self.meter_store = None;
         self
     }
 
@@ -501,6 +536,7 @@ impl SessionBuilder {
             limiter: self.limiter,
             store: self.store,
             meter: self.meter,
+            meter_store: self.meter_store,
             identity,
             jitter: Mutex::new(Jitter::seeded(self.jitter_seed.unwrap_or(seed))),
         })
@@ -584,6 +620,16 @@ macro_rules! session_settings {
         /// Shares or restores a cost meter (see `SessionBuilder::meter`).
         pub fn meter(mut self, meter: $crate::cost::MeterHandle) -> Self {
             self.$field = self.$field.meter(meter);
+            self
+        }
+
+        /// Keeps the cost meter in a store shared between processes (see
+        /// `SessionBuilder::meter_store`).
+        pub fn meter_store(
+            mut self,
+            store: ::std::sync::Arc<dyn $crate::session::MeterStore>,
+        ) -> Self {
+            self.$field = self.$field.meter_store(store);
             self
         }
 

@@ -19,6 +19,7 @@ use std::pin::Pin;
 use std::time::SystemTime;
 
 use super::BoxError;
+use crate::cost::{Cost, Meter, MeterHandle};
 use crate::endpoint::EndpointId;
 use crate::rate_limit::{Context, Limiter, LimiterConfig, Permit, RateLimitSnapshot, WaitUntil};
 
@@ -109,6 +110,46 @@ impl Observation {
                 reset,
             } => limiter.observe_rate_limited(*endpoint, context, *reset, now),
         }
+    }
+}
+
+/// A UTC day's cost meter kept outside the process, shared by every process that uses it, so
+/// that a user billed today by one process is free to the others, as X bills them.
+///
+/// A session built with [`SessionBuilder::meter_store`](super::SessionBuilder::meter_store)
+/// hands each billed reply's users out as a [`Billing`]
+/// ([`Exchange::take_billing`](super::Exchange::take_billing)); the driver records it here and
+/// hands back what it added ([`Exchange::handle_billed`](super::Exchange::handle_billed)), which
+/// becomes the reply's [`Charge::metered`](crate::cost::Charge::metered). The rule of what a
+/// reply adds is [`Billed::of`](crate::cost::Billed::of), written once.
+pub trait MeterStore: Send + Sync + fmt::Debug {
+    /// Meters one reply at `now`; returns what it added to the UTC day of `now`.
+    fn record<'a>(&'a self, billing: &'a Billing, now: SystemTime) -> StoreFuture<'a, Cost>;
+}
+
+/// A billed reply's users, for a [`MeterStore`] to meter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Billing {
+    /// The endpoint that answered.
+    pub endpoint: EndpointId,
+    /// The users the reply carried (ignored for a write, billed per request).
+    pub ids: Vec<u64>,
+    /// Whether it was an owned read.
+    pub owned: bool,
+}
+
+impl Billing {
+    /// Meters it on `meter` at `now`, as the session's own meter does.
+    pub fn apply(&self, meter: &mut Meter, now: SystemTime) -> Cost {
+        meter.record(self.endpoint, self.ids.iter().copied(), self.owned, now)
+    }
+}
+
+/// The session's own kind of meter as a store (the reference the store tests compare against).
+impl MeterStore for MeterHandle {
+    fn record<'a>(&'a self, billing: &'a Billing, now: SystemTime) -> StoreFuture<'a, Cost> {
+        let added = self.update(|meter| billing.apply(meter, now));
+        Box::pin(std::future::ready(Ok(added)))
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 
 use super::call::{Action, Call, is_owned_read};
-use super::store::{Observation, Reservation};
+use super::store::{Billing, Observation, Reservation};
 use super::{BoxError, CallError, Exchange, Session};
 use crate::cost::{Charge, Cost, Price};
 use crate::endpoint::EndpointId;
@@ -252,6 +252,16 @@ where
         self.call
             .as_mut()
             .map_or_else(Vec::new, Exchange::take_observations)
+    }
+
+    fn take_billing(&mut self) -> Option<Billing> {
+        self.call.as_mut().and_then(Exchange::take_billing)
+    }
+
+    fn handle_billed(&mut self, metered: Cost) {
+        if let Some(call) = &mut self.call {
+            call.handle_billed(metered);
+        }
     }
 
     fn abandon(&mut self, error: CallError) -> Self::Output {
