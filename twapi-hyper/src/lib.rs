@@ -44,6 +44,7 @@
 //! | [`Client::walk`], [`Walk::with_budget`] | a page walk that never spends more than a [`Cost`] |
 //! | [`Reply::cost`], [`twapi_core::session::Session::usage`] | what a reply cost, and what the UTC day cost so far |
 //! | [`Client::me`], [`Client::follow`], [`Client::unfollow`] | the calls that need one's own id, without knowing it |
+//! | `limiter_store`, `meter_store` | the rate-limit budgets and the day's cost shared between processes (twapi-redis) |
 //! | [`CallError`] | twapi-core's errors plus transport failures, each with its [`CallError::retryability`] |
 //!
 //! The session in twapi-core decides everything about X; this crate only moves bytes and time

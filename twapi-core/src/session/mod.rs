@@ -34,6 +34,13 @@
 //! - finds out whose requests these are: the OAuth 1.0a token's numeric prefix, or one
 //!   `GET /2/users/me` counted against the app, whose answer is then kept.
 //!
+//! Budgets and the day's cost may live outside the process, shared by many
+//! ([`SessionBuilder::limiter_store`], [`SessionBuilder::meter_store`]; twapi-redis keeps them
+//! on Redis). The decisions stay here: a call then waits for [`WaitReason::Reservation`], the
+//! driver reserves in the store and hands the verdict back ([`Exchange::handle_reservation`]),
+//! and takes each answer's [`Observation`]s and [`Billing`] to the stores (see
+//! [`LimiterStore`]).
+//!
 //! Time, nonces and the jitter's seed are inputs: nothing here reads a clock, sleeps, draws
 //! randomness or opens a socket, so a test drives a session with a virtual clock and canned
 //! answers (see `tests/session.rs`).
