@@ -10,7 +10,6 @@ use proptest::prelude::*;
 use twapi_core::EndpointId;
 use twapi_core::cost::{Cost, Meter};
 use twapi_core::session::Billing;
-use twapi_emulator::{Config, Emulator};
 use twapi_hyper::ClientBuilder;
 use twapi_hyper::core::fields::Fields;
 use twapi_hyper::request::v2::UsersByIds;
@@ -65,12 +64,7 @@ fn redis_and_memory_meter_alike() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_sharing_the_meter_are_billed_each_user_once_as_the_emulator_bills() {
     let redis = RedisServer::start();
-    let emulator = Emulator::start(Config {
-        users: 200,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emulator = support::emulator(200, Duration::from_secs(900)).await;
     let facts = emulator.facts().clone();
     let client = |meter: RedisMeter| {
         ClientBuilder::app_only(facts.bearer_token.clone())

@@ -4,11 +4,10 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use twapi_core::EndpointId;
 use twapi_core::rate_limit::{Bucket, Context, Limiter};
-use twapi_emulator::{Config, Emulator};
 use twapi_hyper::request::v2::UserById;
 use twapi_hyper::{CallError, ClientBuilder, LimiterHandle};
 use twapi_redis::{RedisLimiter, StoreError};
@@ -18,12 +17,7 @@ use support::redis_server::RedisServer;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_redis_gives_the_typed_error_or_the_configured_fallback() {
     let mut redis = RedisServer::start();
-    let emulator = Emulator::start(Config {
-        users: 200,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emulator = support::emulator(200, Duration::from_secs(900)).await;
     let facts = emulator.facts().clone();
     let strict = RedisLimiter::builder(redis.url())
         .connect()

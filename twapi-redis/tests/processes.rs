@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use twapi_core::rate_limit::LimiterConfig;
-use twapi_emulator::{Config, Emulator};
 use twapi_hyper::request::v2::UserById;
 use twapi_hyper::{CallError, ClientBuilder};
 use twapi_redis::RedisLimiter;
@@ -31,13 +30,7 @@ const RUN: Duration = Duration::from_millis(10_500);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_processes_share_one_app_window_without_a_429() {
     let redis = RedisServer::start();
-    let emulator = Emulator::start(Config {
-        users: 200,
-        window: WINDOW,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emulator = support::emulator(200, WINDOW).await;
     let facts = emulator.facts().clone();
     let user = facts.user("plain").expect("a plain user").id.clone();
     let deadline = SystemTime::now() + RUN;

@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use redis::AsyncCommands;
-use twapi_emulator::{Config, Emulator};
+use twapi_emulator::Emulator;
 use twapi_hyper::ClientBuilder;
 use twapi_hyper::core::fields::{Fields, UserField};
 use twapi_hyper::model::UserId;
@@ -60,13 +60,7 @@ fn worker(redis: &RedisServer, emulator: &Emulator, name: &str) -> Child {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_workers_one_killed_crawl_fifty_accounts_exactly() {
     let redis = RedisServer::start();
-    let emulator = Emulator::start(Config {
-        users: 400,
-        window: WINDOW,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emulator = support::emulator(400, WINDOW).await;
     let top = emulator
         .facts()
         .user("most_followed")
