@@ -45,7 +45,7 @@ use twapi_redis::RedisLimiter;
 const GROUP: &str = "crawlers";
 
 /// What a worker needs to know.
-#[derive(Debug, Clone)]
+#[derive(Clone)] // no Debug: it holds the bearer token
 pub struct Crawl {
     /// The Redis the stream, the saved states and the shared limiter live in.
     pub redis: String,

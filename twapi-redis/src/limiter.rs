@@ -68,7 +68,7 @@ impl fmt::Debug for RedisLimiter {
 }
 
 /// The settings of a [`RedisLimiter`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `connect` is called"]
 pub struct RedisLimiterBuilder {
     url: String,
@@ -76,6 +76,18 @@ pub struct RedisLimiterBuilder {
     config: LimiterConfig,
     timeout: Duration,
     fallback: Option<LimiterHandle>,
+}
+
+impl fmt::Debug for RedisLimiterBuilder {
+    /// Everything but the URL, which may hold Redis's password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisLimiterBuilder")
+            .field("namespace", &self.namespace)
+            .field("config", &self.config)
+            .field("timeout", &self.timeout)
+            .field("fallback", &self.fallback.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RedisLimiterBuilder {
