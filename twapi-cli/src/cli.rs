@@ -1,0 +1,577 @@
+//! The command line, declared with clap's derive: each command, its options and its help
+//! with examples that run on a fresh machine (on the embedded emulator).
+
+use std::io::{BufRead as _, Write as _};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use twapi_core::cost::Cost;
+use twapi_core::fields::{Fields, UserField};
+use twapi_emulator::{Config, Emulator};
+
+use crate::connection::Choice;
+use crate::crawl::Options;
+use crate::failure::Failure;
+use crate::output::Printer;
+use crate::request::RawRequest;
+use crate::store::{self, Account, Auth, Hidden, Store};
+
+/// twapi: the X API's follow, search and get-users family from the command line.
+///
+/// With no stored credentials (or with --emulator) every command runs on an X emulator
+/// started in-process, so every example below works on a fresh machine.
+#[derive(Debug, Parser)]
+#[command(
+    name = "twapi",
+    version,
+    after_help = "Examples:
+  twapi request GET /2/users/by/username/TwitterDev user.fields=public_metrics
+  twapi followers TwitterDev -o followers.jsonl --state followers.state --max-cost 5.00
+  echo TwitterDev | twapi users --fields created_at
+  twapi search walrus --limit 20
+  twapi follow TwitterDev
+  twapi usage
+
+Exit codes: 0 done, 1 other failure, 2 bad command, 3 refused by X, 4 rate limited
+(with --no-wait), 5 budget reached, 130 interrupted."
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// Run on the embedded X emulator, whatever credentials are stored.
+    #[arg(long, global = true)]
+    pub(crate) emulator: bool,
+    /// The stored account to act as (default: the one `twapi auth default` picked).
+    #[arg(long, global = true, env = "TWAPI_ACCOUNT", value_name = "NAME")]
+    pub(crate) account: Option<String>,
+    /// Send to this server instead of the account's (an emulator served by `twapi emulator`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// Fail with exit code 4 on a rate limit instead of waiting for the window to reset.
+    #[arg(long, global = true)]
+    pub(crate) no_wait: bool,
+    /// Show the request line, the rate-limit headers and the cost on stderr (never a secret).
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+}
+
+impl Global {
+    pub(crate) fn choice(&self) -> Choice {
+        Choice {
+            emulator: self.emulator,
+            account: self.account.clone(),
+            base_url: self.base_url.clone(),
+            no_wait: self.no_wait,
+        }
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Sends any request of the family, like twurl and xurl.
+    #[command(
+        after_help = "The parameters are read into the endpoint's typed request with the
+server's own rules: a misspelt parameter or a bad value is refused before anything is sent.
+JSON is pretty on a terminal and compact when piped.
+
+Examples:
+  twapi request GET /2/users/me
+  twapi request GET /2/users/by/username/TwitterDev user.fields=public_metrics,created_at
+  twapi request GET '/2/users/by?usernames=TwitterDev,Walrus2481'
+  twapi request GET /1.1/users/show.json screen_name=TwitterDev"
+    )]
+    Request(RequestArgs),
+    /// Crawls an account's followers to JSONL, one user a line.
+    #[command(after_help = "Example:
+  twapi followers TwitterDev -o followers.jsonl --state followers.state --max-cost 5.00")]
+    Followers(ListArgs),
+    /// Crawls the accounts a user follows to JSONL, one user a line.
+    #[command(after_help = "Example:
+  twapi following TwitterDev --limit 100")]
+    Following(ListArgs),
+    /// Looks users up by id or username (one a line, from FILE or stdin), 100 a request.
+    #[command(after_help = "Example:
+  printf 'TwitterDev\\n1202771814\\n' | twapi users")]
+    Users(UsersArgs),
+    /// Searches users to JSONL, one user a line.
+    #[command(after_help = "Example:
+  twapi search walrus --limit 20 --fields description")]
+    Search(SearchArgs),
+    /// Follows a user (a protected one gets a pending request); shows the daily cap left.
+    Follow(TargetArgs),
+    /// Unfollows a user, or withdraws a pending request; shows the daily cap left.
+    Unfollow(TargetArgs),
+    /// Shows the UTC day's cost meter and the rate-limit windows of the account.
+    Usage,
+    /// Adds, lists, picks and removes stored credentials.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Serves an X emulator for other programs until Ctrl-C (prints its facts as one JSON line).
+    Emulator(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RequestArgs {
+    /// GET, POST or DELETE.
+    method: String,
+    /// The endpoint's path, as X documents it (a query may follow `?`).
+    path: String,
+    /// Parameters, each name=value.
+    params: Vec<String>,
+}
+
+impl RequestArgs {
+    pub(crate) fn into_raw(self) -> RawRequest {
+        RawRequest {
+            method: self.method,
+            target: self.path,
+            params: self.params,
+        }
+    }
+}
+
+/// What every crawl takes.
+#[derive(Debug, Args)]
+pub(crate) struct CrawlArgs {
+    /// Write the JSONL here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Keep the crawl's progress here, so that a killed run continues where it stopped when
+    /// run again (needs -o).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Stop after this many users.
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+    /// Spend at most this many dollars on the crawl (by X's 2026 prices, each user billed
+    /// once a UTC day), e.g. 5.00; exit code 5 when it is reached.
+    #[arg(long, value_name = "USD")]
+    max_cost: Option<String>,
+    /// The user fields to ask for, comma-separated (default: all of them), e.g.
+    /// created_at,public_metrics.
+    #[arg(long, value_name = "LIST")]
+    fields: Option<String>,
+    /// Write each answer whole, one page a line, instead of one user a line.
+    #[arg(long)]
+    pages: bool,
+    /// Use X's v1.1 endpoints, for accounts that still have them.
+    #[arg(long)]
+    v1: bool,
+}
+
+impl CrawlArgs {
+    pub(crate) fn options(&self) -> Result<Options, Failure> {
+        let fields = match &self.fields {
+            None => Fields::all_user_fields(),
+            Some(list) => Fields::users(parse_fields(list)?),
+        };
+        if self.v1 && self.fields.is_some() {
+            return Err(Failure::usage(
+                "--fields selects v2 user fields; v1.1 answers always carry every field",
+            ));
+        }
+        Ok(Options {
+            output: self.output.clone(),
+            state: self.state.clone(),
+            limit: self.limit,
+            max_cost: self.max_cost.as_deref().map(parse_dollars).transpose()?,
+            fields: if self.v1 { Fields::default() } else { fields },
+            pages: self.pages,
+            v1: self.v1,
+        })
+    }
+}
+
+/// `a,b,c` into user fields, refusing a name X does not have.
+fn parse_fields(list: &str) -> Result<Vec<UserField>, Failure> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| match UserField::parse(name) {
+            UserField::Other(_) => {
+                let known: Vec<&str> = UserField::ALL.iter().map(UserField::as_str).collect();
+                Err(Failure::usage(format!(
+                    "{name:?} is not a user field; these are: {}",
+                    known.join(", ")
+                )))
+            }
+            field => Ok(field),
+        })
+        .collect()
+}
+
+/// `5`, `5.00`, `$0.05` into a [`Cost`], to the micro-dollar.
+pub(crate) fn parse_dollars(text: &str) -> Result<Cost, Failure> {
+    let bad = || Failure::usage(format!("{text:?} is not an amount of dollars (e.g. 5.00)"));
+    let digits = text.trim().trim_start_matches('$');
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || fraction.len() > 6
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let micros: u64 = format!("{fraction:0<6}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(1_000_000)
+        .and_then(|w| w.checked_add(micros))
+        .map(Cost::from_micros)
+        .ok_or_else(bad)
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// The account: a username (@ optional) or a numeric id.
+    pub(crate) user: String,
+    #[command(flatten)]
+    pub(crate) crawl: CrawlArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UsersArgs {
+    /// A file of ids or usernames, one a line (default: stdin).
+    pub(crate) input: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) crawl: CrawlArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// What to search for.
+    pub(crate) query: String,
+    #[command(flatten)]
+    pub(crate) crawl: CrawlArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TargetArgs {
+    /// The user: a username (@ optional) or a numeric id.
+    pub(crate) user: String,
+    /// Use X's v1.1 endpoint (friendships/create or destroy).
+    #[arg(long)]
+    pub(crate) v1: bool,
+}
+
+/// `twapi auth ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuthCommand {
+    /// Adds an account: OAuth 1.0a with a PIN, OAuth 2.0 with PKCE, or an app-only bearer.
+    #[command(
+        after_help = "The app's secrets are read from the environment, never from the
+command line (where other users could see them):
+  X_CONSUMER_KEY, X_CONSUMER_SECRET (OAuth 1.0a, bearer), X_CLIENT_SECRET (OAuth 2.0,
+  confidential clients), X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a tokens you
+  already have: no PIN flow).
+
+Examples:
+  twapi auth add me --oauth1          (prints a URL to open; type the PIN it shows)
+  twapi auth add me2 --oauth2 --client-id ID --redirect-uri http://127.0.0.1:8765/callback
+  twapi auth add app --bearer"
+    )]
+    Add(AddArgs),
+    /// Lists the stored accounts (never a secret).
+    List,
+    /// Makes an account the default.
+    Default {
+        /// The account's name.
+        name: String,
+    },
+    /// Removes an account.
+    Remove {
+        /// The account's name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(id = "flow", required = true, multiple = false, args = ["oauth1", "oauth2", "bearer"])]
+pub(crate) struct AddArgs {
+    /// The name to store it under.
+    name: String,
+    /// OAuth 1.0a user context: the 3-legged flow with a PIN.
+    #[arg(long)]
+    oauth1: bool,
+    /// OAuth 2.0 user context: Authorization Code with PKCE, through a one-shot listener on
+    /// 127.0.0.1 that receives the redirect.
+    #[arg(long)]
+    oauth2: bool,
+    /// App-only: a bearer token obtained from the app's key and secret.
+    #[arg(long)]
+    bearer: bool,
+    /// The app's consumer key (OAuth 1.0a, bearer).
+    #[arg(long, env = "X_CONSUMER_KEY", hide_env_values = true)]
+    consumer_key: Option<String>,
+    /// The app's OAuth 2.0 client id.
+    #[arg(long, value_name = "ID")]
+    client_id: Option<String>,
+    /// Where X redirects after the authorization (registered for the app); port 0 picks a
+    /// free port (for an emulator).
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "http://127.0.0.1:8765/callback"
+    )]
+    redirect_uri: String,
+    /// Make it the default account.
+    #[arg(long)]
+    default: bool,
+}
+
+/// `twapi emulator`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seeds the world: the same seed, the same users and credentials.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// How many users.
+    #[arg(long, default_value_t = 10_000)]
+    users: u32,
+    /// The length of X's 15-minute rate-limit windows, in seconds.
+    #[arg(long, default_value_t = 900)]
+    window_seconds: u64,
+}
+
+impl ServeArgs {
+    pub(crate) async fn run(self) -> Result<(), Failure> {
+        let emulator = Emulator::start(Config {
+            listen: self.listen,
+            seed: self.seed,
+            users: self.users,
+            window: Duration::from_secs(self.window_seconds.max(1)),
+            ..Config::default()
+        })
+        .await
+        .map_err(|e| Failure::io(format!("cannot serve on {}", self.listen), e))?;
+        let facts = serde_json::to_string(emulator.facts())
+            .map_err(|e| Failure::internal(e.to_string()))?;
+        println!("{facts}");
+        eprintln!(
+            "twapi: serving an X emulator at {} until Ctrl-C (its credentials are on stdout)",
+            emulator.base_url()
+        );
+        let _ = std::io::stdout().flush();
+        let _ = tokio::signal::ctrl_c().await;
+        emulator.shutdown().await;
+        Ok(())
+    }
+}
+
+fn env_secret(name: &str) -> Result<String, Failure> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "set {name} (the app's secret is read from the environment)"
+            ))
+        })
+}
+
+/// `twapi auth ...`.
+pub(crate) async fn auth(
+    command: AuthCommand,
+    choice: &Choice,
+    printer: &Printer,
+) -> Result<(), Failure> {
+    let path = store::path()?;
+    let mut store = Store::load(&path)?;
+    match command {
+        AuthCommand::List => {
+            if store.accounts.is_empty() {
+                eprintln!(
+                    "twapi: no accounts in {} (`twapi auth add`); commands run on the embedded emulator",
+                    path.display()
+                );
+            }
+            for (name, account) in &store.accounts {
+                let mark = if store.default.as_deref() == Some(name) {
+                    "*"
+                } else {
+                    " "
+                };
+                let user = account
+                    .username
+                    .as_deref()
+                    .map_or_else(String::new, |u| format!(" @{u}"));
+                let base = account
+                    .base_url
+                    .as_deref()
+                    .map_or_else(String::new, |b| format!(" at {b}"));
+                println!("{mark} {name}: {}{user}{base}", account.auth.kind());
+            }
+            Ok(())
+        }
+        AuthCommand::Default { name } => {
+            if !store.accounts.contains_key(&name) {
+                return Err(Failure::usage(format!(
+                    "there is no account named {name:?}"
+                )));
+            }
+            store.default = Some(name);
+            store.save(&path)
+        }
+        AuthCommand::Remove { name } => {
+            if store.accounts.remove(&name).is_none() {
+                return Err(Failure::usage(format!(
+                    "there is no account named {name:?}"
+                )));
+            }
+            if store.default.as_deref() == Some(&name) {
+                store.default = None;
+            }
+            store.save(&path)
+        }
+        AuthCommand::Add(add) => {
+            let base_url = choice
+                .base_url
+                .clone()
+                .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned());
+            let consumer_key = || {
+                add.consumer_key
+                    .clone()
+                    .ok_or_else(|| Failure::usage("set X_CONSUMER_KEY or pass --consumer-key"))
+            };
+            let (auth, username) = if add.bearer {
+                let auth = crate::auth::bearer(
+                    &base_url,
+                    &consumer_key()?,
+                    &env_secret("X_CONSUMER_SECRET")?,
+                )
+                .await?;
+                (auth, None)
+            } else if add.oauth1 {
+                let key = consumer_key()?;
+                let secret = env_secret("X_CONSUMER_SECRET")?;
+                match (
+                    std::env::var("X_ACCESS_TOKEN"),
+                    std::env::var("X_ACCESS_TOKEN_SECRET"),
+                ) {
+                    (Ok(token), Ok(token_secret))
+                        if !token.is_empty() && !token_secret.is_empty() =>
+                    {
+                        (
+                            Auth::Oauth1 {
+                                consumer_key: key,
+                                consumer_secret: Hidden::new(secret),
+                                access_token: Hidden::new(token),
+                                access_token_secret: Hidden::new(token_secret),
+                            },
+                            None,
+                        )
+                    }
+                    _ => {
+                        let (auth, username) =
+                            crate::auth::oauth1_pin(&base_url, &key, &secret, read_pin).await?;
+                        (auth, Some(username))
+                    }
+                }
+            } else {
+                let client_id = add.client_id.clone().ok_or_else(|| {
+                    Failure::usage("--oauth2 needs --client-id (the app's OAuth 2.0 client id)")
+                })?;
+                let client_secret = std::env::var("X_CLIENT_SECRET")
+                    .ok()
+                    .filter(|s| !s.is_empty());
+                let auth = crate::auth::oauth2_pkce(
+                    &base_url,
+                    &client_id,
+                    client_secret.as_deref(),
+                    &add.redirect_uri,
+                    |url| {
+                        eprintln!("Open this URL in a browser and authorize the app:");
+                        println!("{url}");
+                        let _ = std::io::stdout().flush();
+                    },
+                )
+                .await?;
+                (auth, None)
+            };
+            let kind = auth.kind();
+            store.accounts.insert(
+                add.name.clone(),
+                Account {
+                    base_url: choice.base_url.clone(),
+                    username,
+                    auth,
+                },
+            );
+            if add.default || store.default.is_none() {
+                store.default = Some(add.name.clone());
+            }
+            store.save(&path)?;
+            if printer.verbose {
+                eprintln!("twapi: stored in {}", path.display());
+            }
+            eprintln!("twapi: added {} ({kind})", add.name);
+            Ok(())
+        }
+    }
+}
+
+/// Prints the authorize URL and reads the PIN X shows there.
+fn read_pin(url: &str) -> Result<String, Failure> {
+    eprintln!("Open this URL in a browser, authorize the app, and type the PIN it shows:");
+    println!("{url}");
+    let _ = std::io::stdout().flush();
+    eprint!("PIN: ");
+    let mut pin = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut pin)
+        .map_err(|e| Failure::io("cannot read the PIN".to_owned(), e))?;
+    if pin.trim().is_empty() {
+        return Err(Failure::usage("no PIN given"));
+    }
+    Ok(pin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollars_are_read_to_the_micro_dollar() {
+        let micros = |s: &str| parse_dollars(s).map(Cost::micros).ok();
+        assert_eq!(micros("5"), Some(5_000_000));
+        assert_eq!(micros("5.00"), Some(5_000_000));
+        assert_eq!(micros("$0.05"), Some(50_000));
+        assert_eq!(micros(".5"), Some(500_000));
+        assert_eq!(micros("0.0000001"), None);
+        assert_eq!(micros("five"), None);
+        assert_eq!(micros("-1"), None);
+        assert_eq!(micros(""), None);
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused() {
+        assert!(parse_fields("created_at,public_metrics").is_ok());
+        assert!(parse_fields("follower_count").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
+}
