@@ -88,8 +88,9 @@ pub(crate) async fn list(
     let subject = match sink.state.subject.clone() {
         Some(subject) => subject,
         None => {
-            let subject = resolve(connection, user, list, options.v1).await?;
+            let (subject, spent) = resolve(connection, user, list, options.v1).await?;
             sink.state.subject = Some(subject.clone());
+            sink.state.spent += spent;
             sink.save()?;
             subject
         }
@@ -176,45 +177,43 @@ async fn resolve(
     user: &str,
     list: List,
     v1: bool,
-) -> Result<Subject, Failure> {
+) -> Result<(Subject, Cost), Failure> {
     let reference = user_ref(user)?;
+    let client = &connection.client;
     if v1 {
-        let found = connection
-            .client
-            .send(&v1::UsersShow::of(reference))
-            .await?
-            .into_value();
+        let reply = client.send(&v1::UsersShow::of(reference)).await?;
+        let spent = reply.charge().spent();
+        let found = reply.into_value();
         let count = match list {
             List::Followers => found.followers_count,
             List::Following => found.friends_count,
         };
-        return Ok(Subject {
+        let subject = Subject {
             id: found.id.get(),
             count: Some(count),
-        });
+        };
+        return Ok((subject, spent));
     }
     let fields = Fields::users([twapi_core::fields::UserField::PublicMetrics]);
-    let found = match reference {
-        UserRef::Id(id) => connection
-            .client
-            .send(&v2::UserById { id, fields })
-            .await?
-            .into_data(),
-        UserRef::ScreenName(username) => connection
-            .client
-            .send(&v2::UserByUsername { username, fields })
-            .await?
-            .into_data(),
-    }
-    .map_err(|e| Failure::call(CallError::Core(e)))?;
+    let reply = match reference {
+        UserRef::Id(id) => client.send(&v2::UserById { id, fields }).await?,
+        UserRef::ScreenName(username) => {
+            client.send(&v2::UserByUsername { username, fields }).await?
+        }
+    };
+    let spent = reply.charge().spent();
+    let found = reply
+        .into_data()
+        .map_err(|e| Failure::call(CallError::Core(e)))?;
     let count = found.public_metrics.map(|m| match list {
         List::Followers => m.followers_count,
         List::Following => m.following_count,
     });
-    Ok(Subject {
+    let subject = Subject {
         id: found.id.get(),
         count,
-    })
+    };
+    Ok((subject, spent))
 }
 
 /// A username (`@` optional) or a numeric id.
@@ -278,6 +277,9 @@ impl Run<'_> {
         R::Output: Send,
     {
         let client = &self.connection.client;
+        // Listened for from the first page on, so a Ctrl-C pressed while a page is being
+        // written is seen at the next one.
+        let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
         loop {
             let Some(request) = self.next_request(pager, sink.state.spent)? else {
                 if !sink.state.done {
@@ -288,7 +290,7 @@ impl Run<'_> {
             };
             let reply = tokio::select! {
                 reply = client.send(&request) => reply?,
-                _ = tokio::signal::ctrl_c() => return Err(interrupted()),
+                _ = &mut interrupt => return Err(interrupted()),
             };
             let spent = reply.charge().spent();
             let raw: Value = serde_json::from_slice(reply.body()).map_err(|e| {
@@ -494,6 +496,7 @@ async fn lookups(
         .max_batch
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(100);
+    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
     while at < inputs.len() {
         // Consecutive inputs of one kind, at most a batch, at most what the budget affords.
         let by_id = matches!(inputs[at], UserRef::Id(_));
@@ -565,9 +568,22 @@ async fn lookups(
             })
         };
         let (body, spent) = tokio::select! {
-            sent = sent => sent?,
-            _ = tokio::signal::ctrl_c() => return Err(interrupted()),
+            sent = sent => match sent {
+                Ok(sent) => sent,
+                // Not one of the batch exists or is visible: nothing to write, go on.
+                Err(error) if none_found(&error) => (bytes::Bytes::new(), Cost::ZERO),
+                Err(error) => return Err(error.into()),
+            },
+            _ = &mut interrupt => return Err(interrupted()),
         };
+        if body.is_empty() {
+            let position = Position::Inputs(end as u64);
+            sink.page(&[], 0, position, spent, end == inputs.len())?;
+            progress.advance((end - at) as u64);
+            progress.println(format!("0 of {} users found", end - at));
+            at = end;
+            continue;
+        }
         let raw: Value = serde_json::from_slice(&body)
             .map_err(|e| Failure::internal(format!("{endpoint}'s answer is not JSON: {e}")))?;
         let found = if options.v1 {
@@ -620,6 +636,15 @@ async fn lookups(
         sink.save()?;
     }
     Ok(())
+}
+
+/// X's answer when none of a look-up's users exist: v2's 200 with only `errors`, v1.1's 404
+/// with code 17.
+fn none_found(error: &CallError) -> bool {
+    error.api().is_some_and(|api| {
+        api.status() == http::StatusCode::OK
+            || api.has_code(twapi_core::ErrorCode::NoUserMatches)
+    })
 }
 
 /// A reply's raw body and what it cost.
