@@ -46,6 +46,7 @@ pub(crate) struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct Global {
     /// Run on the embedded X emulator, whatever credentials are stored.
     #[arg(long, global = true)]
@@ -161,6 +162,9 @@ pub(crate) struct CrawlArgs {
     /// created_at,public_metrics.
     #[arg(long, value_name = "LIST")]
     fields: Option<String>,
+    /// Users a request asks for (default: the most the endpoint gives).
+    #[arg(long, value_name = "N")]
+    page_size: Option<u32>,
     /// Write each answer whole, one page a line, instead of one user a line.
     #[arg(long)]
     pages: bool,
@@ -186,6 +190,7 @@ impl CrawlArgs {
             limit: self.limit,
             max_cost: self.max_cost.as_deref().map(parse_dollars).transpose()?,
             fields: if self.v1 { Fields::default() } else { fields },
+            page_size: self.page_size,
             pages: self.pages,
             v1: self.v1,
         })
@@ -302,19 +307,19 @@ Examples:
 }
 
 #[derive(Debug, Args)]
-#[group(id = "flow", required = true, multiple = false, args = ["oauth1", "oauth2", "bearer"])]
+#[command(group(clap::ArgGroup::new("flow").required(true).multiple(false)))]
 pub(crate) struct AddArgs {
     /// The name to store it under.
     name: String,
     /// OAuth 1.0a user context: the 3-legged flow with a PIN.
-    #[arg(long)]
+    #[arg(long, group = "flow")]
     oauth1: bool,
     /// OAuth 2.0 user context: Authorization Code with PKCE, through a one-shot listener on
     /// 127.0.0.1 that receives the redirect.
-    #[arg(long)]
+    #[arg(long, group = "flow")]
     oauth2: bool,
     /// App-only: a bearer token obtained from the app's key and secret.
-    #[arg(long)]
+    #[arg(long, group = "flow")]
     bearer: bool,
     /// The app's consumer key (OAuth 1.0a, bearer).
     #[arg(long, env = "X_CONSUMER_KEY", hide_env_values = true)]

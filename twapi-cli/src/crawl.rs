@@ -11,7 +11,6 @@
 use std::io::BufRead as _;
 use std::path::PathBuf;
 
-use serde_json::Value;
 use twapi_core::cost::{Cost, Price};
 use twapi_core::fields::Fields;
 use twapi_core::pager::{Pageable, Pager};
@@ -22,6 +21,7 @@ use twapi_model::UserId;
 
 use crate::connection::Connection;
 use crate::failure::{Failure, Kind};
+use crate::jsonl::Answer;
 use crate::output::Printer;
 use crate::progress::{Progress, Waits};
 use crate::resume::{Position, Sink, Subject};
@@ -34,6 +34,7 @@ pub(crate) struct Options {
     pub(crate) limit: Option<u64>,
     pub(crate) max_cost: Option<Cost>,
     pub(crate) fields: Fields,
+    pub(crate) page_size: Option<u32>,
     pub(crate) pages: bool,
     pub(crate) v1: bool,
 }
@@ -110,20 +111,24 @@ pub(crate) async fn list(
         (List::Followers, false) => {
             let mut request = v2::Followers::of(id);
             request.fields = options.fields.clone();
+            request.max_results = options.page_size;
             run.walk(&mut sink, request, "data").await
         }
         (List::Following, false) => {
             let mut request = v2::Following::of(id);
             request.fields = options.fields.clone();
+            request.max_results = options.page_size;
             run.walk(&mut sink, request, "data").await
         }
         (List::Followers, true) => {
-            run.walk(&mut sink, v1::FollowersList::of(UserRef::Id(id)), "users")
-                .await
+            let mut request = v1::FollowersList::of(UserRef::Id(id));
+            request.count = options.page_size;
+            run.walk(&mut sink, request, "users").await
         }
         (List::Following, true) => {
-            run.walk(&mut sink, v1::FriendsList::of(UserRef::Id(id)), "users")
-                .await
+            let mut request = v1::FriendsList::of(UserRef::Id(id));
+            request.count = options.page_size;
+            run.walk(&mut sink, request, "users").await
         }
     }
 }
@@ -151,10 +156,13 @@ pub(crate) async fn search(
         total: options.limit,
     };
     if options.v1 {
-        run.walk(&mut sink, v1::UsersSearch::new(query), "").await
+        let mut request = v1::UsersSearch::new(query);
+        request.count = options.page_size;
+        run.walk(&mut sink, request, "").await
     } else {
         let mut request = v2::UsersSearch::new(query);
         request.fields = options.fields.clone();
+        request.max_results = options.page_size;
         run.walk(&mut sink, request, "data").await
     }
 }
@@ -198,7 +206,9 @@ async fn resolve(
     let reply = match reference {
         UserRef::Id(id) => client.send(&v2::UserById { id, fields }).await?,
         UserRef::ScreenName(username) => {
-            client.send(&v2::UserByUsername { username, fields }).await?
+            client
+                .send(&v2::UserByUsername { username, fields })
+                .await?
         }
     };
     let spent = reply.charge().spent();
@@ -293,30 +303,16 @@ impl Run<'_> {
                 _ = &mut interrupt => return Err(interrupted()),
             };
             let spent = reply.charge().spent();
-            let raw: Value = serde_json::from_slice(reply.body()).map_err(|e| {
-                Failure::internal(format!("{}'s answer is not JSON: {e}", R::ENDPOINT))
-            })?;
             let rate_limit = *reply.rate_limit();
+            let body = reply.body().clone();
             let items = pager
                 .handle(reply.into_value())
                 .map_err(|e| Failure::call(CallError::Pager(e)))?;
+            let answer = Answer::read(&body, key)?;
             let lines = if self.options.pages {
-                vec![serde_json::to_vec(&raw).map_err(|e| Failure::internal(e.to_string()))?]
+                vec![answer.page_line()?]
             } else {
-                let array = if key.is_empty() {
-                    Some(&raw)
-                } else {
-                    raw.get(key)
-                };
-                let raw_items = array
-                    .and_then(Value::as_array)
-                    .map_or(&[][..], Vec::as_slice);
-                raw_items
-                    .iter()
-                    .take(items.len())
-                    .map(serde_json::to_vec)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| Failure::internal(e.to_string()))?
+                answer.item_lines(items.len())?
             };
             let count = items.len() as u64;
             sink.page(
@@ -584,33 +580,18 @@ async fn lookups(
             at = end;
             continue;
         }
-        let raw: Value = serde_json::from_slice(&body)
-            .map_err(|e| Failure::internal(format!("{endpoint}'s answer is not JSON: {e}")))?;
-        let found = if options.v1 {
-            Some(&raw)
-        } else {
-            raw.get("data")
-        };
-        let found = found
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
-        let missing = raw
-            .get("errors")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+        let answer = Answer::read(&body, if options.v1 { "" } else { "data" })?;
+        let found = answer.items.len();
+        let missing = answer.errors;
         let lines = if options.pages {
-            vec![serde_json::to_vec(&raw).map_err(|e| Failure::internal(e.to_string()))?]
+            vec![answer.page_line()?]
         } else {
-            found
-                .iter()
-                .map(serde_json::to_vec)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| Failure::internal(e.to_string()))?
+            answer.item_lines(found)?
         };
         let done = end == inputs.len();
         sink.page(
             &lines,
-            found.len() as u64,
+            found as u64,
             Position::Inputs(end as u64),
             spent,
             done,
@@ -620,7 +601,7 @@ async fn lookups(
         if missing > 0 || printer.verbose {
             progress.println(format!(
                 "{} of {} users found{}",
-                found.len(),
+                found,
                 end - at,
                 if missing > 0 {
                     format!(" ({missing} not found or not visible)")
@@ -642,8 +623,7 @@ async fn lookups(
 /// with code 17.
 fn none_found(error: &CallError) -> bool {
     error.api().is_some_and(|api| {
-        api.status() == http::StatusCode::OK
-            || api.has_code(twapi_core::ErrorCode::NoUserMatches)
+        api.status() == http::StatusCode::OK || api.has_code(twapi_core::ErrorCode::NoUserMatches)
     })
 }
 

@@ -14,6 +14,7 @@ mod connection;
 mod crawl;
 mod failure;
 mod follow;
+mod jsonl;
 mod output;
 mod progress;
 mod request;

@@ -24,14 +24,18 @@ impl Printer {
         }
     }
 
-    /// A JSON body on stdout (as received when it is not JSON).
+    /// A JSON body on stdout: pretty on a terminal, else on one line as X sent it (as
+    /// received when it is not JSON).
     pub(crate) fn body(&self, body: &[u8]) -> Result<(), Failure> {
         let mut out = std::io::stdout().lock();
         let written = match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(value) if self.pretty => {
                 serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)
             }
-            Ok(value) => serde_json::to_writer(&mut out, &value).map_err(std::io::Error::from),
+            Ok(_) => {
+                let line = crate::jsonl::one_line(body)?;
+                out.write_all(&line)
+            }
             Err(_) => out.write_all(body),
         };
         written
