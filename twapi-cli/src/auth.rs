@@ -127,7 +127,7 @@ pub(crate) async fn oauth1_pin(
         access_token_secret: Hidden::new(
             credentials
                 .token_secret()
-                .map(|s| s.expose())
+                .map(twapi_auth::Secret::expose)
                 .unwrap_or_default(),
         ),
     };
@@ -181,10 +181,10 @@ pub(crate) async fn oauth2_pkce(
     let port = parsed.port_u16().unwrap_or(80);
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
         .await
-        .map_err(|e| Failure::io(format!("cannot listen on 127.0.0.1:{port}"), e))?;
+        .map_err(|e| Failure::io(&format!("cannot listen on 127.0.0.1:{port}"), e))?;
     let bound = listener
         .local_addr()
-        .map_err(|e| Failure::io("cannot listen".to_owned(), e))?;
+        .map_err(|e| Failure::io("cannot listen", e))?;
     let path = parsed.path();
     let redirect_uri = format!("http://127.0.0.1:{}{path}", bound.port());
 
@@ -229,7 +229,7 @@ async fn receive_redirect(
         let (stream, _) = listener
             .accept()
             .await
-            .map_err(|e| Failure::io("the redirect listener failed".to_owned(), e))?;
+            .map_err(|e| Failure::io("the redirect listener failed", e))?;
         let (sender, receiver) = tokio::sync::oneshot::channel::<String>();
         let sender = std::sync::Mutex::new(Some(sender));
         let expected = path.to_owned();

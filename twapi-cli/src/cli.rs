@@ -367,7 +367,7 @@ impl ServeArgs {
             ..Config::default()
         })
         .await
-        .map_err(|e| Failure::io(format!("cannot serve on {}", self.listen), e))?;
+        .map_err(|e| Failure::io(&format!("cannot serve on {}", self.listen), e))?;
         let facts = serde_json::to_string(emulator.facts())
             .map_err(|e| Failure::internal(e.to_string()))?;
         println!("{facts}");
@@ -544,7 +544,7 @@ fn read_pin(url: &str) -> Result<String, Failure> {
     std::io::stdin()
         .lock()
         .read_line(&mut pin)
-        .map_err(|e| Failure::io("cannot read the PIN".to_owned(), e))?;
+        .map_err(|e| Failure::io("cannot read the PIN", e))?;
     if pin.trim().is_empty() {
         return Err(Failure::usage("no PIN given"));
     }

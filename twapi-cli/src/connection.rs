@@ -88,92 +88,88 @@ impl Connection {
         let dir = store_path
             .parent()
             .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        match picked {
-            Some((name, account)) => {
-                let base_url = choice
-                    .base_url
-                    .clone()
-                    .or(account.base_url)
-                    .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned());
-                let builder = match &account.auth {
-                    Auth::Oauth1 {
-                        consumer_key,
-                        consumer_secret,
-                        access_token,
-                        access_token_secret,
-                    } => ClientBuilder::oauth1(
-                        &Credentials::new(
-                            consumer_key.clone(),
-                            twapi_auth::Secret::new(consumer_secret.expose()),
-                        )
-                        .with_token(
-                            access_token.expose(),
-                            twapi_auth::Secret::new(access_token_secret.expose()),
-                        ),
-                    ),
-                    Auth::Bearer { token, .. } => {
-                        ClientBuilder::app_only(twapi_auth::Secret::new(token.expose()))
-                    }
-                    Auth::Oauth2 { access_token, .. } => {
-                        ClientBuilder::oauth2_user(twapi_auth::Secret::new(access_token.expose()))
-                    }
-                };
-                let label = account
-                    .username
-                    .map_or_else(|| name.clone(), |u| format!("@{u}"));
-                Self::finish(
-                    builder.base_url(base_url).app_name(name.clone()),
-                    LimiterConfig::default(),
-                    dir.join(format!("usage-{name}.json")),
-                    None,
-                    label,
-                    choice,
-                )
+        let Some((name, account)) = picked else {
+            if choice.base_url.is_some() {
+                return Err(Failure::usage(
+                    "--base-url needs an account (`twapi auth add`); without one, twapi runs on its embedded emulator",
+                ));
             }
-            None => {
-                if choice.base_url.is_some() {
-                    return Err(Failure::usage(
-                        "--base-url needs an account (`twapi auth add`); without one, twapi runs on its embedded emulator",
-                    ));
-                }
-                let emulator = Emulator::start(Config {
-                    users: EMULATOR_USERS,
+            let emulator = Emulator::start(Config {
+                users: EMULATOR_USERS,
+                window: EMULATOR_WINDOW,
+                ..Config::default()
+            })
+            .await
+            .map_err(|e| Failure::io("cannot start the embedded emulator", e))?;
+            let facts = emulator.facts();
+            let user = facts
+                .user("plain")
+                .ok_or_else(|| Failure::internal("the emulator has no plain demo user"))?;
+            let why = if choice.emulator {
+                "--emulator"
+            } else {
+                "no credentials stored (`twapi auth add`)"
+            };
+            eprintln!(
+                "twapi: {why}: using the embedded X emulator ({EMULATOR_USERS} users, {} s rate-limit windows) as @{}",
+                EMULATOR_WINDOW.as_secs(),
+                user.screen_name
+            );
+            let builder = ClientBuilder::oauth1(&facts.credentials(user))
+                .base_url(emulator.base_url())
+                .app_name(EMULATOR_ACCOUNT);
+            let label = format!("@{}", user.screen_name);
+            return Self::finish(
+                builder,
+                LimiterConfig {
                     window: EMULATOR_WINDOW,
-                    ..Config::default()
-                })
-                .await
-                .map_err(|e| Failure::io("cannot start the embedded emulator".to_owned(), e))?;
-                let facts = emulator.facts();
-                let user = facts
-                    .user("plain")
-                    .ok_or_else(|| Failure::internal("the emulator has no plain demo user"))?;
-                let why = if choice.emulator {
-                    "--emulator"
-                } else {
-                    "no credentials stored (`twapi auth add`)"
-                };
-                eprintln!(
-                    "twapi: {why}: using the embedded X emulator ({EMULATOR_USERS} users, {} s rate-limit windows) as @{}",
-                    EMULATOR_WINDOW.as_secs(),
-                    user.screen_name
-                );
-                let builder = ClientBuilder::oauth1(&facts.credentials(user))
-                    .base_url(emulator.base_url())
-                    .app_name(EMULATOR_ACCOUNT);
-                let label = format!("@{}", user.screen_name);
-                Self::finish(
-                    builder,
-                    LimiterConfig {
-                        window: EMULATOR_WINDOW,
-                        ..LimiterConfig::default()
-                    },
-                    dir.join(format!("usage-{EMULATOR_ACCOUNT}.json")),
-                    Some(emulator),
-                    label,
-                    choice,
+                    ..LimiterConfig::default()
+                },
+                dir.join(format!("usage-{EMULATOR_ACCOUNT}.json")),
+                Some(emulator),
+                label,
+                choice,
+            );
+        };
+        let base_url = choice
+            .base_url
+            .clone()
+            .or(account.base_url)
+            .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned());
+        let builder = match &account.auth {
+            Auth::Oauth1 {
+                consumer_key,
+                consumer_secret,
+                access_token,
+                access_token_secret,
+            } => ClientBuilder::oauth1(
+                &Credentials::new(
+                    consumer_key.clone(),
+                    twapi_auth::Secret::new(consumer_secret.expose()),
                 )
+                .with_token(
+                    access_token.expose(),
+                    twapi_auth::Secret::new(access_token_secret.expose()),
+                ),
+            ),
+            Auth::Bearer { token, .. } => {
+                ClientBuilder::app_only(twapi_auth::Secret::new(token.expose()))
             }
-        }
+            Auth::Oauth2 { access_token, .. } => {
+                ClientBuilder::oauth2_user(twapi_auth::Secret::new(access_token.expose()))
+            }
+        };
+        let label = account
+            .username
+            .map_or_else(|| name.clone(), |u| format!("@{u}"));
+        Self::finish(
+            builder.base_url(base_url).app_name(name.clone()),
+            LimiterConfig::default(),
+            dir.join(format!("usage-{name}.json")),
+            None,
+            label,
+            choice,
+        )
     }
 
     fn finish(
@@ -220,12 +216,12 @@ impl Connection {
         let bytes = serde_json::to_vec(&saved).map_err(|e| Failure::internal(e.to_string()))?;
         if let Some(dir) = self.usage_path.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|e| Failure::io(format!("cannot create {}", dir.display()), e))?;
+                .map_err(|e| Failure::io(&format!("cannot create {}", dir.display()), e))?;
         }
         let temporary = self.usage_path.with_extension("json.tmp");
         std::fs::write(&temporary, bytes)
             .and_then(|()| std::fs::rename(&temporary, &self.usage_path))
-            .map_err(|e| Failure::io(format!("cannot write {}", self.usage_path.display()), e))
+            .map_err(|e| Failure::io(&format!("cannot write {}", self.usage_path.display()), e))
     }
 
     /// The day's usage as this client's meter has it.

@@ -3,7 +3,7 @@
 //! bar and a state file to resume from.
 //!
 //! A page walk is twapi-core's [`Pager`] (which page next, the limit, the state to resume
-//! from) with each page a call through the session ([`Client::send`]: limiter, waits,
+//! from) with each page a call through the session ([`Client::send`](twapi_hyper::Client::send): limiter, waits,
 //! retries, identity, the cost meter). The lines written are the JSON objects exactly as X
 //! sent them, so a field this version of twapi does not model is kept; the typed answer
 //! drives the pager.
@@ -82,19 +82,18 @@ pub(crate) async fn list(
 ) -> Result<(), Failure> {
     let crawl = fingerprint(list.name(), user, options);
     let (mut sink, resumed) =
-        Sink::open(options.output.as_deref(), options.state.as_deref(), crawl)?;
+        Sink::open(options.output.as_deref(), options.state.as_deref(), &crawl)?;
     if finished(&sink, resumed) {
         return Ok(());
     }
-    let subject = match sink.state.subject.clone() {
-        Some(subject) => subject,
-        None => {
-            let (subject, spent) = resolve(connection, user, list, options.v1).await?;
-            sink.state.subject = Some(subject.clone());
-            sink.state.spent += spent;
-            sink.save()?;
-            subject
-        }
+    let subject = if let Some(subject) = sink.state.subject.clone() {
+        subject
+    } else {
+        let (subject, spent) = resolve(connection, user, list, options.v1).await?;
+        sink.state.subject = Some(subject.clone());
+        sink.state.spent += spent;
+        sink.save()?;
+        subject
     };
     let total = subject.count.map(|c| options.limit.map_or(c, |l| l.min(c)));
     let id = UserId::new(subject.id);
@@ -143,7 +142,7 @@ pub(crate) async fn search(
 ) -> Result<(), Failure> {
     let crawl = fingerprint("search", query, options);
     let (mut sink, resumed) =
-        Sink::open(options.output.as_deref(), options.state.as_deref(), crawl)?;
+        Sink::open(options.output.as_deref(), options.state.as_deref(), &crawl)?;
     if finished(&sink, resumed) {
         return Ok(());
     }
@@ -214,7 +213,7 @@ async fn resolve(
     let spent = reply.charge().spent();
     let found = reply
         .into_data()
-        .map_err(|e| Failure::call(CallError::Core(e)))?;
+        .map_err(|e| Failure::call(&CallError::Core(e)))?;
     let count = found.public_metrics.map(|m| match list {
         List::Followers => m.followers_count,
         List::Following => m.following_count,
@@ -307,7 +306,7 @@ impl Run<'_> {
             let body = reply.body().clone();
             let items = pager
                 .handle(reply.into_value())
-                .map_err(|e| Failure::call(CallError::Pager(e)))?;
+                .map_err(|e| Failure::call(&CallError::Pager(e)))?;
             let answer = Answer::read(&body, key)?;
             let lines = if self.options.pages {
                 vec![answer.page_line()?]
@@ -351,7 +350,7 @@ impl Run<'_> {
             return Ok(None);
         }
         let left = budget.saturating_sub(spent);
-        let exhausted = || Failure::call(CallError::BudgetExhausted { spent, budget });
+        let exhausted = || Failure::call(&CallError::BudgetExhausted { spent, budget });
         match R::ENDPOINT.price() {
             price @ Price::PerResource { .. } => {
                 let affordable = left.fits(price.unit(self.owned));
@@ -420,7 +419,7 @@ pub(crate) async fn users(
 ) -> Result<(), Failure> {
     let lines: Vec<String> = match input {
         Some(path) if path != std::path::Path::new("-") => std::fs::read_to_string(path)
-            .map_err(|e| Failure::io(format!("cannot read {}", path.display()), e))?
+            .map_err(|e| Failure::io(&format!("cannot read {}", path.display()), e))?
             .lines()
             .map(str::to_owned)
             .collect(),
@@ -428,7 +427,7 @@ pub(crate) async fn users(
             .lock()
             .lines()
             .collect::<Result<_, _>>()
-            .map_err(|e| Failure::io("cannot read stdin".to_owned(), e))?,
+            .map_err(|e| Failure::io("cannot read stdin", e))?,
     };
     let inputs: Vec<UserRef> = lines
         .iter()
@@ -448,7 +447,7 @@ pub(crate) async fn users(
     let source = input.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
     let crawl = fingerprint("users", &source, options);
     let (mut sink, resumed) =
-        Sink::open(options.output.as_deref(), options.state.as_deref(), crawl)?;
+        Sink::open(options.output.as_deref(), options.state.as_deref(), &crawl)?;
     if finished(&sink, resumed) {
         return Ok(());
     }
@@ -508,7 +507,7 @@ async fn lookups(
             let affordable =
                 usize::try_from(left.fits(endpoint.price().unit(false))).unwrap_or(usize::MAX);
             if affordable == 0 {
-                return Err(Failure::call(CallError::BudgetExhausted {
+                return Err(Failure::call(&CallError::BudgetExhausted {
                     spent: sink.state.spent,
                     budget,
                 }));
@@ -521,7 +520,7 @@ async fn lookups(
                 .iter()
                 .filter_map(|u| match u {
                     UserRef::Id(id) => Some(*id),
-                    _ => None,
+                    UserRef::ScreenName(_) => None,
                 })
                 .collect::<Vec<_>>()
         };
@@ -530,32 +529,32 @@ async fn lookups(
                 .iter()
                 .filter_map(|u| match u {
                     UserRef::ScreenName(n) => Some(n.clone()),
-                    _ => None,
+                    UserRef::Id(_) => None,
                 })
                 .collect::<Vec<_>>()
         };
         let client = &connection.client;
         let sent = async {
             Ok::<_, CallError>(match (options.v1, by_id) {
-                (false, true) => raw(client
+                (false, true) => raw(&client
                     .send(&v2::UsersByIds {
                         ids: ids(),
                         fields: options.fields.clone(),
                     })
                     .await?),
-                (false, false) => raw(client
+                (false, false) => raw(&client
                     .send(&v2::UsersByUsernames {
                         usernames: names(),
                         fields: options.fields.clone(),
                     })
                     .await?),
-                (true, true) => raw(client
+                (true, true) => raw(&client
                     .send(&v1::UsersLookup {
                         users: v1::Users::Ids(ids()),
                         include_entities: None,
                     })
                     .await?),
-                (true, false) => raw(client
+                (true, false) => raw(&client
                     .send(&v1::UsersLookup {
                         users: v1::Users::ScreenNames(names()),
                         include_entities: None,
@@ -628,7 +627,7 @@ fn none_found(error: &CallError) -> bool {
 }
 
 /// A reply's raw body and what it cost.
-fn raw<T: twapi_core::Payload>(reply: twapi_core::Reply<T>) -> (bytes::Bytes, Cost) {
+fn raw<T: twapi_core::Payload>(reply: &twapi_core::Reply<T>) -> (bytes::Bytes, Cost) {
     (reply.body().clone(), reply.charge().spent())
 }
 

@@ -46,7 +46,7 @@ impl Failure {
         Self::new(Kind::Other, message)
     }
 
-    pub(crate) fn io(context: String, error: std::io::Error) -> Self {
+    pub(crate) fn io(context: &str, error: impl fmt::Display) -> Self {
         Self::new(Kind::Other, format!("{context}: {error}"))
     }
 
@@ -74,8 +74,8 @@ impl Failure {
     }
 
     /// A call's error, sorted into its kind.
-    pub(crate) fn call(error: CallError) -> Self {
-        let kind = kind_of(&error);
+    pub(crate) fn call(error: &CallError) -> Self {
+        let kind = kind_of(error);
         Self::new(kind, error.to_string())
     }
 }
@@ -101,6 +101,6 @@ impl fmt::Display for Failure {
 
 impl From<CallError> for Failure {
     fn from(error: CallError) -> Self {
-        Self::call(error)
+        Self::call(&error)
     }
 }

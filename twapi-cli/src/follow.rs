@@ -26,7 +26,7 @@ async fn target_id(connection: &Connection, user: &str) -> Result<UserId, Failur
             .await?
             .into_data()
             .map(|found| found.id)
-            .map_err(|e| Failure::call(twapi_hyper::CallError::Core(e))),
+            .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e))),
     }
 }
 
@@ -67,7 +67,7 @@ pub(crate) async fn follow(
     let snapshot = *reply.rate_limit();
     let result = reply
         .into_data()
-        .map_err(|e| Failure::call(twapi_hyper::CallError::Core(e)))?;
+        .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e)))?;
     let said = if result.pending_follow == Some(true) {
         format!("requested to follow {user} (protected: pending approval)")
     } else if result.following {
@@ -107,7 +107,7 @@ pub(crate) async fn unfollow(
     let snapshot = *reply.rate_limit();
     let result = reply
         .into_data()
-        .map_err(|e| Failure::call(twapi_hyper::CallError::Core(e)))?;
+        .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e)))?;
     let said = if result.following {
         format!("still following {user}")
     } else {

@@ -8,7 +8,7 @@ use twapi_core::rate_limit::{RateLimit, RateLimitSnapshot};
 use crate::failure::Failure;
 
 /// How to print.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Printer {
     /// `-v`.
     pub(crate) verbose: bool,
@@ -41,7 +41,7 @@ impl Printer {
         written
             .and_then(|()| writeln!(out))
             .and_then(|()| out.flush())
-            .map_err(|e| Failure::io("cannot write to stdout".to_owned(), e))
+            .map_err(|e| Failure::io("cannot write to stdout", e))
     }
 
     /// Any serializable value on stdout.
@@ -49,18 +49,18 @@ impl Printer {
         let bytes = serde_json::to_vec(value).map_err(|e| Failure::internal(e.to_string()))?;
         self.body(&bytes)
     }
+}
 
-    /// The rate-limit headers of an answer, on stderr.
-    pub(crate) fn rate_limits(&self, snapshot: &RateLimitSnapshot) {
-        let groups = [
-            ("x-rate-limit", snapshot.window),
-            ("x-app-limit-24hour", snapshot.app_day),
-            ("x-user-limit-24hour", snapshot.user_day),
-        ];
-        for (name, limit) in groups {
-            if let Some(limit) = limit {
-                eprintln!("< {name}: {}", describe(&limit));
-            }
+/// The rate-limit headers of an answer, on stderr.
+pub(crate) fn print_rate_limits(snapshot: &RateLimitSnapshot) {
+    let groups = [
+        ("x-rate-limit", snapshot.window),
+        ("x-app-limit-24hour", snapshot.app_day),
+        ("x-user-limit-24hour", snapshot.user_day),
+    ];
+    for (name, limit) in groups {
+        if let Some(limit) = limit {
+            eprintln!("< {name}: {}", describe(&limit));
         }
     }
 }

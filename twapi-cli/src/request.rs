@@ -233,7 +233,7 @@ async fn send<R: ServerRequest + Clone>(
     let reply = client.send(&request).await?;
     if printer.verbose {
         eprintln!("< {} ({})", reply.status(), R::ENDPOINT);
-        printer.rate_limits(reply.rate_limit());
+        crate::output::print_rate_limits(reply.rate_limit());
         eprintln!("< cost: {}", reply.cost());
     }
     printer.body(reply.body())

@@ -76,10 +76,10 @@ impl Sink {
     pub(crate) fn open(
         output: Option<&Path>,
         state_path: Option<&Path>,
-        crawl: String,
+        crawl: &str,
     ) -> Result<(Sink, bool), Failure> {
         let fresh = CrawlState {
-            crawl: crawl.clone(),
+            crawl: crawl.to_owned(),
             subject: None,
             position: None,
             output_bytes: 0,
@@ -115,10 +115,10 @@ impl Sink {
                     .write(true)
                     .truncate(false)
                     .open(path)
-                    .map_err(|e| Failure::io(format!("cannot open {}", path.display()), e))?;
+                    .map_err(|e| Failure::io(&format!("cannot open {}", path.display()), e))?;
                 let length = file
                     .metadata()
-                    .map_err(|e| Failure::io(format!("cannot read {}", path.display()), e))?
+                    .map_err(|e| Failure::io(&format!("cannot read {}", path.display()), e))?
                     .len();
                 if resumed && length < state.output_bytes {
                     return Err(Failure::usage(format!(
@@ -131,7 +131,7 @@ impl Sink {
                 // does not count (lines of a page whose state was never saved).
                 file.set_len(state.output_bytes)
                     .and_then(|()| file.seek(SeekFrom::End(0)).map(drop))
-                    .map_err(|e| Failure::io(format!("cannot cut {}", path.display()), e))?;
+                    .map_err(|e| Failure::io(&format!("cannot cut {}", path.display()), e))?;
                 Out::File(file)
             }
         };
@@ -164,12 +164,12 @@ impl Sink {
                 let mut out = std::io::stdout().lock();
                 out.write_all(&buffer)
                     .and_then(|()| out.flush())
-                    .map_err(|e| Failure::io("cannot write to stdout".to_owned(), e))?;
+                    .map_err(|e| Failure::io("cannot write to stdout", e))?;
             }
             Out::File(file) => {
                 file.write_all(&buffer)
                     .and_then(|()| file.sync_data())
-                    .map_err(|e| Failure::io("cannot write the output".to_owned(), e))?;
+                    .map_err(|e| Failure::io("cannot write the output", e))?;
             }
         }
         self.state.output_bytes += buffer.len() as u64;
@@ -195,7 +195,7 @@ impl Sink {
             file.sync_all()?;
             std::fs::rename(&temporary, path)
         };
-        write().map_err(|e| Failure::io(format!("cannot write {}", path.display()), e))
+        write().map_err(|e| Failure::io(&format!("cannot write {}", path.display()), e))
     }
 
     /// Whether there is a state file to resume from.
@@ -213,6 +213,6 @@ fn read_state(path: &Path) -> Result<Option<CrawlState>, Failure> {
             ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Failure::io(format!("cannot read {}", path.display()), e)),
+        Err(e) => Err(Failure::io(&format!("cannot read {}", path.display()), e)),
     }
 }

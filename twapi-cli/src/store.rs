@@ -122,7 +122,7 @@ impl Store {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Store::default()),
-            Err(e) => return Err(Failure::io(format!("cannot read {}", path.display()), e)),
+            Err(e) => return Err(Failure::io(&format!("cannot read {}", path.display()), e)),
         };
         check_private(path)?;
         serde_json::from_slice(&bytes).map_err(|e| {
@@ -137,7 +137,7 @@ impl Store {
     pub(crate) fn save(&self, path: &Path) -> Result<(), Failure> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::io(format!("cannot create {}", dir.display()), e))?;
+            .map_err(|e| Failure::io(&format!("cannot create {}", dir.display()), e))?;
         let temporary = path.with_extension("json.tmp");
         let bytes =
             serde_json::to_vec_pretty(self).map_err(|e| Failure::internal(e.to_string()))?;
@@ -151,7 +151,7 @@ impl Store {
             file.sync_all()?;
             std::fs::rename(&temporary, path)
         };
-        write().map_err(|e| Failure::io(format!("cannot write {}", path.display()), e))
+        write().map_err(|e| Failure::io(&format!("cannot write {}", path.display()), e))
     }
 
     /// The account `name`, or the default one, or the only one.
@@ -193,7 +193,7 @@ impl Store {
 fn check_private(path: &Path) -> Result<(), Failure> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
-        .map_err(|e| Failure::io(format!("cannot read {}", path.display()), e))?
+        .map_err(|e| Failure::io(&format!("cannot read {}", path.display()), e))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {

@@ -46,7 +46,7 @@ pub(crate) fn budgets(connection: &Connection) -> Vec<Budget> {
     connection
         .client
         .limiter()
-        .map(|limiter| limiter.snapshot())
+        .map(twapi_hyper::LimiterHandle::snapshot)
         .and_then(|limiter| serde_json::to_value(limiter).ok())
         .and_then(|value| serde_json::from_value::<LimiterState>(value).ok())
         .map(|state| state.buckets)
@@ -54,7 +54,7 @@ pub(crate) fn budgets(connection: &Connection) -> Vec<Budget> {
 }
 
 /// `GET /2/users/:id/followers window` and the like.
-fn bucket_name(bucket: &Bucket) -> String {
+fn bucket_name(bucket: Bucket) -> String {
     match bucket {
         Bucket::Window(endpoint) => format!("{endpoint} (15-minute window)"),
         Bucket::Daily(daily) => format!("{daily:?} (24-hour cap)").to_lowercase(),
@@ -80,7 +80,7 @@ pub(crate) fn show(connection: &Connection, printer: &Printer) -> Result<(), Fai
             continue;
         };
         windows.push(serde_json::json!({
-            "budget": bucket_name(&budget.bucket),
+            "budget": bucket_name(budget.bucket),
             "user": budget.user.map(|u| u.to_string()),
             "remaining": remaining,
             "limit": budget.learned_limit,

@@ -259,7 +259,7 @@ fn a_crawl_interrupted_with_sigint_and_run_again_equals_the_ground_truth() {
     };
     let mut first = twapi(dir.path());
     crawl(&mut first);
-    let mut child = first.stderr(Stdio::piped()).spawn().unwrap();
+    let child = first.stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
     loop {
         let written = std::fs::read(&state)
