@@ -476,4 +476,116 @@ async fn the_pkce_listener_receives_the_emulators_redirect_and_no_secret_is_ever
             );
         }
     }
+
+    // An expired token is refreshed before the request, and the new one stored.
+    let mut expired = stored.clone();
+    expired["accounts"]["me"]["auth"]["expires_at"] = 1.into();
+    std::fs::write(&path, serde_json::to_vec(&expired).unwrap()).unwrap();
+    let refreshed = tokio::task::block_in_place(|| {
+        run(twapi(dir.path()).args(["request", "GET", "/2/users/me"]))
+    });
+    assert!(refreshed.status.success(), "{}", stderr(&refreshed));
+    assert_eq!(mode_of(&path), 0o600);
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let auth = &stored["accounts"]["me"]["auth"];
+    assert_ne!(auth["access_token"].as_str().unwrap(), token);
+    assert!(auth["expires_at"].as_u64().unwrap() > 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_only_bearer_is_obtained_from_the_key_and_secret() {
+    let emulator = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let facts = emulator.facts();
+    let added = tokio::task::block_in_place(|| {
+        run(twapi(dir.path())
+            .args([
+                "--base-url",
+                emulator.base_url(),
+                "auth",
+                "add",
+                "app",
+                "--bearer",
+            ])
+            .env("X_CONSUMER_KEY", &facts.consumer_key)
+            .env("X_CONSUMER_SECRET", &facts.consumer_secret))
+    });
+    assert!(added.status.success(), "{}", stderr(&added));
+    let listed = tokio::task::block_in_place(|| run(twapi(dir.path()).args(["auth", "list"])));
+    assert_eq!(
+        stdout(&listed).trim(),
+        format!("* app: app-only bearer at {}", emulator.base_url())
+    );
+    let found = tokio::task::block_in_place(|| {
+        run(twapi(dir.path()).args(["request", "GET", "/2/users/by/username/TwitterDev"]))
+    });
+    assert!(found.status.success(), "{}", stderr(&found));
+    assert!(
+        stdout(&found).contains("\"username\":\"TwitterDev\""),
+        "{}",
+        stdout(&found)
+    );
+    // App-only cannot act as a user: refused before sending, exit code 2, in one sentence.
+    let me = tokio::task::block_in_place(|| {
+        run(twapi(dir.path()).args(["request", "GET", "/2/users/me"]))
+    });
+    assert_eq!(me.status.code(), Some(2), "{}", stderr(&me));
+    assert_eq!(stderr(&me).lines().count(), 1, "{}", stderr(&me));
+    // X's refusal (a suspended account) is exit code 3, in one sentence.
+    let suspended = &facts.user("suspended").unwrap().screen_name;
+    let refused = tokio::task::block_in_place(|| {
+        run(twapi(dir.path()).args(["followers", suspended.as_str(), "--limit", "1"]))
+    });
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+    assert_eq!(stderr(&refused).lines().count(), 1, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("suspended"),
+        "{}",
+        stderr(&refused)
+    );
+    for text in [
+        stdout(&added),
+        stderr(&added),
+        stdout(&listed),
+        stdout(&found),
+        stderr(&found),
+    ] {
+        assert!(!text.contains(&facts.consumer_secret) && !text.contains(&facts.bearer_token));
+    }
+    let removed =
+        tokio::task::block_in_place(|| run(twapi(dir.path()).args(["auth", "remove", "app"])));
+    assert!(removed.status.success());
+    let listed = tokio::task::block_in_place(|| run(twapi(dir.path()).args(["auth", "list"])));
+    assert_eq!(stdout(&listed), "");
+}
+
+#[test]
+fn a_rate_limit_without_waiting_is_exit_code_4_and_the_crawl_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let crawl = || {
+        let mut command = twapi(dir.path());
+        command.args([
+            "--no-wait",
+            "followers",
+            "TwitterDev",
+            "--v1",
+            "--page-size",
+            "20",
+            "--limit",
+            "320",
+            "-o",
+            "f.jsonl",
+            "--state",
+            "f.state",
+        ]);
+        command
+    };
+    let limited = run(&mut crawl());
+    assert_eq!(limited.status.code(), Some(4), "{}", stderr(&limited));
+    assert!(
+        stderr(&limited).contains("run the same command again"),
+        "{}",
+        stderr(&limited)
+    );
+    assert_eq!(lines(&dir.path().join("f.jsonl")).len(), 300);
 }
