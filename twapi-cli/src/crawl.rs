@@ -297,10 +297,9 @@ impl Run<'_> {
                 }
                 return Ok(());
             };
-            let reply = tokio::select! {
-                reply = client.send(&request) => reply?,
-                _ = &mut interrupt => return Err(interrupted()),
-            };
+            let (reply, stop) =
+                unless_interrupted(client.send(&request), &mut interrupt, self.waits).await?;
+            let reply = reply?;
             let spent = reply.charge().spent();
             let rate_limit = *reply.rate_limit();
             let body = reply.body().clone();
@@ -323,6 +322,9 @@ impl Run<'_> {
             )?;
             self.connection.save_usage()?;
             progress.advance(count);
+            if stop {
+                return Err(interrupted());
+            }
             if self.printer.verbose {
                 let window = rate_limit
                     .window
@@ -382,6 +384,30 @@ impl Run<'_> {
                 "twapi: {} lines, {} users, {} spent (by this client's meter)",
                 sink.state.lines, sink.state.items, sink.state.spent
             );
+        }
+    }
+}
+
+/// Runs `send` unless Ctrl-C comes first. While the session waits (a rate limit, a backoff)
+/// nothing is in flight and the run stops at once; while a request is in flight it is let
+/// finish, so that its page is written before the run stops (an answer X billed is not asked
+/// for again) — a second Ctrl-C stops at once. The flag says whether to stop after the page.
+async fn unless_interrupted<T>(
+    send: impl Future<Output = T>,
+    interrupt: &mut std::pin::Pin<&mut impl Future<Output = std::io::Result<()>>>,
+    waits: &Waits,
+) -> Result<(T, bool), Failure> {
+    let mut send = std::pin::pin!(send);
+    tokio::select! {
+        output = &mut send => Ok((output, false)),
+        _ = interrupt => {
+            if waits.is_waiting() {
+                return Err(interrupted());
+            }
+            tokio::select! {
+                output = &mut send => Ok((output, true)),
+                _ = tokio::signal::ctrl_c() => Err(interrupted()),
+            }
         }
     }
 }
@@ -562,14 +588,12 @@ async fn lookups(
                     .await?),
             })
         };
-        let (body, spent) = tokio::select! {
-            sent = sent => match sent {
-                Ok(sent) => sent,
-                // Not one of the batch exists or is visible: nothing to write, go on.
-                Err(error) if none_found(&error) => (bytes::Bytes::new(), Cost::ZERO),
-                Err(error) => return Err(error.into()),
-            },
-            _ = &mut interrupt => return Err(interrupted()),
+        let (sent, stop) = unless_interrupted(sent, &mut interrupt, progress.waits()).await?;
+        let (body, spent) = match sent {
+            Ok(sent) => sent,
+            // Not one of the batch exists or is visible: nothing to write, go on.
+            Err(error) if none_found(&error) => (bytes::Bytes::new(), Cost::ZERO),
+            Err(error) => return Err(error.into()),
         };
         if body.is_empty() {
             let position = Position::Inputs(end as u64);
@@ -577,6 +601,9 @@ async fn lookups(
             progress.advance((end - at) as u64);
             progress.println(format!("0 of {} users found", end - at));
             at = end;
+            if stop {
+                return Err(interrupted());
+            }
             continue;
         }
         let answer = Answer::read(&body, if options.v1 { "" } else { "data" })?;
@@ -597,6 +624,9 @@ async fn lookups(
         )?;
         connection.save_usage()?;
         progress.advance((end - at) as u64);
+        if stop {
+            return Err(interrupted());
+        }
         if missing > 0 || printer.verbose {
             progress.println(format!(
                 "{} of {} users found{}",

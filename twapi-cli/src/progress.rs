@@ -53,9 +53,21 @@ impl Visit for WaitFields {
     }
 }
 
+impl Waits {
+    /// Whether the session is waiting now (nothing is in flight).
+    pub(crate) fn is_waiting(&self) -> bool {
+        self.pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|(until, _)| *until > Instant::now())
+    }
+}
+
 /// The bar of one crawl.
 pub(crate) struct Progress {
     bar: ProgressBar,
+    waits: Waits,
     ticker: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -107,8 +119,14 @@ impl Progress {
         });
         Progress {
             bar,
+            waits: waits.clone(),
             ticker: Some(ticker),
         }
+    }
+
+    /// The session's waits the bar counts down.
+    pub(crate) fn waits(&self) -> &Waits {
+        &self.waits
     }
 
     /// `n` more items.

@@ -43,7 +43,7 @@ impl RawRequest {
             Some((path, query)) => (path, Some(query)),
             None => (self.target.as_str(), None),
         };
-        if EndpointId::match_request(&method, path).is_none() {
+        let Some((endpoint, _)) = EndpointId::match_request(&method, path) else {
             let mut known = String::new();
             for id in EndpointId::ALL {
                 let d = id.descriptor();
@@ -52,9 +52,6 @@ impl RawRequest {
             return Err(Failure::usage(format!(
                 "{method} {path} is not an endpoint of the follow, search and get-users family; these are:{known}"
             )));
-        }
-        let Some((endpoint, _)) = EndpointId::match_request(&method, path) else {
-            unreachable!("matched just above")
         };
         let params = self
             .params
@@ -129,7 +126,11 @@ impl Prepared {
         let Some((_, path)) =
             EndpointId::match_request(self.received.method(), self.received.uri().path())
         else {
-            unreachable!("matched when prepared")
+            return Err(Failure::internal(format!(
+                "{} no longer matches {}",
+                self.received.uri().path(),
+                self.endpoint
+            )));
         };
         let incoming = IncomingRequest::from_http(path, &self.received)
             .map_err(|e| Failure::usage(e.to_string()))?;
