@@ -11,7 +11,7 @@
 use std::io::BufRead as _;
 use std::path::PathBuf;
 
-use twapi_core::cost::{Cost, Price};
+use twapi_core::cost::Cost;
 use twapi_core::fields::Fields;
 use twapi_core::pager::{Pageable, Pager};
 use twapi_core::request::{v1, v2};
@@ -338,8 +338,8 @@ impl Run<'_> {
         }
     }
 
-    /// The next page's request within the budget, as twapi-core's walk plans it: the page's
-    /// worst case (every user new today) must fit, else a smaller page, else the end.
+    /// The next page's request within the budget, planned as twapi-core's walk plans it
+    /// ([`Pager::next_request_affordable`]).
     fn next_request<R: Pageable>(
         &self,
         pager: &Pager<R>,
@@ -348,34 +348,9 @@ impl Run<'_> {
         let Some(budget) = self.options.max_cost else {
             return Ok(pager.next_request());
         };
-        if pager.is_done() {
-            return Ok(None);
-        }
-        let left = budget.saturating_sub(spent);
-        let exhausted = || Failure::call(&CallError::BudgetExhausted { spent, budget });
-        match R::ENDPOINT.price() {
-            price @ Price::PerResource { .. } => {
-                let affordable = left.fits(price.unit(self.owned));
-                if let Some(size) = pager.request().fixed_page_size() {
-                    return if affordable < u64::from(size) {
-                        Err(exhausted())
-                    } else {
-                        Ok(pager.next_request())
-                    };
-                }
-                if affordable == 0 {
-                    return Err(exhausted());
-                }
-                let max = R::ENDPOINT
-                    .descriptor()
-                    .page_size
-                    .map_or(u32::MAX, |s| s.max);
-                let cap = u32::try_from(affordable).unwrap_or(u32::MAX).min(max);
-                Ok(pager.next_request_within(Some(cap)))
-            }
-            Price::PerRequest(cost) if left < cost => Err(exhausted()),
-            _ => Ok(pager.next_request()),
-        }
+        pager
+            .next_request_affordable(budget.saturating_sub(spent), self.owned)
+            .map_err(|_| Failure::call(&CallError::BudgetExhausted { spent, budget }))
     }
 
     fn summary(&self, sink: &Sink) {
