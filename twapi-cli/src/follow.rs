@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use twapi_core::endpoint::DailyBucket;
 use twapi_core::rate_limit::{Bucket, RateLimitSnapshot};
-use twapi_core::request::{v1, v2};
+use twapi_core::request::{ApiRequest, v1, v2};
 use twapi_core::{FollowOutcome, UserRef};
 use twapi_model::UserId;
 
@@ -28,6 +28,27 @@ async fn target_id(connection: &Connection, user: &str) -> Result<UserId, Failur
             .map(|found| found.id)
             .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e))),
     }
+}
+
+/// Sends the v2 request `make` builds from one's own id and `user`'s: its `data` and the
+/// rate limits its answer announced.
+async fn as_me<R, T>(
+    connection: &Connection,
+    user: &str,
+    make: impl FnOnce(UserId, UserId) -> R,
+) -> Result<(T, RateLimitSnapshot), Failure>
+where
+    R: ApiRequest<Output = twapi_model::v2::Response<T>> + Clone,
+    twapi_model::v2::Response<T>: twapi_core::Payload,
+{
+    let target = target_id(connection, user).await?;
+    let me = connection.client.my_id().await?;
+    let reply = connection.client.send(&make(me, target)).await?;
+    let snapshot = *reply.rate_limit();
+    let data = reply
+        .into_data()
+        .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e)))?;
+    Ok((data, snapshot))
 }
 
 /// `twapi follow USER`.
@@ -56,18 +77,11 @@ pub(crate) async fn follow(
         };
         return report(connection, &said, &snapshot, DailyBucket::Follow, printer);
     }
-    let target = target_id(connection, user).await?;
-    let me = client.my_id().await?;
-    let reply = client
-        .send(&v2::Follow {
-            source_user_id: me,
-            target_user_id: target,
-        })
-        .await?;
-    let snapshot = *reply.rate_limit();
-    let result = reply
-        .into_data()
-        .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e)))?;
+    let (result, snapshot) = as_me(connection, user, |me, target| v2::Follow {
+        source_user_id: me,
+        target_user_id: target,
+    })
+    .await?;
     let said = if result.pending_follow == Some(true) {
         format!("requested to follow {user} (protected: pending approval)")
     } else if result.following {
@@ -96,18 +110,11 @@ pub(crate) async fn unfollow(
         let said = format!("unfollowed @{}", reply.into_value().screen_name);
         return report(connection, &said, &snapshot, DailyBucket::Unfollow, printer);
     }
-    let target = target_id(connection, user).await?;
-    let me = client.my_id().await?;
-    let reply = client
-        .send(&v2::Unfollow {
-            source_user_id: me,
-            target_user_id: target,
-        })
-        .await?;
-    let snapshot = *reply.rate_limit();
-    let result = reply
-        .into_data()
-        .map_err(|e| Failure::call(&twapi_hyper::CallError::Core(e)))?;
+    let (result, snapshot) = as_me(connection, user, |me, target| v2::Unfollow {
+        source_user_id: me,
+        target_user_id: target,
+    })
+    .await?;
     let said = if result.following {
         format!("still following {user}")
     } else {

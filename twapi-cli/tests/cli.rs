@@ -589,3 +589,52 @@ fn a_rate_limit_without_waiting_is_exit_code_4_and_the_crawl_resumes() {
     );
     assert_eq!(lines(&dir.path().join("f.jsonl")).len(), 300);
 }
+
+#[test]
+fn follow_and_unfollow_show_the_daily_cap_and_usage_shows_the_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = |output: &Output| -> serde_json::Value {
+        assert!(output.status.success(), "{}", stderr(output));
+        serde_json::from_slice(&output.stdout).expect("JSON when stdout is not a terminal")
+    };
+    let followed = json(&run(twapi(dir.path()).args(["follow", "@TwitterDev"])));
+    assert_eq!(followed["result"], "now following @TwitterDev");
+    assert_eq!(followed["daily_cap"]["bucket"], "follows");
+    assert!(
+        followed["daily_cap"]["left"]
+            .as_str()
+            .unwrap()
+            .contains(" of 400 left"),
+        "{followed}"
+    );
+    // The protected demo account gets a pending request.
+    let protected = json(&run(twapi(dir.path()).args(["follow", "grove_4439"])));
+    assert!(
+        protected["result"]
+            .as_str()
+            .unwrap()
+            .contains("pending approval"),
+        "{protected}"
+    );
+    let unfollowed = json(&run(twapi(dir.path()).args(["unfollow", "TwitterDev"])));
+    assert!(
+        unfollowed["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("not following"),
+        "{unfollowed}"
+    );
+    assert_eq!(unfollowed["daily_cap"]["bucket"], "unfollows");
+
+    // The day so far, kept between runs: three look-ups of a user and two billed writes at
+    // least, and the follow cap's window.
+    let usage = json(&run(twapi(dir.path()).arg("usage")));
+    assert!(usage["today"]["requests"].as_u64().unwrap() >= 2, "{usage}");
+    let budgets: Vec<&str> = usage["rate_limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["budget"].as_str())
+        .collect();
+    assert!(budgets.contains(&"follow (24-hour cap)"), "{budgets:?}");
+}
