@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+
 use twapi_emulator::{Config, Emulator};
 
 /// The binary, with its config directory in `dir` and nothing from the environment that
@@ -637,4 +639,47 @@ fn follow_and_unfollow_show_the_daily_cap_and_usage_shows_the_day() {
         .filter_map(|w| w["budget"].as_str())
         .collect();
     assert!(budgets.contains(&"follow (24-hour cap)"), "{budgets:?}");
+}
+
+#[test]
+fn twapi_emulator_serves_one_for_other_programs_until_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = twapi(dir.path())
+        .args(["emulator", "--listen", "127.0.0.1:0", "--users", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let facts: serde_json::Value = serde_json::from_str(&line).expect("the facts, one JSON line");
+    let base_url = facts["base_url"].as_str().unwrap().to_owned();
+    // Another program asks it for the app-only bearer with the printed key and secret.
+    let token = ureq::post(format!("{base_url}/oauth2/token"))
+        .header(
+            "authorization",
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!(
+                    "{}:{}",
+                    facts["consumer_key"].as_str().unwrap(),
+                    facts["consumer_secret"].as_str().unwrap()
+                ))
+            ),
+        )
+        .content_type("application/x-www-form-urlencoded;charset=UTF-8")
+        .send("grant_type=client_credentials")
+        .expect("the emulator answers")
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(token.contains("\"token_type\":\"bearer\""), "{token}");
+    let stopped = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(child.wait().unwrap().success());
 }
