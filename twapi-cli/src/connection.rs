@@ -55,6 +55,15 @@ struct SavedUsage {
     limiter: Option<Limiter>,
 }
 
+/// Where an account's requests go: `--base-url`, else the account's own, else X.
+fn base_url(choice: &Choice, account: &crate::store::Account) -> String {
+    choice
+        .base_url
+        .clone()
+        .or_else(|| account.base_url.clone())
+        .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned())
+}
+
 impl Connection {
     /// Connects as the user chose: the stored account, or the embedded emulator.
     pub(crate) async fn open(choice: &Choice) -> Result<Connection, Failure> {
@@ -64,24 +73,19 @@ impl Connection {
         } else {
             let mut store = Store::load(&store_path)?;
             let picked = store.pick(choice.account.as_deref())?;
-            if let Some((name, account)) = &picked {
-                let base = choice
-                    .base_url
-                    .clone()
-                    .or_else(|| account.base_url.clone())
-                    .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned());
-                if let Some(fresh) = crate::auth::refresh_if_expiring(
-                    &base,
+            // An OAuth 2.0 token about to expire is refreshed, and the new one stored.
+            if let Some((name, account)) = &picked
+                && let Some(fresh) = crate::auth::refresh_if_expiring(
+                    &base_url(choice, account),
                     &account.auth,
                     twapi_auth::system::unix_now(),
                 )
                 .await?
-                {
-                    let mut account = account.clone();
-                    account.auth = fresh;
-                    store.accounts.insert(name.clone(), account);
-                    store.save(&store_path)?;
-                }
+            {
+                let mut account = account.clone();
+                account.auth = fresh;
+                store.accounts.insert(name.clone(), account);
+                store.save(&store_path)?;
             }
             store.pick(choice.account.as_deref())?
         };
@@ -131,11 +135,7 @@ impl Connection {
                 choice,
             );
         };
-        let base_url = choice
-            .base_url
-            .clone()
-            .or(account.base_url)
-            .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned());
+        let base_url = base_url(choice, &account);
         let builder = match &account.auth {
             Auth::Oauth1 {
                 consumer_key,
