@@ -1,6 +1,7 @@
 //! `twapi auth`: obtaining credentials as X hands them out — the 3-legged OAuth 1.0a flow with
 //! a PIN, OAuth 2.0 Authorization Code with PKCE through a one-shot listener on 127.0.0.1,
-//! an app-only bearer from the app's key and secret — and refreshing OAuth 2.0 tokens.
+//! an app-only bearer from the app's key and secret — and refreshing OAuth 2.0 tokens; and
+//! the `twapi auth` command that adds, lists, picks and removes the accounts they give.
 //!
 //! The flows' steps are twapi-auth's typestates; this module only sends their requests (over
 //! hyper, as the driver does), reads the PIN, and receives the redirect.
@@ -19,7 +20,13 @@ use twapi_auth::oauth2::{self, ClientConfig, PkceFlow, Scope};
 use twapi_auth::system;
 use twapi_auth::three_legged::{Callback, ThreeLegged};
 
+use std::io::{BufRead as _, Write as _};
+
+use crate::cli::AuthCommand;
+use crate::connection::Choice;
 use crate::failure::Failure;
+use crate::output::Printer;
+use crate::store::{self, Account, Store};
 use crate::store::{Auth, Hidden};
 
 /// How long the PKCE listener waits for the browser.
@@ -324,4 +331,173 @@ pub(crate) async fn refresh_if_expiring(
             .or_else(|| Some(refresh_token.clone())),
         expires_at: tokens.expires_at(),
     }))
+}
+
+fn env_secret(name: &str) -> Result<String, Failure> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "set {name} (the app's secret is read from the environment)"
+            ))
+        })
+}
+
+/// `twapi auth ...`: adds (through the flows above), lists, picks and removes accounts.
+pub(crate) async fn command(
+    command: AuthCommand,
+    choice: &Choice,
+    printer: &Printer,
+) -> Result<(), Failure> {
+    let path = store::path()?;
+    let mut store = Store::load(&path)?;
+    match command {
+        AuthCommand::List => {
+            if store.accounts.is_empty() {
+                eprintln!(
+                    "twapi: no accounts in {} (`twapi auth add`); commands run on the embedded emulator",
+                    path.display()
+                );
+            }
+            for (name, account) in &store.accounts {
+                let mark = if store.default.as_deref() == Some(name) {
+                    "*"
+                } else {
+                    " "
+                };
+                let user = account
+                    .username
+                    .as_deref()
+                    .map_or_else(String::new, |u| format!(" @{u}"));
+                let base = account
+                    .base_url
+                    .as_deref()
+                    .map_or_else(String::new, |b| format!(" at {b}"));
+                println!("{mark} {name}: {}{user}{base}", account.auth.kind());
+            }
+            Ok(())
+        }
+        AuthCommand::Default { name } => {
+            if !store.accounts.contains_key(&name) {
+                return Err(Failure::usage(format!(
+                    "there is no account named {name:?}"
+                )));
+            }
+            store.default = Some(name);
+            store.save(&path)
+        }
+        AuthCommand::Remove { name } => {
+            if store.accounts.remove(&name).is_none() {
+                return Err(Failure::usage(format!(
+                    "there is no account named {name:?}"
+                )));
+            }
+            if store.default.as_deref() == Some(&name) {
+                store.default = None;
+            }
+            store.save(&path)
+        }
+        AuthCommand::Add(add) => {
+            let base_url = choice
+                .base_url
+                .clone()
+                .unwrap_or_else(|| twapi_auth::X_API_BASE.to_owned());
+            let consumer_key = || {
+                add.consumer_key
+                    .clone()
+                    .ok_or_else(|| Failure::usage("set X_CONSUMER_KEY or pass --consumer-key"))
+            };
+            let (auth, username) = if add.bearer {
+                let auth = bearer(
+                    &base_url,
+                    &consumer_key()?,
+                    &env_secret("X_CONSUMER_SECRET")?,
+                )
+                .await?;
+                (auth, None)
+            } else if add.oauth1 {
+                let key = consumer_key()?;
+                let secret = env_secret("X_CONSUMER_SECRET")?;
+                match (
+                    std::env::var("X_ACCESS_TOKEN"),
+                    std::env::var("X_ACCESS_TOKEN_SECRET"),
+                ) {
+                    (Ok(token), Ok(token_secret))
+                        if !token.is_empty() && !token_secret.is_empty() =>
+                    {
+                        (
+                            Auth::Oauth1 {
+                                consumer_key: key,
+                                consumer_secret: Hidden::new(secret),
+                                access_token: Hidden::new(token),
+                                access_token_secret: Hidden::new(token_secret),
+                            },
+                            None,
+                        )
+                    }
+                    _ => {
+                        let (auth, username) =
+                            oauth1_pin(&base_url, &key, &secret, read_pin).await?;
+                        (auth, Some(username))
+                    }
+                }
+            } else {
+                let client_id = add.client_id.clone().ok_or_else(|| {
+                    Failure::usage("--oauth2 needs --client-id (the app's OAuth 2.0 client id)")
+                })?;
+                let client_secret = std::env::var("X_CLIENT_SECRET")
+                    .ok()
+                    .filter(|s| !s.is_empty());
+                let auth = oauth2_pkce(
+                    &base_url,
+                    &client_id,
+                    client_secret.as_deref(),
+                    &add.redirect_uri,
+                    |url| {
+                        eprintln!("Open this URL in a browser and authorize the app:");
+                        println!("{url}");
+                        let _ = std::io::stdout().flush();
+                    },
+                )
+                .await?;
+                (auth, None)
+            };
+            let kind = auth.kind();
+            store.accounts.insert(
+                add.name.clone(),
+                Account {
+                    base_url: choice.base_url.clone(),
+                    username,
+                    auth,
+                },
+            );
+            if add.default || store.default.is_none() {
+                store.default = Some(add.name.clone());
+            }
+            store.save(&path)?;
+            if printer.verbose {
+                eprintln!("twapi: stored in {}", path.display());
+            }
+            eprintln!("twapi: added {} ({kind})", add.name);
+            Ok(())
+        }
+    }
+}
+
+/// Prints the authorize URL and reads the PIN X shows there.
+fn read_pin(url: &str) -> Result<String, Failure> {
+    eprintln!("Open this URL in a browser, authorize the app, and type the PIN it shows:");
+    println!("{url}");
+    let _ = std::io::stdout().flush();
+    eprint!("PIN: ");
+    let mut pin = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut pin)
+        .map_err(|e| Failure::io("cannot read the PIN", e))?;
+    if pin.trim().is_empty() {
+        return Err(Failure::usage("no PIN given"));
+    }
+    Ok(pin)
 }

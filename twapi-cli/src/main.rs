@@ -65,7 +65,7 @@ async fn run(cli: Cli, waits: &Waits) -> Result<(), Failure> {
     let printer = Printer::new(cli.global.verbose);
     let choice = cli.global.choice();
     match cli.command {
-        Command::Auth(command) => cli::auth(command, &choice, &printer).await,
+        Command::Auth(command) => auth::command(command, &choice, &printer).await,
         Command::Emulator(serve) => serve.run().await,
         command => {
             let connection = Connection::open(&choice).await?;
