@@ -98,6 +98,12 @@ fn store_account(dir: &Path, emulator: &Emulator, mode: u32) -> PathBuf {
     path
 }
 
+/// What a terminal sends on Ctrl-C: SIGINT.
+fn ctrl_c(child: &std::process::Child) {
+    let pid = rustix::process::Pid::from_raw(i32::try_from(child.id()).unwrap()).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("SIGINT sent");
+}
+
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -278,11 +284,7 @@ fn a_crawl_interrupted_with_sigint_and_run_again_equals_the_ground_truth() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let signalled = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(signalled.success());
+    ctrl_c(&child);
     let first = child.wait_with_output().unwrap();
     assert_eq!(first.status.code(), Some(130), "{}", stderr(&first));
     assert!(
@@ -676,10 +678,6 @@ fn twapi_emulator_serves_one_for_other_programs_until_ctrl_c() {
         .read_to_string()
         .unwrap();
     assert!(token.contains("\"token_type\":\"bearer\""), "{token}");
-    let stopped = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
+    ctrl_c(&child);
     assert!(child.wait().unwrap().success());
 }
