@@ -34,6 +34,7 @@ use twapi_model::UserId;
 use twapi_model::v1::{self, Cursor};
 use twapi_model::v2::{self, PaginationToken};
 
+use crate::cost::{Cost, Price};
 use crate::request::ApiRequest;
 use crate::request::v1::{
     FollowersIds, FollowersList, FriendsIds, FriendsList, FriendshipsIncoming, FriendshipsOutgoing,
@@ -138,6 +139,11 @@ pub trait Pageable: ApiRequest + Clone {
     ) -> (Vec<Self::Item>, Option<Position>);
 }
 
+/// What [`Pager::next_request_affordable`] says when the budget left cannot pay for the next
+/// page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverBudget;
+
 /// Walks a [`Pageable`] request: [`Pager::next_request`] → send → [`Pager::handle`].
 #[derive(Debug, Clone)]
 pub struct Pager<R> {
@@ -198,6 +204,44 @@ impl<R: Pageable> Pager<R> {
             (w, c) => w.or(c),
         };
         Some(self.request.at(self.state.next.as_ref(), want))
+    }
+
+    /// The request for the next page that `left` pays for in the worst case (every item new
+    /// today, at the endpoint's [`Price::unit`]; `owned` for a read of one's own list): a
+    /// smaller page when only part of one fits, `Ok(None)` when the walk has ended, and
+    /// [`OverBudget`] when not even one item fits (for a page whose size is fixed, not all of
+    /// it). [`Walk::with_budget`](crate::session::Walk::with_budget) plans every page with it.
+    pub fn next_request_affordable(&self, left: Cost, owned: bool) -> Result<Option<R>, OverBudget>
+    where
+        R: ApiRequest,
+    {
+        if self.is_done() {
+            return Ok(None);
+        }
+        let price = R::ENDPOINT.price();
+        match price {
+            Price::PerResource { .. } => {
+                let affordable = left.fits(price.unit(owned));
+                if let Some(size) = self.request.fixed_page_size() {
+                    return if affordable < u64::from(size) {
+                        Err(OverBudget)
+                    } else {
+                        Ok(self.next_request())
+                    };
+                }
+                if affordable == 0 {
+                    return Err(OverBudget);
+                }
+                let max = R::ENDPOINT
+                    .descriptor()
+                    .page_size
+                    .map_or(u32::MAX, |s| s.max);
+                let cap = u32::try_from(affordable).unwrap_or(u32::MAX).min(max);
+                Ok(self.next_request_within(Some(cap)))
+            }
+            Price::PerRequest(cost) if left < cost => Err(OverBudget),
+            _ => Ok(self.next_request()),
+        }
     }
 
     /// The request the walk would send next, as configured (page size and all), whatever

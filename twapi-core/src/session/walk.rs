@@ -14,9 +14,9 @@ use bytes::Bytes;
 use super::call::{Action, Call, is_owned_read};
 use super::store::{Billing, Observation, Reservation};
 use super::{BoxError, CallError, Exchange, Session};
-use crate::cost::{Charge, Cost, Price};
+use crate::cost::{Charge, Cost};
 use crate::endpoint::EndpointId;
-use crate::pager::{Pageable, Pager, PagerState};
+use crate::pager::{OverBudget, Pageable, Pager, PagerState};
 use crate::rate_limit::{Permit, RateLimitSnapshot, WaitUntil};
 
 /// One page of a walk.
@@ -103,39 +103,14 @@ where
         let Some(budget) = self.budget else {
             return Ok(self.pager.next_request());
         };
-        if self.pager.is_done() {
-            return Ok(None);
-        }
-        let exhausted = || CallError::BudgetExhausted {
-            spent: self.spent,
-            budget,
-        };
         let left = budget.saturating_sub(self.spent);
-        let price = R::ENDPOINT.price();
-        match price {
-            Price::PerResource { .. } => {
-                let owned = is_owned_read(self.pager.request(), session.user_id());
-                let affordable = left.fits(price.unit(owned));
-                if let Some(size) = self.pager.request().fixed_page_size() {
-                    return if affordable < u64::from(size) {
-                        Err(exhausted())
-                    } else {
-                        Ok(self.pager.next_request())
-                    };
-                }
-                if affordable == 0 {
-                    return Err(exhausted());
-                }
-                let max = R::ENDPOINT
-                    .descriptor()
-                    .page_size
-                    .map_or(u32::MAX, |s| s.max);
-                let cap = u32::try_from(affordable).unwrap_or(u32::MAX).min(max);
-                Ok(self.pager.next_request_within(Some(cap)))
-            }
-            Price::PerRequest(cost) if left < cost => Err(exhausted()),
-            _ => Ok(self.pager.next_request()),
-        }
+        let owned = is_owned_read(self.pager.request(), session.user_id());
+        self.pager
+            .next_request_affordable(left, owned)
+            .map_err(|OverBudget| CallError::BudgetExhausted {
+                spent: self.spent,
+                budget,
+            })
     }
 
     /// Where the walk stands: the state after the last page handed out.
