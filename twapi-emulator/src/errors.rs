@@ -26,6 +26,7 @@ use twapi_model::v2::{
 
 use crate::answer::Answer;
 use crate::auth::{AuthFailure, mode_name};
+use crate::shapes;
 
 /// X's code for a missing parameter.
 const PARAMETER_MISSING: u32 = 38;
@@ -171,15 +172,19 @@ fn v2_invalid_message(error: &InvalidRequest) -> (String, Vec<CompactString>) {
             ),
             Vec::new(),
         ),
-        // A rule X states as a pattern (search's `query`) is quoted as X quotes it.
-        Invalid::Malformed { value, expected } if expected.starts_with('^') => (
-            format!("The `{p}` query parameter value [{value}] does not match {expected}"),
-            vec![value.as_str().into()],
-        ),
-        Invalid::Malformed { value, .. } => (
-            format!("The `{p}` query parameter value [{value}] is not valid"),
-            vec![value.as_str().into()],
-        ),
+        // A value against a pattern, the spec's (ids, usernames, path parameters) or the
+        // rule's own (search's `query`), is quoted as X quotes it.
+        Invalid::Malformed { value, expected } => {
+            let pattern =
+                shapes::pattern(p).or_else(|| expected.starts_with('^').then_some(*expected));
+            let message = match pattern {
+                Some(pattern) => {
+                    format!("The `{p}` query parameter value [{value}] does not match {pattern}")
+                }
+                None => format!("The `{p}` query parameter value [{value}] is not valid"),
+            };
+            (message, vec![value.as_str().into()])
+        }
         Invalid::Missing | Invalid::Empty => (
             format!("The `{p}` query parameter can not be empty"),
             Vec::new(),

@@ -53,6 +53,7 @@ mod rng;
 mod routes;
 mod server;
 mod service;
+mod shapes;
 mod v1;
 mod v2;
 

@@ -44,6 +44,7 @@ use crate::limits::{DailyCaps, Subject, Windows};
 use crate::oauth2::Tokens;
 use crate::orgs::Organisations;
 use crate::routes;
+use crate::shapes;
 
 /// The admin route of the emulator's meter, outside `/1.1` and `/2`.
 pub(crate) const USAGE_PATH: &str = "/_emulator/usage";
@@ -307,7 +308,11 @@ impl Service {
             }
             _ => {}
         }
-        let Some((endpoint, params)) = EndpointId::match_request(method, path) else {
+        // A v2 path of the right structure whose parameter is misshapen is still routed, to
+        // be answered with X's `invalid-request` problem once its request is read.
+        let Some((endpoint, params)) =
+            EndpointId::match_request(method, path).or_else(|| shapes::route_loosely(method, path))
+        else {
             return Outcome::plain(errors::page_does_not_exist());
         };
 
@@ -415,7 +420,8 @@ impl Service {
             path: request.uri().path(),
             owned,
         };
-        let answer = routes::dispatch(&ctx, endpoint, version, &incoming);
+        let answer = shapes::misshapen(&params)
+            .unwrap_or_else(|| routes::dispatch(&ctx, endpoint, version, &incoming));
         // The daily headers were set by the endpoint; the window goes on top.
         let answer = if window.is_some() {
             answer.with_window(window)
