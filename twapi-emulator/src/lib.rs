@@ -43,7 +43,6 @@ mod directory;
 mod errors;
 mod faults;
 mod graph;
-mod http1;
 mod limits;
 mod oauth2;
 mod orgs;
@@ -54,11 +53,13 @@ mod routes;
 mod server;
 mod service;
 mod shapes;
+mod tls;
 mod v1;
 mod v2;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -106,6 +107,18 @@ pub struct Config {
     pub faults: Faults,
     /// No log line per request (default `true` for the library; the binary logs).
     pub quiet: bool,
+    /// Serve https (HTTP/1.1 and HTTP/2 by ALPN) with a certificate authority made at start,
+    /// whose certificate is written to [`Config::ca_file`] (default `false`: plain http, where
+    /// HTTP/2 is spoken by prior knowledge).
+    pub tls: bool,
+    /// Where `tls` writes the authority's certificate (PEM); by default a file of its own in
+    /// the system's temporary directory, removed when the emulator stops. Named in
+    /// [`Facts::ca_file`].
+    pub ca_file: Option<PathBuf>,
+    /// When an OAuth 1.0a signature fails (code 32), the error body also carries the signature
+    /// base string and the normalized parameter string the emulator computed, so an SDK author
+    /// sees where the two sides part (default `false`: X's body alone). Never a secret.
+    pub explain_auth: bool,
 }
 
 impl Default for Config {
@@ -119,6 +132,9 @@ impl Default for Config {
             limits: LimitsProfile::Current2026,
             faults: Faults::default(),
             quiet: true,
+            tls: false,
+            ca_file: None,
+            explain_auth: false,
         }
     }
 }
@@ -126,8 +142,13 @@ impl Default for Config {
 /// What a started emulator tells its user (the binary prints it as one JSON line).
 #[derive(Clone, Debug, Serialize)]
 pub struct Facts {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` under [`Config::tls`] (the
+    /// certificate also names `localhost`, `api.x.com` and `api.twitter.com`).
     pub base_url: String,
+    /// Under [`Config::tls`], the file holding the certificate authority (PEM) that a client
+    /// adds to its roots to trust the emulator; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     /// The app's consumer key.
     pub consumer_key: String,
     /// The app's consumer secret (serialized: it is a local test credential).
@@ -191,6 +212,23 @@ pub struct Emulator {
     service: Arc<Service>,
     stop: watch::Sender<bool>,
     server: Option<JoinHandle<()>>,
+    ca_pem: Option<String>,
+    ca_file: Option<CaFile>,
+}
+
+/// The written CA file, removed on drop when the emulator chose its place.
+#[derive(Debug)]
+struct CaFile {
+    path: PathBuf,
+    ours: bool,
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        if self.ours {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 impl Emulator {
@@ -215,19 +253,55 @@ impl Emulator {
         } else {
             local
         };
-        let base_url = format!("http://{host}");
-        let (service, facts) = tokio::task::spawn_blocking(move || build(&config, base_url))
+        let (tls, ca_file) = if config.tls {
+            let tls = tls::Tls::make(host.ip())?;
+            let (path, ours) = match &config.ca_file {
+                Some(path) => (path.clone(), false),
+                None => (
+                    std::env::temp_dir().join(format!(
+                        "twapi-emulator-{}-{}-ca.pem",
+                        std::process::id(),
+                        host.port()
+                    )),
+                    true,
+                ),
+            };
+            std::fs::write(&path, &tls.ca_pem).map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("cannot write the CA file {}: {error}", path.display()),
+                )
+            })?;
+            (Some(tls), Some(CaFile { path, ours }))
+        } else {
+            (None, None)
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{host}");
+        let ca_path = ca_file.as_ref().map(|file| file.path.clone());
+        let (service, mut facts) = tokio::task::spawn_blocking(move || build(&config, base_url))
             .await
             .map_err(io::Error::other)?;
+        facts.ca_file = ca_path;
+        let ca_pem = tls.as_ref().map(|tls| tls.ca_pem.clone());
         let service = Arc::new(service);
         let (stop, stopped) = watch::channel(false);
-        let server = tokio::spawn(server::run(listener, Arc::clone(&service), stopped));
+        let server = tokio::spawn(server::run(listener, Arc::clone(&service), tls, stopped));
         Ok(Emulator {
             facts,
             service,
             stop,
             server: Some(server),
+            ca_pem,
+            ca_file,
         })
+    }
+
+    /// Under [`Config::tls`], the certificate authority (PEM) that signed the emulator's
+    /// certificate, for a client in the same process to add to its roots (the same text as
+    /// the file [`Facts::ca_file`] names).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The base URL, credentials and demo users.
@@ -235,7 +309,7 @@ impl Emulator {
         &self.facts
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` under [`Config::tls`]).
     pub fn base_url(&self) -> &str {
         &self.facts.base_url
     }
@@ -316,6 +390,8 @@ impl Emulator {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+        // The CA file goes once nothing serves with it.
+        drop(self.ca_file.take());
     }
 }
 
@@ -372,6 +448,7 @@ fn build(config: &Config, base_url: String) -> (Service, Facts) {
     });
     let facts = Facts {
         base_url,
+        ca_file: None,
         consumer_key: service.app.consumer_key.clone(),
         consumer_secret: service.app.consumer_secret.expose().to_owned(),
         bearer_token: service.app_bearer(),

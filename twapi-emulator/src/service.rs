@@ -37,9 +37,8 @@ use crate::credentials::AppCredentials;
 use crate::cursor::Codec;
 use crate::directory::Directory;
 use crate::errors;
-use crate::faults::{Dice, Fault, Faults};
+use crate::faults::{Delivery, Dice, Fault, Faults};
 use crate::graph::Graph;
-use crate::http1::{Delivery, Incoming};
 use crate::limits::{DailyCaps, Subject, Windows};
 use crate::oauth2::Tokens;
 use crate::orgs::Organisations;
@@ -77,6 +76,18 @@ impl From<Usage> for UsageReport {
             cost: usage.cost.to_string(),
         }
     }
+}
+
+/// A request as received, its body read whole.
+#[derive(Debug)]
+pub(crate) struct Incoming {
+    /// The request, its URI as the client wrote it (origin form, or absolute over HTTP/2).
+    pub(crate) request: http::Request<bytes::Bytes>,
+    /// `host[:port]` as the client addressed the server: HTTP/2's `:authority`, or the
+    /// authority of an absolute-form target, or the `Host` header.
+    pub(crate) authority: Option<String>,
+    /// `http`, or `https` under `--tls`: the scheme OAuth 1.0a signatures are checked with.
+    pub(crate) scheme: &'static str,
 }
 
 /// The part of the world that requests change: the graph and the daily caps, under one lock.
@@ -333,7 +344,7 @@ impl Service {
             None => Delivery::Whole,
         };
         let authority = incoming.authority.as_deref().unwrap_or(local);
-        let (answer, caller) = self.api(endpoint, params, request, authority, clock::now());
+        let (answer, caller) = self.api(endpoint, params, incoming, authority, clock::now());
         Outcome {
             answer,
             delivery,
@@ -346,10 +357,11 @@ impl Service {
         &self,
         endpoint: EndpointId,
         params: PathParams<'_>,
-        request: &http::Request<bytes::Bytes>,
+        arrived: &Incoming,
         authority: &str,
         now: SystemTime,
     ) -> (Answer, Option<Caller>) {
+        let request = &arrived.request;
         let descriptor = endpoint.descriptor();
         let version = descriptor.version;
         let incoming = match IncomingRequest::from_http(params, request) {
@@ -373,7 +385,7 @@ impl Service {
             .map_or("/", http::uri::PathAndQuery::as_str);
         let received = Received {
             method: request.method().as_str(),
-            scheme: "http",
+            scheme: arrived.scheme,
             authority,
             target,
             form_body: is_form.then(|| request.body().as_ref()),
