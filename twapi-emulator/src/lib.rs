@@ -445,6 +445,7 @@ fn build(config: &Config, base_url: String) -> (Service, Facts) {
         limits: config.limits,
         default_login: cast.plain[0],
         quiet: config.quiet,
+        explain_auth: config.explain_auth,
     });
     let facts = Facts {
         base_url,

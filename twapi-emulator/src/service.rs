@@ -31,7 +31,7 @@ use twapi_core::request::server::IncomingRequest;
 use twapi_core::request::server::ServerRequest;
 
 use crate::answer::Answer;
-use crate::auth::{self, Caller, Received};
+use crate::auth::{self, AuthFailure, Caller, Received};
 use crate::clock;
 use crate::credentials::AppCredentials;
 use crate::cursor::Codec;
@@ -120,6 +120,8 @@ pub(crate) struct Service {
     default_login: u32,
     /// No log lines.
     pub(crate) quiet: bool,
+    /// A refused OAuth 1.0a signature's body carries what the emulator computed.
+    explain_auth: bool,
 }
 
 /// What the service decided for one request.
@@ -214,6 +216,7 @@ pub(crate) struct Setup {
     pub(crate) limits: LimitsProfile,
     pub(crate) default_login: u32,
     pub(crate) quiet: bool,
+    pub(crate) explain_auth: bool,
 }
 
 impl Service {
@@ -238,6 +241,7 @@ impl Service {
             meter: Mutex::new(Meter::new()),
             default_login: setup.default_login,
             quiet: setup.quiet,
+            explain_auth: setup.explain_auth,
         }
     }
 
@@ -399,7 +403,13 @@ impl Service {
             |token| lock(&self.tokens).caller(token, now),
         ) {
             Ok(caller) => caller,
-            Err(failure) => return (errors::unauthorized(version, failure), None),
+            Err(failure) => {
+                let answer = errors::unauthorized(version, failure);
+                let explanation = (self.explain_auth && failure == AuthFailure::BadSignature)
+                    .then(|| auth::explain(&received, &self.app))
+                    .flatten();
+                return (answer.explained(explanation.as_ref()), None);
+            }
         };
         if !descriptor.auth.contains(caller.mode()) {
             return (
