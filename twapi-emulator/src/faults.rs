@@ -131,6 +131,11 @@ impl Dice {
         Self { faults, rng }
     }
 
+    /// The configuration the dice draw for.
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
     /// The fault for the next request, if any.
     pub(crate) fn draw(&mut self) -> Option<Fault> {
         if !self.faults.any() {

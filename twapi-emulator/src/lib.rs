@@ -28,11 +28,13 @@
 //! plus `POST /oauth2/token` and `/oauth2/invalidate_token` (app-only bearer, with the app's
 //! key and secret), and the PKCE flow: `GET /i/oauth2/authorize` (approves at once, as the
 //! user named by the emulator's own `login` parameter, or the first `plain` demo user) and
-//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; and `GET /_emulator/usage`, the UTC day's metered
-//! cost as X would bill it (`{"day","resources","returned","requests","cost_micros","cost"}`,
-//! see [`Emulator::usage`]).
+//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; and the emulator's own admin API under
+//! `/_emulator/` for tests in any language: the UTC day's metered cost (`GET
+//! /_emulator/usage`, see [`Emulator::usage`]), a reset of the world, the faults, the windows,
+//! and the ground truth of a user's followers (see `README.md`).
 #![forbid(unsafe_code)]
 
+mod admin;
 mod answer;
 mod auth;
 mod clock;
@@ -71,6 +73,7 @@ use twapi_auth::oauth1::Credentials;
 use twapi_model::UserId;
 
 pub use faults::Faults;
+pub use service::Timing;
 pub use twapi_core::endpoint::LimitsProfile;
 
 use crate::credentials::access_token;
@@ -78,7 +81,7 @@ use crate::demo::Cast;
 use crate::directory::Directory;
 use crate::graph::Graph;
 use crate::orgs::Organisations;
-use crate::service::{Service, Setup};
+use crate::service::{GroundTruth, Service, Setup};
 
 /// The fewest users a graph may have: enough for every demo role to be a different account.
 pub const MIN_USERS: u32 = 32;
@@ -315,44 +318,47 @@ impl Emulator {
     }
 
     /// Ground truth for tests: the follower ids of `user`, in the order the API lists them
-    /// (newest first); empty for an unknown user.
+    /// (newest first); empty for an unknown user (`GET /_emulator/users/:id/followers`).
     pub fn follower_ids(&self, user: u64) -> Vec<u64> {
-        self.list(user, Graph::followers)
+        self.service
+            .ground_truth(user, GroundTruth::Followers)
+            .unwrap_or_default()
     }
 
-    /// Ground truth for tests: the ids `user` follows, in the order the API lists them.
+    /// Ground truth for tests: the ids `user` follows, in the order the API lists them
+    /// (`GET /_emulator/users/:id/following`).
     pub fn following_ids(&self, user: u64) -> Vec<u64> {
-        self.list(user, Graph::following)
+        self.service
+            .ground_truth(user, GroundTruth::Following)
+            .unwrap_or_default()
     }
 
     /// Ground truth for tests: the affiliates of `user`, in the order
     /// `GET /2/users/:id/affiliates` lists them (newest account first); empty for an account
     /// that is not an organisation (see the `organisation` role of [`Facts::users`]).
     pub fn affiliate_ids(&self, user: u64) -> Vec<u64> {
-        let dir = &self.service.dir;
-        let Some(index) = dir.by_id(user) else {
-            return Vec::new();
-        };
         self.service
-            .orgs
-            .affiliates(index)
-            .iter()
-            .rev()
-            .map(|&u| dir.id(u))
-            .collect()
+            .ground_truth(user, GroundTruth::Affiliates)
+            .unwrap_or_default()
     }
 
-    fn list(&self, user: u64, list: fn(&Graph, u32) -> &[u32]) -> Vec<u64> {
-        let dir = &self.service.dir;
-        let Some(index) = dir.by_id(user) else {
-            return Vec::new();
-        };
-        let world = self.service.world();
-        list(&world.graph, index)
-            .iter()
-            .rev()
-            .map(|&u| dir.id(u))
-            .collect()
+    /// Puts the world back as it was at start (`POST /_emulator/reset`): the graph built
+    /// again from the seed, the windows and daily caps empty, the tokens of the start (the
+    /// facts' bearer token valid again, OAuth 2.0 user tokens gone), the meter at zero, the
+    /// fault sequence restarted. Takes about as long as building the graph did.
+    pub fn reset(&self) {
+        self.service.reset();
+    }
+
+    /// The windows' and caps' lengths and the limits profile in force.
+    pub fn timing(&self) -> Timing {
+        self.service.timing()
+    }
+
+    /// New window and day lengths or limits profile, mid-run (`PUT /_emulator/windows`):
+    /// every window and daily cap starts counting afresh.
+    pub fn set_timing(&self, timing: Timing) {
+        self.service.set_timing(timing);
     }
 
     /// An OAuth 2.0 user access token for `user` (scopes `tweet.read users.read follows.read
@@ -369,7 +375,7 @@ impl Emulator {
     /// every successful answer metered with twapi-core's prices and meter, each user once a
     /// day.
     pub fn usage(&self) -> twapi_core::cost::Usage {
-        self.service.meter().usage_at(clock::now())
+        self.service.usage()
     }
 
     /// The emulator's meter as it stands (the users billed today among it).

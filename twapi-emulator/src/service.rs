@@ -22,7 +22,6 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use std::time::{Duration, SystemTime};
 
 use http::Method;
-use serde::Serialize;
 use twapi_core::cost::{Meter, Usage};
 use twapi_core::endpoint::{EndpointId, LimitsProfile, PathParam, PathParams};
 use twapi_core::error_code::ErrorCode;
@@ -30,11 +29,13 @@ use twapi_core::request::server::IncomingRequest;
 #[cfg(doc)]
 use twapi_core::request::server::ServerRequest;
 
+use crate::admin;
 use crate::answer::Answer;
 use crate::auth::{self, AuthFailure, Caller, Received};
 use crate::clock;
 use crate::credentials::AppCredentials;
 use crate::cursor::Codec;
+use crate::demo::Cast;
 use crate::directory::Directory;
 use crate::errors;
 use crate::faults::{Delivery, Dice, Fault, Faults};
@@ -45,37 +46,26 @@ use crate::orgs::Organisations;
 use crate::routes;
 use crate::shapes;
 
-/// The admin route of the emulator's meter, outside `/1.1` and `/2`.
-pub(crate) const USAGE_PATH: &str = "/_emulator/usage";
-
-/// The body of `GET /_emulator/usage`: the UTC day's metered usage.
-#[derive(Debug, Serialize)]
-pub(crate) struct UsageReport {
-    /// The UTC day (days since 1970-01-01), `null` before anything was billed.
-    day: Option<u64>,
-    /// Resources billed today: each user once, plus one per write.
-    resources: u64,
-    /// Resources returned, repeats included.
-    returned: u64,
-    /// Billed writes.
-    requests: u64,
-    /// The day's cost in micro-dollars, exact.
-    cost_micros: u64,
-    /// The day's cost as dollars (`$0.010`).
-    cost: String,
+/// How long the emulator's windows and daily caps last, and whose limits the windows count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// The length of X's 15-minute rate-limit windows.
+    pub window: Duration,
+    /// The length of the 24-hour follow and unfollow caps.
+    pub day: Duration,
+    /// Whose documented 15-minute limits the windows count.
+    pub limits: LimitsProfile,
 }
 
-impl From<Usage> for UsageReport {
-    fn from(usage: Usage) -> Self {
-        Self {
-            day: usage.day,
-            resources: usage.resources,
-            returned: usage.returned,
-            requests: usage.requests,
-            cost_micros: usage.cost.micros(),
-            cost: usage.cost.to_string(),
-        }
-    }
+/// Which list of a user's the ground truth is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroundTruth {
+    /// Who follows them.
+    Followers,
+    /// Whom they follow.
+    Following,
+    /// An organisation's affiliates.
+    Affiliates,
 }
 
 /// A request as received, its body read whole.
@@ -107,8 +97,8 @@ pub(crate) struct Service {
     pub(crate) codec: Codec,
     /// The organisation accounts and their affiliates (fixed for the run).
     pub(crate) orgs: Organisations,
-    /// Whose documented 15-minute limits the windows count.
-    limits: LimitsProfile,
+    /// The windows' and caps' lengths and profile (changed through the admin API).
+    timing: Mutex<Timing>,
     world: RwLock<World>,
     windows: Mutex<Windows>,
     tokens: Mutex<Tokens>,
@@ -231,7 +221,11 @@ impl Service {
             app,
             dir: setup.dir,
             orgs: setup.orgs,
-            limits: setup.limits,
+            timing: Mutex::new(Timing {
+                window: setup.window,
+                day: setup.day,
+                limits: setup.limits,
+            }),
             world: RwLock::new(World {
                 graph: setup.graph,
                 daily: DailyCaps::new(setup.day),
@@ -253,6 +247,63 @@ impl Service {
     /// Replaces the fault configuration (and restarts its sequence).
     pub(crate) fn set_faults(&self, faults: Faults) {
         *lock(&self.dice) = Dice::new(faults);
+    }
+
+    /// The fault configuration.
+    pub(crate) fn faults(&self) -> Faults {
+        lock(&self.dice).faults().clone()
+    }
+
+    /// The windows' and caps' lengths and profile.
+    pub(crate) fn timing(&self) -> Timing {
+        *lock(&self.timing)
+    }
+
+    /// New lengths or profile: every window and daily cap starts counting afresh.
+    pub(crate) fn set_timing(&self, timing: Timing) {
+        let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+        let mut windows = lock(&self.windows);
+        *lock(&self.timing) = timing;
+        *windows = Windows::new(timing.window);
+        world.daily = DailyCaps::new(timing.day);
+    }
+
+    /// The world as it was at start: the graph built again from the seed, the windows and
+    /// daily caps empty, the tokens of the first start (the facts' bearer token valid again,
+    /// OAuth 2.0 user tokens gone), the meter at zero and the fault sequence restarted.
+    /// Takes about as long as building the graph took at start.
+    pub(crate) fn reset(&self) {
+        let mut graph = Graph::generate(&self.dir);
+        Cast::choose(&self.dir).stage(&self.dir, &mut graph);
+        let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+        let timing = self.timing();
+        *world = World {
+            graph,
+            daily: DailyCaps::new(timing.day),
+        };
+        *lock(&self.windows) = Windows::new(timing.window);
+        *lock(&self.tokens) = Tokens::new(self.dir.seed(), &self.app);
+        *lock(&self.meter) = Meter::new();
+        let faults = self.faults();
+        self.set_faults(faults);
+    }
+
+    /// Ground truth for tests: `list` of the user with id `user`, in the order the API lists
+    /// it (newest first); `None` for an id the emulator does not have.
+    pub(crate) fn ground_truth(&self, user: u64, list: GroundTruth) -> Option<Vec<u64>> {
+        let index = self.dir.by_id(user)?;
+        let world = self.world();
+        let indices = match list {
+            GroundTruth::Followers => world.graph.followers(index),
+            GroundTruth::Following => world.graph.following(index),
+            GroundTruth::Affiliates => self.orgs.affiliates(index),
+        };
+        Some(indices.iter().rev().map(|&u| self.dir.id(u)).collect())
+    }
+
+    /// What X would bill for the UTC day so far.
+    pub(crate) fn usage(&self) -> Usage {
+        lock(&self.meter).usage_at(clock::now())
     }
 
     /// An OAuth 2.0 user access token for the user at `index`, with `scope` (see
@@ -317,9 +368,8 @@ impl Service {
                 let mut tokens = lock(&self.tokens);
                 return Outcome::plain(tokens.revoke(&self.app, request.headers(), body));
             }
-            (&Method::GET, USAGE_PATH) => {
-                let usage = lock(&self.meter).usage_at(now);
-                return Outcome::plain(Answer::ok(&UsageReport::from(usage)));
+            (_, path) if path.starts_with(admin::PREFIX) => {
+                return Outcome::plain(admin::serve(self, method, path, body));
             }
             _ => {}
         }
@@ -417,7 +467,7 @@ impl Service {
                 Some(caller),
             );
         }
-        let documented = descriptor.window_for(self.limits);
+        let documented = descriptor.window_for(self.timing().limits);
         let window = match documented.for_context(caller.user().is_some()) {
             Some(limit) => {
                 let subject = caller.user().map_or(Subject::App, Subject::User);
