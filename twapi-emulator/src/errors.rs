@@ -189,8 +189,9 @@ fn v2_invalid_message(error: &InvalidRequest) -> (String, Vec<CompactString>) {
             format!("The `{p}` query parameter can not be empty"),
             Vec::new(),
         ),
+        // X's words, as recorded.
         Invalid::Repeated => (
-            format!("The `{p}` query parameter can only be given once"),
+            format!("Duplicate parameters are not allowed: the `{p}` query parameter"),
             Vec::new(),
         ),
         other => (

@@ -492,7 +492,9 @@ impl Service {
             path: request.uri().path(),
             owned,
         };
+        let query = request.uri().query().unwrap_or_default();
         let answer = shapes::misshapen(&params)
+            .or_else(|| shapes::unknown_parameter(endpoint, query))
             .unwrap_or_else(|| routes::dispatch(&ctx, endpoint, version, &incoming));
         // The daily headers were set by the endpoint; the window goes on top.
         let answer = if window.is_some() {

@@ -14,21 +14,72 @@ use twapi_core::endpoint::{ApiVersion, EndpointId, PathParam, PathParams};
 use crate::answer::Answer;
 use crate::errors;
 
-/// A user id, as the spec writes it for `id`, `source_user_id`, `target_user_id` and each of
-/// `ids`.
-pub(crate) const USER_ID: &str = "^[0-9]{1,19}$";
-/// A username, as the spec writes it for `username` and each of `usernames`.
+/// A username, as the spec writes it for `username` and each of `usernames`, and as X quotes
+/// it when a value breaks it.
 pub(crate) const USERNAME: &str = "^[A-Za-z0-9_]{1,15}$";
 
-/// X's pattern for a v2 parameter (path or query), when the spec gives one; X quotes it in
-/// the `invalid-request` message of a value that does not match (`does not match <pattern>`).
+/// The pattern X quotes in the `invalid-request` message of a value that breaks it (`does not
+/// match <pattern>`): the username's, and search's `query`. An id that breaks
+/// `^[0-9]{1,19}$` is only "not valid" in X's words (a recorded body: ``The `id` query
+/// parameter value [:id] is not valid``), so it has none here.
 pub(crate) fn pattern(param: &str) -> Option<&'static str> {
     match param {
-        "id" | "source_user_id" | "target_user_id" | "ids" => Some(USER_ID),
         "username" | "usernames" => Some(USERNAME),
         "query" => Some(twapi_core::request::v2::SEARCH_QUERY_PATTERN),
         _ => None,
     }
+}
+
+/// The fields and expansions every v2 user endpoint takes, in the order X lists them
+/// (`tweet.fields` also under its 2.167 name, `post.fields`).
+const FIELDS: [&str; 3] = ["expansions", "tweet.fields", "user.fields"];
+
+/// The parameters of a v2 endpoint as the OpenAPI spec lists them, path parameters first, as X
+/// names them in its answer to one it does not know (``The query parameter [foo] is not one
+/// of [username,expansions,tweet.fields,user.fields]``); `None` for v1.1, which ignores
+/// parameters it does not know. tests/leniency.rs checks each list against the spec.
+pub(crate) fn parameters(endpoint: EndpointId) -> Option<Vec<&'static str>> {
+    let (own, fields): (&[&str], bool) = match endpoint {
+        EndpointId::V2Followers | EndpointId::V2Following | EndpointId::V2Affiliates => {
+            (&["id", "max_results", "pagination_token"], true)
+        }
+        EndpointId::V2Follow => (&["id"], false),
+        EndpointId::V2Unfollow => (&["source_user_id", "target_user_id"], false),
+        EndpointId::V2UsersByIds => (&["ids"], true),
+        EndpointId::V2UserById => (&["id"], true),
+        EndpointId::V2UsersByUsernames => (&["usernames"], true),
+        EndpointId::V2UserByUsername => (&["username"], true),
+        EndpointId::V2Me => (&[], true),
+        EndpointId::V2UsersSearch => (&["query", "max_results", "next_token"], true),
+        _ => return None,
+    };
+    let fields: &[&str] = if fields { &FIELDS } else { &[] };
+    Some(own.iter().chain(fields).copied().collect())
+}
+
+/// X's answer to the first query parameter that `endpoint` does not take, if any.
+pub(crate) fn unknown_parameter(endpoint: EndpointId, query: &str) -> Option<Answer> {
+    let known = parameters(endpoint)?;
+    let takes = |name: &str| {
+        known.contains(&name) || (name == "post.fields" && known.contains(&"tweet.fields"))
+    };
+    let (name, value) = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .find(|(name, _)| !takes(name))?;
+    let name =
+        twapi_auth::percent::decode(name).map_or_else(|_| name.to_owned(), |n| n.into_owned());
+    let value =
+        twapi_auth::percent::decode(value).map_or_else(|_| value.to_owned(), |v| v.into_owned());
+    Some(errors::v2_invalid(
+        &name,
+        &value,
+        format!(
+            "The query parameter [{name}] is not one of [{}]",
+            known.join(",")
+        ),
+    ))
 }
 
 /// The v2 endpoint whose path template `path` follows, each `:param` standing for any one
@@ -67,12 +118,13 @@ pub(crate) fn route_loosely<'p>(
 pub(crate) fn misshapen(params: &PathParams<'_>) -> Option<Answer> {
     let (param, value) = params.iter().find(|(param, value)| !param.accepts(value))?;
     let name = param.name();
-    let pattern = pattern(name).unwrap_or(USER_ID);
-    Some(errors::v2_invalid(
-        name,
-        value,
-        format!("The `{name}` query parameter value [{value}] does not match {pattern}"),
-    ))
+    let message = match pattern(name) {
+        Some(pattern) => {
+            format!("The `{name}` query parameter value [{value}] does not match {pattern}")
+        }
+        None => format!("The `{name}` query parameter value [{value}] is not valid"),
+    };
+    Some(errors::v2_invalid(name, value, message))
 }
 
 fn param_named(name: &str) -> Option<PathParam> {
@@ -101,9 +153,32 @@ mod tests {
     }
 
     #[test]
-    fn the_patterns_are_the_specs() {
+    fn the_quoted_patterns_are_the_specs() {
         assert_eq!(pattern("username"), Some("^[A-Za-z0-9_]{1,15}$"));
-        assert_eq!(pattern("ids"), Some("^[0-9]{1,19}$"));
+        assert_eq!(pattern("ids"), None);
         assert_eq!(pattern("max_results"), None);
+    }
+
+    #[test]
+    fn unknown_query_parameters_are_named_with_the_known_ones() {
+        let answer = unknown_parameter(
+            EndpointId::V2UserByUsername,
+            "user.fields=id&oauth_nonce=n%20x",
+        )
+        .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(
+            body["errors"][0]["message"],
+            "The query parameter [oauth_nonce] is not one of [username,expansions,tweet.fields,user.fields]"
+        );
+        assert_eq!(body["errors"][0]["parameters"]["oauth_nonce"][0], "n x");
+        assert!(
+            unknown_parameter(
+                EndpointId::V2UserByUsername,
+                "post.fields=id&expansions=pinned_tweet_id"
+            )
+            .is_none()
+        );
+        assert!(unknown_parameter(EndpointId::UsersShow, "anything=1").is_none());
     }
 }
