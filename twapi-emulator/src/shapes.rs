@@ -68,10 +68,11 @@ pub(crate) fn unknown_parameter(endpoint: EndpointId, query: &str) -> Option<Ans
         .filter(|pair| !pair.is_empty())
         .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
         .find(|(name, _)| !takes(name))?;
-    let name =
-        twapi_auth::percent::decode(name).map_or_else(|_| name.to_owned(), |n| n.into_owned());
-    let value =
-        twapi_auth::percent::decode(value).map_or_else(|_| value.to_owned(), |v| v.into_owned());
+    let decoded = |text: &str| {
+        twapi_auth::percent::decode(text)
+            .map_or_else(|_| text.to_owned(), std::borrow::Cow::into_owned)
+    };
+    let (name, value) = (decoded(name), decoded(value));
     Some(errors::v2_invalid(
         &name,
         &value,
