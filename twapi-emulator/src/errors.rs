@@ -6,11 +6,13 @@
 //! - a v1.1 parameter that is missing: 400 code 38 `"<name> parameter is missing."`; one that
 //!   is malformed or out of range: 400 code 44 `"<name> parameter is invalid."` (X's codes
 //!   for those two cases);
-//! - a request the HTTP layer cannot read (a garbage request line, a malformed header, a bad
-//!   chunk): 400 `{"errors":[{"code":400,"message":"Bad Request"}]}`; a head over 16 KiB or
-//!   with more than 100 headers: 431, a body over 1 MiB: 413, in the same shape (the code is
-//!   the HTTP status, as X's edge does for errors no API code names). Both v1.1 and v2
-//!   clients read that shape (it is also v2's `{code, message}` error);
+//! - a request the HTTP server cannot read at all (a garbage request line, a head over 16 KiB
+//!   or with more than 100 headers) gets hyper's own bare 400 or 431, as X's front end
+//!   answers such requests with a page of its own, not an API body (see `crate::server`);
+//! - a body over 1 MiB, or one that breaks off: 413 or 400
+//!   `{"errors":[{"code":413,"message":"Payload Too Large"}]}` (the code is the HTTP status,
+//!   as X's edge does for errors no API code names). Both v1.1 and v2 clients read that shape
+//!   (it is also v2's `{code, message}` error);
 //! - v2 authentication failures are X's bare `401 Unauthorized` problem whatever the cause.
 
 use bytes::Bytes;

@@ -2,7 +2,8 @@
 //! table, then runs X's checks in X's order, then the endpoint.
 //!
 //! 1. the path and method name an endpoint, or it is 404 code 34 (the token endpoints of
-//!    OAuth 2.0 are served before this);
+//!    OAuth 2.0 and the admin API, [`crate::admin`], are served before this); a v2 path is
+//!    matched by its structure, whatever the shape of its parameters ([`crate::shapes`]);
 //! 2. an injected fault may answer instead ([`crate::faults`]);
 //! 3. the query and a form body decode, or it is 400;
 //! 4. the caller authenticates ([`crate::auth`]), or it is 400/401;
@@ -10,13 +11,15 @@
 //!    `unsupported-authentication`);
 //! 6. the endpoint's 15-minute window has room, or it is 429 (a window's headers go on every
 //!    answer after this point);
-//! 7. the typed request reads ([`ServerRequest::read`]), or it is 400;
+//! 7. the path parameters have their documented shape, the query names only parameters the
+//!    endpoint takes (v2), and the typed request reads ([`ServerRequest::read`]), or it is 400;
 //! 8. the endpoint runs ([`crate::routes`], [`crate::v1`], [`crate::v2`]).
 //!
 //! Locks: the graph and the daily caps share one `RwLock` (a follow checks the cap and
 //! changes the graph under one write lock, so under any concurrency no follow is lost or
 //! applied twice and no cap is exceeded); the windows, the token store and the fault dice
-//! each have a `Mutex` of their own, held only for a few operations.
+//! each have a `Mutex` of their own, held only for a few operations. A reset or a change of
+//! timing takes the world's lock first, then the others one at a time.
 
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
