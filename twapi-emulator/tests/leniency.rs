@@ -76,6 +76,12 @@ async fn post(
     send(request).await
 }
 
+/// A POST of `body` as JSON, the client id in the body (or nowhere), as a JavaScript client
+/// sends it.
+async fn post_json(facts: &Facts, path: &str, body: &serde_json::Value) -> http::Response<Bytes> {
+    post(facts, path, "application/json", body.to_string(), None).await
+}
+
 async fn me_with(facts: &Facts, token: &str) -> u16 {
     let auth = Auth::OAuth2User(twapi_auth::Secret::new(token.to_owned()));
     send(prepare(&facts.base_url, &rq2::Me::default(), &auth))
@@ -118,14 +124,7 @@ async fn oauth2_as_real_clients_send_it() {
         "code": code, "grant_type": "authorization_code", "code_verifier": short,
         "client_id": client_id, "redirect_uri": REDIRECT,
     });
-    let response = post(
-        &facts,
-        "/2/oauth2/token",
-        "application/json",
-        body.to_string(),
-        None,
-    )
-    .await;
+    let response = post_json(&facts, "/2/oauth2/token", &body).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());
     let grant = json(&response);
     let access = grant["access_token"].as_str().unwrap().to_owned();
@@ -146,14 +145,7 @@ async fn oauth2_as_real_clients_send_it() {
     assert_eq!(me_with(&facts, &refreshed).await, 200);
 
     let body = serde_json::json!({"token": refreshed, "token_type_hint": "access_token", "client_id": client_id});
-    let response = post(
-        &facts,
-        "/2/oauth2/revoke",
-        "application/json",
-        body.to_string(),
-        None,
-    )
-    .await;
+    let response = post_json(&facts, "/2/oauth2/revoke", &body).await;
     assert_eq!(json(&response)["revoked"], true);
     assert_eq!(me_with(&facts, &refreshed).await, 401);
 
@@ -193,14 +185,7 @@ async fn oauth2_as_real_clients_send_it() {
         if let Some(client) = client {
             body["client_id"] = client.into();
         }
-        let response = post(
-            &facts,
-            "/2/oauth2/token",
-            "application/json",
-            body.to_string(),
-            None,
-        )
-        .await;
+        let response = post_json(&facts, "/2/oauth2/token", &body).await;
         assert!(
             matches!(response.status().as_u16(), 400 | 401),
             "{verifier:?} {client:?}"
