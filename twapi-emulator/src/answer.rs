@@ -71,6 +71,22 @@ impl Answer {
         Self::bytes(status, PROBLEM_JSON, to_json(value))
     }
 
+    /// This JSON object body with an `explain_auth` member beside X's own (`--explain-auth`);
+    /// unchanged without an explanation.
+    #[must_use]
+    pub(crate) fn explained(mut self, explanation: Option<&crate::auth::Explanation>) -> Self {
+        let Some(explanation) = explanation else {
+            return self;
+        };
+        if let Ok(serde_json::Value::Object(mut body)) = serde_json::from_slice(&self.body)
+            && let Ok(explanation) = serde_json::to_value(explanation)
+        {
+            body.insert("explain_auth".to_owned(), explanation);
+            self.body = to_json(&body);
+        }
+        self
+    }
+
     /// Announces the endpoint's 15-minute window.
     #[must_use]
     pub(crate) fn with_window(mut self, window: Option<RateLimit>) -> Self {

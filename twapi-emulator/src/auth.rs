@@ -8,8 +8,9 @@
 //! bare 401 problem, as X does.
 
 use http::HeaderValue;
+use serde::Serialize;
 use twapi_auth::oauth1::{
-    RequestParts, TimeWindow, VerifyError, parse_authorization_header, verify,
+    RequestParts, TimeWindow, VerifyError, parse_authorization_header, reference, verify,
 };
 use twapi_core::endpoint::AuthMode;
 
@@ -128,6 +129,69 @@ pub(crate) fn authenticate(
         Err(VerifyError::TimestampOutOfWindow { .. }) => Err(AuthFailure::Timestamp),
         Err(_) => Err(AuthFailure::BadSignature),
     }
+}
+
+/// What the emulator computed for a request whose OAuth 1.0a signature it refused
+/// (`--explain-auth`): the pieces an SDK author compares with their own, and nothing secret
+/// (the signing key, made of the consumer and token secrets, is never shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Explanation {
+    /// The signature base string (RFC 5849 §3.4.1.1): method, base string URI, parameters.
+    pub(crate) signature_base_string: String,
+    /// The normalized parameter string (§3.4.1.3.2): the query's, a form body's and the
+    /// header's `oauth_*` parameters, encoded, sorted and joined.
+    pub(crate) normalized_parameters: String,
+    /// The base string URI (§3.4.1.2): scheme and host in lower case, default port dropped,
+    /// no query.
+    pub(crate) base_string_uri: String,
+    /// Why the request was refused, in words.
+    pub(crate) hint: &'static str,
+}
+
+/// What the emulator would have signed for `received`, when its `Authorization` header is
+/// OAuth 1.0a that it can read; `None` otherwise (nothing was computed, so nothing is shown).
+pub(crate) fn explain(received: &Received<'_>, app: &AppCredentials) -> Option<Explanation> {
+    let value = received.authorization?.to_str().ok()?;
+    let oauth = parse_authorization_header(value).ok()?;
+    let mut parts = RequestParts::from_origin(
+        received.method,
+        received.scheme,
+        received.authority,
+        received.target,
+    )
+    .ok()?;
+    if let Some(body) = received.form_body {
+        parts = parts.with_form_body(body);
+    }
+    let mut params = reference::collect_parameters(&parts).ok()?;
+    params.extend(
+        oauth
+            .signed_parameters()
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned())),
+    );
+    let borrowed: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let normalized_parameters = reference::parameter_string(&borrowed);
+    let base_string_uri = parts.base_string_uri();
+    let hint = if oauth.consumer_key() == app.consumer_key {
+        "the signature does not match this base string signed with the consumer secret and \
+         the token secret; compare it with the base string your client signed"
+    } else {
+        "oauth_consumer_key is not this emulator's (see consumer_key in its facts)"
+    };
+    Some(Explanation {
+        signature_base_string: reference::base_string(
+            parts.method(),
+            &base_string_uri,
+            &normalized_parameters,
+        ),
+        normalized_parameters,
+        base_string_uri,
+        hint,
+    })
 }
 
 /// How X names an auth mode in its `unsupported-authentication` detail.

@@ -6,11 +6,13 @@
 //! - a v1.1 parameter that is missing: 400 code 38 `"<name> parameter is missing."`; one that
 //!   is malformed or out of range: 400 code 44 `"<name> parameter is invalid."` (X's codes
 //!   for those two cases);
-//! - a request the HTTP layer cannot read (a garbage request line, a malformed header, a bad
-//!   chunk): 400 `{"errors":[{"code":400,"message":"Bad Request"}]}`; a head over 16 KiB or
-//!   with more than 100 headers: 431, a body over 1 MiB: 413, in the same shape (the code is
-//!   the HTTP status, as X's edge does for errors no API code names). Both v1.1 and v2
-//!   clients read that shape (it is also v2's `{code, message}` error);
+//! - a request the HTTP server cannot read at all (a garbage request line, a head over 16 KiB
+//!   or with more than 100 headers) gets hyper's own bare 400 or 431, as X's front end
+//!   answers such requests with a page of its own, not an API body (see `crate::server`);
+//! - a body over 1 MiB, or one that breaks off: 413 or 400
+//!   `{"errors":[{"code":413,"message":"Payload Too Large"}]}` (the code is the HTTP status,
+//!   as X's edge does for errors no API code names). Both v1.1 and v2 clients read that shape
+//!   (it is also v2's `{code, message}` error);
 //! - v2 authentication failures are X's bare `401 Unauthorized` problem whatever the cause.
 
 use bytes::Bytes;
@@ -26,6 +28,7 @@ use twapi_model::v2::{
 
 use crate::answer::Answer;
 use crate::auth::{AuthFailure, mode_name};
+use crate::shapes;
 
 /// X's code for a missing parameter.
 const PARAMETER_MISSING: u32 = 38;
@@ -171,21 +174,26 @@ fn v2_invalid_message(error: &InvalidRequest) -> (String, Vec<CompactString>) {
             ),
             Vec::new(),
         ),
-        // A rule X states as a pattern (search's `query`) is quoted as X quotes it.
-        Invalid::Malformed { value, expected } if expected.starts_with('^') => (
-            format!("The `{p}` query parameter value [{value}] does not match {expected}"),
-            vec![value.as_str().into()],
-        ),
-        Invalid::Malformed { value, .. } => (
-            format!("The `{p}` query parameter value [{value}] is not valid"),
-            vec![value.as_str().into()],
-        ),
+        // A value against a pattern, the spec's (ids, usernames, path parameters) or the
+        // rule's own (search's `query`), is quoted as X quotes it.
+        Invalid::Malformed { value, expected } => {
+            let pattern =
+                shapes::pattern(p).or_else(|| expected.starts_with('^').then_some(*expected));
+            let message = match pattern {
+                Some(pattern) => {
+                    format!("The `{p}` query parameter value [{value}] does not match {pattern}")
+                }
+                None => format!("The `{p}` query parameter value [{value}] is not valid"),
+            };
+            (message, vec![value.as_str().into()])
+        }
         Invalid::Missing | Invalid::Empty => (
             format!("The `{p}` query parameter can not be empty"),
             Vec::new(),
         ),
+        // X's words, as recorded.
         Invalid::Repeated => (
-            format!("The `{p}` query parameter can only be given once"),
+            format!("Duplicate parameters are not allowed: the `{p}` query parameter"),
             Vec::new(),
         ),
         other => (

@@ -10,7 +10,7 @@
 //! - internal error: 500 code 131, nothing done;
 //! - slow: the request is served after [`Faults::slow_delay`];
 //! - closed mid-body: the request is served (a follow is applied), the headers and half the
-//!   body are sent, then the connection is closed;
+//!   body are sent, then the connection is closed (HTTP/1.1) or the stream reset (HTTP/2);
 //! - truncated body: the request is served and the answer is complete HTTP, but its JSON
 //!   body is cut in half (and `Content-Length` matches the cut body).
 
@@ -105,6 +105,18 @@ pub(crate) enum Fault {
     TruncatedBody,
 }
 
+/// How an answer is put on the wire (see [`crate::server`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// Whole.
+    Whole,
+    /// Headers announcing the whole body, half of it, then the connection is closed (HTTP/1.1)
+    /// or the stream reset (HTTP/2).
+    CloseMidBody,
+    /// A complete answer whose body is the first half of the real one.
+    Truncated,
+}
+
 /// The configured faults and the PRNG that draws them.
 #[derive(Debug)]
 pub(crate) struct Dice {
@@ -117,6 +129,11 @@ impl Dice {
     pub(crate) fn new(faults: Faults) -> Self {
         let rng = Rng::keyed(&[faults.seed, 0xFA17]);
         Self { faults, rng }
+    }
+
+    /// The configuration the dice draw for.
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// The fault for the next request, if any.

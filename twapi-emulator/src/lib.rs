@@ -28,11 +28,13 @@
 //! plus `POST /oauth2/token` and `/oauth2/invalidate_token` (app-only bearer, with the app's
 //! key and secret), and the PKCE flow: `GET /i/oauth2/authorize` (approves at once, as the
 //! user named by the emulator's own `login` parameter, or the first `plain` demo user) and
-//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; and `GET /_emulator/usage`, the UTC day's metered
-//! cost as X would bill it (`{"day","resources","returned","requests","cost_micros","cost"}`,
-//! see [`Emulator::usage`]).
+//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; and the emulator's own admin API under
+//! `/_emulator/` for tests in any language: the UTC day's metered cost (`GET
+//! /_emulator/usage`, see [`Emulator::usage`]), a reset of the world, the faults, the windows,
+//! and the ground truth of a user's followers (see `README.md`).
 #![forbid(unsafe_code)]
 
+mod admin;
 mod answer;
 mod auth;
 mod clock;
@@ -43,7 +45,6 @@ mod directory;
 mod errors;
 mod faults;
 mod graph;
-mod http1;
 mod limits;
 mod oauth2;
 mod orgs;
@@ -53,11 +54,14 @@ mod rng;
 mod routes;
 mod server;
 mod service;
+mod shapes;
+mod tls;
 mod v1;
 mod v2;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -69,6 +73,7 @@ use twapi_auth::oauth1::Credentials;
 use twapi_model::UserId;
 
 pub use faults::Faults;
+pub use service::Timing;
 pub use twapi_core::endpoint::LimitsProfile;
 
 use crate::credentials::access_token;
@@ -76,7 +81,7 @@ use crate::demo::Cast;
 use crate::directory::Directory;
 use crate::graph::Graph;
 use crate::orgs::Organisations;
-use crate::service::{Service, Setup};
+use crate::service::{GroundTruth, Service, Setup};
 
 /// The fewest users a graph may have: enough for every demo role to be a different account.
 pub const MIN_USERS: u32 = 32;
@@ -105,6 +110,18 @@ pub struct Config {
     pub faults: Faults,
     /// No log line per request (default `true` for the library; the binary logs).
     pub quiet: bool,
+    /// Serve https (HTTP/1.1 and HTTP/2 by ALPN) with a certificate authority made at start,
+    /// whose certificate is written to [`Config::ca_file`] (default `false`: plain http, where
+    /// HTTP/2 is spoken by prior knowledge).
+    pub tls: bool,
+    /// Where `tls` writes the authority's certificate (PEM); by default a file of its own in
+    /// the system's temporary directory, removed when the emulator stops. Named in
+    /// [`Facts::ca_file`].
+    pub ca_file: Option<PathBuf>,
+    /// When an OAuth 1.0a signature fails (code 32), the error body also carries the signature
+    /// base string and the normalized parameter string the emulator computed, so an SDK author
+    /// sees where the two sides part (default `false`: X's body alone). Never a secret.
+    pub explain_auth: bool,
 }
 
 impl Default for Config {
@@ -118,6 +135,9 @@ impl Default for Config {
             limits: LimitsProfile::Current2026,
             faults: Faults::default(),
             quiet: true,
+            tls: false,
+            ca_file: None,
+            explain_auth: false,
         }
     }
 }
@@ -125,8 +145,13 @@ impl Default for Config {
 /// What a started emulator tells its user (the binary prints it as one JSON line).
 #[derive(Clone, Debug, Serialize)]
 pub struct Facts {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` under [`Config::tls`] (the
+    /// certificate also names `localhost`, `api.x.com` and `api.twitter.com`).
     pub base_url: String,
+    /// Under [`Config::tls`], the file holding the certificate authority (PEM) that a client
+    /// adds to its roots to trust the emulator; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     /// The app's consumer key.
     pub consumer_key: String,
     /// The app's consumer secret (serialized: it is a local test credential).
@@ -190,6 +215,23 @@ pub struct Emulator {
     service: Arc<Service>,
     stop: watch::Sender<bool>,
     server: Option<JoinHandle<()>>,
+    ca_pem: Option<String>,
+    ca_file: Option<CaFile>,
+}
+
+/// The written CA file, removed on drop when the emulator chose its place.
+#[derive(Debug)]
+struct CaFile {
+    path: PathBuf,
+    ours: bool,
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        if self.ours {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 impl Emulator {
@@ -214,19 +256,55 @@ impl Emulator {
         } else {
             local
         };
-        let base_url = format!("http://{host}");
-        let (service, facts) = tokio::task::spawn_blocking(move || build(&config, base_url))
+        let (tls, ca_file) = if config.tls {
+            let tls = tls::Tls::make(host.ip())?;
+            let (path, ours) = match &config.ca_file {
+                Some(path) => (path.clone(), false),
+                None => (
+                    std::env::temp_dir().join(format!(
+                        "twapi-emulator-{}-{}-ca.pem",
+                        std::process::id(),
+                        host.port()
+                    )),
+                    true,
+                ),
+            };
+            std::fs::write(&path, &tls.ca_pem).map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("cannot write the CA file {}: {error}", path.display()),
+                )
+            })?;
+            (Some(tls), Some(CaFile { path, ours }))
+        } else {
+            (None, None)
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{host}");
+        let ca_path = ca_file.as_ref().map(|file| file.path.clone());
+        let (service, mut facts) = tokio::task::spawn_blocking(move || build(&config, base_url))
             .await
             .map_err(io::Error::other)?;
+        facts.ca_file = ca_path;
+        let ca_pem = tls.as_ref().map(|tls| tls.ca_pem.clone());
         let service = Arc::new(service);
         let (stop, stopped) = watch::channel(false);
-        let server = tokio::spawn(server::run(listener, Arc::clone(&service), stopped));
+        let server = tokio::spawn(server::run(listener, Arc::clone(&service), tls, stopped));
         Ok(Emulator {
             facts,
             service,
             stop,
             server: Some(server),
+            ca_pem,
+            ca_file,
         })
+    }
+
+    /// Under [`Config::tls`], the certificate authority (PEM) that signed the emulator's
+    /// certificate, for a client in the same process to add to its roots (the same text as
+    /// the file [`Facts::ca_file`] names).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The base URL, credentials and demo users.
@@ -234,50 +312,53 @@ impl Emulator {
         &self.facts
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` under [`Config::tls`]).
     pub fn base_url(&self) -> &str {
         &self.facts.base_url
     }
 
     /// Ground truth for tests: the follower ids of `user`, in the order the API lists them
-    /// (newest first); empty for an unknown user.
+    /// (newest first); empty for an unknown user (`GET /_emulator/users/:id/followers`).
     pub fn follower_ids(&self, user: u64) -> Vec<u64> {
-        self.list(user, Graph::followers)
+        self.service
+            .ground_truth(user, GroundTruth::Followers)
+            .unwrap_or_default()
     }
 
-    /// Ground truth for tests: the ids `user` follows, in the order the API lists them.
+    /// Ground truth for tests: the ids `user` follows, in the order the API lists them
+    /// (`GET /_emulator/users/:id/following`).
     pub fn following_ids(&self, user: u64) -> Vec<u64> {
-        self.list(user, Graph::following)
+        self.service
+            .ground_truth(user, GroundTruth::Following)
+            .unwrap_or_default()
     }
 
     /// Ground truth for tests: the affiliates of `user`, in the order
     /// `GET /2/users/:id/affiliates` lists them (newest account first); empty for an account
     /// that is not an organisation (see the `organisation` role of [`Facts::users`]).
     pub fn affiliate_ids(&self, user: u64) -> Vec<u64> {
-        let dir = &self.service.dir;
-        let Some(index) = dir.by_id(user) else {
-            return Vec::new();
-        };
         self.service
-            .orgs
-            .affiliates(index)
-            .iter()
-            .rev()
-            .map(|&u| dir.id(u))
-            .collect()
+            .ground_truth(user, GroundTruth::Affiliates)
+            .unwrap_or_default()
     }
 
-    fn list(&self, user: u64, list: fn(&Graph, u32) -> &[u32]) -> Vec<u64> {
-        let dir = &self.service.dir;
-        let Some(index) = dir.by_id(user) else {
-            return Vec::new();
-        };
-        let world = self.service.world();
-        list(&world.graph, index)
-            .iter()
-            .rev()
-            .map(|&u| dir.id(u))
-            .collect()
+    /// Puts the world back as it was at start (`POST /_emulator/reset`): the graph built
+    /// again from the seed, the windows and daily caps empty, the tokens of the start (the
+    /// facts' bearer token valid again, OAuth 2.0 user tokens gone), the meter at zero, the
+    /// fault sequence restarted. Takes about as long as building the graph did.
+    pub fn reset(&self) {
+        self.service.reset();
+    }
+
+    /// The windows' and caps' lengths and the limits profile in force.
+    pub fn timing(&self) -> Timing {
+        self.service.timing()
+    }
+
+    /// New window and day lengths or limits profile, mid-run (`PUT /_emulator/windows`):
+    /// every window and daily cap starts counting afresh.
+    pub fn set_timing(&self, timing: Timing) {
+        self.service.set_timing(timing);
     }
 
     /// An OAuth 2.0 user access token for `user` (scopes `tweet.read users.read follows.read
@@ -294,7 +375,7 @@ impl Emulator {
     /// every successful answer metered with twapi-core's prices and meter, each user once a
     /// day.
     pub fn usage(&self) -> twapi_core::cost::Usage {
-        self.service.meter().usage_at(clock::now())
+        self.service.usage()
     }
 
     /// The emulator's meter as it stands (the users billed today among it).
@@ -315,6 +396,8 @@ impl Emulator {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+        // The CA file goes once nothing serves with it.
+        drop(self.ca_file.take());
     }
 }
 
@@ -368,9 +451,11 @@ fn build(config: &Config, base_url: String) -> (Service, Facts) {
         limits: config.limits,
         default_login: cast.plain[0],
         quiet: config.quiet,
+        explain_auth: config.explain_auth,
     });
     let facts = Facts {
         base_url,
+        ca_file: None,
         consumer_key: service.app.consumer_key.clone(),
         consumer_secret: service.app.consumer_secret.expose().to_owned(),
         bearer_token: service.app_bearer(),

@@ -3,8 +3,11 @@
 //! ```text
 //! twapi-emulator --listen 127.0.0.1:0 --seed 42 --users 10000 \
 //!     [--window-seconds S] [--day-seconds D] [--limits current-2026|classic-2021] \
-//!     [--fault-rate F] [--fault-seed N] [--quiet]
+//!     [--fault-rate F] [--fault-seed N] [--tls [--ca-file PATH]] [--explain-auth] [--quiet]
 //! ```
+//!
+//! With `--tls` it serves https, and the facts line names the certificate authority to trust
+//! (`"ca_file"`).
 #![forbid(unsafe_code)]
 
 use std::io::Write as _;
@@ -15,7 +18,7 @@ use twapi_emulator::{Config, Emulator, Faults, LimitsProfile};
 
 const USAGE: &str = "usage: twapi-emulator [--listen ADDR] [--seed N] [--users N] \
 [--window-seconds S] [--day-seconds D] [--limits current-2026|classic-2021] \
-[--fault-rate F] [--fault-seed N] [--quiet]";
+[--fault-rate F] [--fault-seed N] [--tls [--ca-file PATH]] [--explain-auth] [--quiet]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config {
@@ -70,11 +73,17 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Config, String> {
                 fault_seed = text.parse().map_err(|_| bad("--fault-seed", &text))?;
             }
             "--quiet" => config.quiet = true,
+            "--tls" => config.tls = true,
+            "--ca-file" => config.ca_file = Some(value("--ca-file")?.into()),
+            "--explain-auth" => config.explain_auth = true,
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
     config.faults = Faults::uniform(fault_rate, fault_seed);
+    if config.ca_file.is_some() && !config.tls {
+        return Err(format!("--ca-file is only for --tls\n{USAGE}"));
+    }
     Ok(config)
 }
 
@@ -136,7 +145,7 @@ mod tests {
     #[test]
     fn flags_are_read() {
         let config = parse(args(
-            "--listen 127.0.0.1:8080 --seed 7 --users 500 --window-seconds 2 --day-seconds 10.5 --limits classic-2021 --fault-rate 0.5 --fault-seed 3 --quiet",
+            "--listen 127.0.0.1:8080 --seed 7 --users 500 --window-seconds 2 --day-seconds 10.5 --limits classic-2021 --fault-rate 0.5 --fault-seed 3 --quiet --tls --ca-file /tmp/ca.pem --explain-auth",
         ))
         .unwrap();
         assert_eq!(config.listen.port(), 8080);
@@ -147,8 +156,14 @@ mod tests {
         assert_eq!(config.faults.seed, 3);
         assert!(config.quiet);
         assert_eq!(config.limits, LimitsProfile::Classic2021);
+        assert!(config.tls && config.explain_auth);
+        assert_eq!(
+            config.ca_file.as_deref(),
+            Some(std::path::Path::new("/tmp/ca.pem"))
+        );
         let defaults = parse(args("")).unwrap();
         assert!(!defaults.quiet);
+        assert!(!defaults.tls && !defaults.explain_auth && defaults.ca_file.is_none());
         assert_eq!(defaults.limits, LimitsProfile::Current2026);
     }
 
@@ -162,6 +177,7 @@ mod tests {
             "--limits 1999",
             "--listen nowhere",
             "--what",
+            "--ca-file /tmp/ca.pem",
         ] {
             assert!(parse(args(bad)).is_err(), "{bad}");
         }

@@ -14,10 +14,12 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use http::header::{CACHE_CONTROL, LOCATION};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+#[cfg(doc)]
 use twapi_auth::pkce::PkceVerifier;
 use twapi_auth::{Secret, percent};
 use twapi_model::v1::{ErrorBody, ErrorEntry};
@@ -139,7 +141,7 @@ impl Tokens {
                 "authenticity_token_error",
             );
         }
-        let form = form_pairs(body).unwrap_or_default();
+        let form = token_params(headers, body).unwrap_or_default();
         if value(&form, "grant_type") != Some("client_credentials") {
             return token_error(
                 170,
@@ -168,7 +170,7 @@ impl Tokens {
                 "authenticity_token_error",
             );
         }
-        let form = form_pairs(body).unwrap_or_default();
+        let form = token_params(headers, body).unwrap_or_default();
         let given = value(&form, "access_token").unwrap_or_default();
         // Clients send the token percent-encoded once more (it holds `%`): accept both forms.
         let decoded = percent::decode(given)
@@ -223,9 +225,10 @@ impl Tokens {
         if get("response_type") != Some("code") {
             return fail("unsupported_response_type");
         }
+        // X reads the method without regard to case: its own TypeScript SDK sends `s256`.
         let plain = match get("code_challenge_method") {
-            Some("S256") => false,
-            Some("plain") => true,
+            Some(method) if method.eq_ignore_ascii_case("S256") => false,
+            Some(method) if method.eq_ignore_ascii_case("plain") => true,
             _ => return fail("invalid_request"),
         };
         let Some(challenge) = get("code_challenge").filter(|c| !c.is_empty()) else {
@@ -271,11 +274,11 @@ impl Tokens {
         body: &[u8],
         now: SystemTime,
     ) -> Answer {
-        let Some(form) = form_pairs(body) else {
+        let Some(form) = token_params(headers, body) else {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
-                "The body is not form-encoded.",
+                "The body is neither form-encoded nor a JSON object.",
             );
         };
         let client = value(&form, "client_id")
@@ -295,12 +298,14 @@ impl Tokens {
                     return invalid_value("authorization code");
                 };
                 let verifier = value(&form, "code_verifier").unwrap_or_default();
-                let verified = if code.plain {
-                    verifier == code.challenge
-                } else {
-                    PkceVerifier::new(verifier)
-                        .is_ok_and(|v| v.challenge().as_str() == code.challenge)
-                };
+                // Any verifier X would take: its token endpoint does not hold clients to RFC
+                // 7636's 43 to 128 characters, so neither does the emulator.
+                let verified = !verifier.is_empty()
+                    && if code.plain {
+                        verifier == code.challenge
+                    } else {
+                        s256(verifier) == code.challenge
+                    };
                 if !verified
                     || code.expires <= now
                     || value(&form, "redirect_uri") != Some(code.redirect_uri.as_str())
@@ -376,7 +381,7 @@ impl Tokens {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Answer {
-        let form = form_pairs(body).unwrap_or_default();
+        let form = token_params(headers, body).unwrap_or_default();
         let client = value(&form, "client_id")
             .map(str::to_owned)
             .or_else(|| basic_credentials(headers).map(|(id, _)| id));
@@ -393,6 +398,42 @@ impl Tokens {
         }
         Answer::ok(&Revoked { revoked: true })
     }
+}
+
+/// `BASE64URL(SHA256(verifier))`, for a verifier of any length (see [`PkceVerifier`] for the
+/// RFC's rule, which clients follow and X does not enforce).
+fn s256(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// The parameters of a token, refresh or revoke call: a form body as the RFC says, or a JSON
+/// object, which X takes too (and which a widely used JavaScript client sends); JSON numbers
+/// and booleans are read as their text. `None` when the body is neither.
+pub(crate) fn token_params(headers: &HeaderMap, body: &[u8]) -> Option<Vec<(String, String)>> {
+    let json = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let essence = v.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json")
+        })
+        || body.trim_ascii_start().starts_with(b"{");
+    if !json {
+        return form_pairs(body);
+    }
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
+    Some(
+        object
+            .into_iter()
+            .filter_map(|(name, value)| match value {
+                serde_json::Value::String(text) => Some((name, text)),
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                    Some((name, value.to_string()))
+                }
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// Whether the `Authorization: Basic` credential is the app's key and secret.

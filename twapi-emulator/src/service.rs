@@ -2,7 +2,8 @@
 //! table, then runs X's checks in X's order, then the endpoint.
 //!
 //! 1. the path and method name an endpoint, or it is 404 code 34 (the token endpoints of
-//!    OAuth 2.0 are served before this);
+//!    OAuth 2.0 and the admin API, [`crate::admin`], are served before this); a v2 path is
+//!    matched by its structure, whatever the shape of its parameters ([`crate::shapes`]);
 //! 2. an injected fault may answer instead ([`crate::faults`]);
 //! 3. the query and a form body decode, or it is 400;
 //! 4. the caller authenticates ([`crate::auth`]), or it is 400/401;
@@ -10,19 +11,20 @@
 //!    `unsupported-authentication`);
 //! 6. the endpoint's 15-minute window has room, or it is 429 (a window's headers go on every
 //!    answer after this point);
-//! 7. the typed request reads ([`ServerRequest::read`]), or it is 400;
+//! 7. the path parameters have their documented shape, the query names only parameters the
+//!    endpoint takes (v2), and the typed request reads ([`ServerRequest::read`]), or it is 400;
 //! 8. the endpoint runs ([`crate::routes`], [`crate::v1`], [`crate::v2`]).
 //!
 //! Locks: the graph and the daily caps share one `RwLock` (a follow checks the cap and
 //! changes the graph under one write lock, so under any concurrency no follow is lost or
 //! applied twice and no cap is exceeded); the windows, the token store and the fault dice
-//! each have a `Mutex` of their own, held only for a few operations.
+//! each have a `Mutex` of their own, held only for a few operations. A reset or a change of
+//! timing takes the world's lock first, then the others one at a time.
 
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
 
 use http::Method;
-use serde::Serialize;
 use twapi_core::cost::{Meter, Usage};
 use twapi_core::endpoint::{EndpointId, LimitsProfile, PathParam, PathParams};
 use twapi_core::error_code::ErrorCode;
@@ -30,52 +32,55 @@ use twapi_core::request::server::IncomingRequest;
 #[cfg(doc)]
 use twapi_core::request::server::ServerRequest;
 
+use crate::admin;
 use crate::answer::Answer;
-use crate::auth::{self, Caller, Received};
+use crate::auth::{self, AuthFailure, Caller, Received};
 use crate::clock;
 use crate::credentials::AppCredentials;
 use crate::cursor::Codec;
+use crate::demo::Cast;
 use crate::directory::Directory;
 use crate::errors;
-use crate::faults::{Dice, Fault, Faults};
+use crate::faults::{Delivery, Dice, Fault, Faults};
 use crate::graph::Graph;
-use crate::http1::{Delivery, Incoming};
 use crate::limits::{DailyCaps, Subject, Windows};
 use crate::oauth2::Tokens;
 use crate::orgs::Organisations;
 use crate::routes;
+use crate::shapes;
 
-/// The admin route of the emulator's meter, outside `/1.1` and `/2`.
-pub(crate) const USAGE_PATH: &str = "/_emulator/usage";
-
-/// The body of `GET /_emulator/usage`: the UTC day's metered usage.
-#[derive(Debug, Serialize)]
-pub(crate) struct UsageReport {
-    /// The UTC day (days since 1970-01-01), `null` before anything was billed.
-    day: Option<u64>,
-    /// Resources billed today: each user once, plus one per write.
-    resources: u64,
-    /// Resources returned, repeats included.
-    returned: u64,
-    /// Billed writes.
-    requests: u64,
-    /// The day's cost in micro-dollars, exact.
-    cost_micros: u64,
-    /// The day's cost as dollars (`$0.010`).
-    cost: String,
+/// How long the emulator's windows and daily caps last, and whose limits the windows count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// The length of X's 15-minute rate-limit windows.
+    pub window: Duration,
+    /// The length of the 24-hour follow and unfollow caps.
+    pub day: Duration,
+    /// Whose documented 15-minute limits the windows count.
+    pub limits: LimitsProfile,
 }
 
-impl From<Usage> for UsageReport {
-    fn from(usage: Usage) -> Self {
-        Self {
-            day: usage.day,
-            resources: usage.resources,
-            returned: usage.returned,
-            requests: usage.requests,
-            cost_micros: usage.cost.micros(),
-            cost: usage.cost.to_string(),
-        }
-    }
+/// Which list of a user's the ground truth is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroundTruth {
+    /// Who follows them.
+    Followers,
+    /// Whom they follow.
+    Following,
+    /// An organisation's affiliates.
+    Affiliates,
+}
+
+/// A request as received, its body read whole.
+#[derive(Debug)]
+pub(crate) struct Incoming {
+    /// The request, its URI as the client wrote it (origin form, or absolute over HTTP/2).
+    pub(crate) request: http::Request<bytes::Bytes>,
+    /// `host[:port]` as the client addressed the server: HTTP/2's `:authority`, or the
+    /// authority of an absolute-form target, or the `Host` header.
+    pub(crate) authority: Option<String>,
+    /// `http`, or `https` under `--tls`: the scheme OAuth 1.0a signatures are checked with.
+    pub(crate) scheme: &'static str,
 }
 
 /// The part of the world that requests change: the graph and the daily caps, under one lock.
@@ -95,8 +100,8 @@ pub(crate) struct Service {
     pub(crate) codec: Codec,
     /// The organisation accounts and their affiliates (fixed for the run).
     pub(crate) orgs: Organisations,
-    /// Whose documented 15-minute limits the windows count.
-    limits: LimitsProfile,
+    /// The windows' and caps' lengths and profile (changed through the admin API).
+    timing: Mutex<Timing>,
     world: RwLock<World>,
     windows: Mutex<Windows>,
     tokens: Mutex<Tokens>,
@@ -108,6 +113,8 @@ pub(crate) struct Service {
     default_login: u32,
     /// No log lines.
     pub(crate) quiet: bool,
+    /// A refused OAuth 1.0a signature's body carries what the emulator computed.
+    explain_auth: bool,
 }
 
 /// What the service decided for one request.
@@ -202,6 +209,7 @@ pub(crate) struct Setup {
     pub(crate) limits: LimitsProfile,
     pub(crate) default_login: u32,
     pub(crate) quiet: bool,
+    pub(crate) explain_auth: bool,
 }
 
 impl Service {
@@ -216,7 +224,11 @@ impl Service {
             app,
             dir: setup.dir,
             orgs: setup.orgs,
-            limits: setup.limits,
+            timing: Mutex::new(Timing {
+                window: setup.window,
+                day: setup.day,
+                limits: setup.limits,
+            }),
             world: RwLock::new(World {
                 graph: setup.graph,
                 daily: DailyCaps::new(setup.day),
@@ -226,6 +238,7 @@ impl Service {
             meter: Mutex::new(Meter::new()),
             default_login: setup.default_login,
             quiet: setup.quiet,
+            explain_auth: setup.explain_auth,
         }
     }
 
@@ -237,6 +250,63 @@ impl Service {
     /// Replaces the fault configuration (and restarts its sequence).
     pub(crate) fn set_faults(&self, faults: Faults) {
         *lock(&self.dice) = Dice::new(faults);
+    }
+
+    /// The fault configuration.
+    pub(crate) fn faults(&self) -> Faults {
+        lock(&self.dice).faults().clone()
+    }
+
+    /// The windows' and caps' lengths and profile.
+    pub(crate) fn timing(&self) -> Timing {
+        *lock(&self.timing)
+    }
+
+    /// New lengths or profile: every window and daily cap starts counting afresh.
+    pub(crate) fn set_timing(&self, timing: Timing) {
+        let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+        let mut windows = lock(&self.windows);
+        *lock(&self.timing) = timing;
+        *windows = Windows::new(timing.window);
+        world.daily = DailyCaps::new(timing.day);
+    }
+
+    /// The world as it was at start: the graph built again from the seed, the windows and
+    /// daily caps empty, the tokens of the first start (the facts' bearer token valid again,
+    /// OAuth 2.0 user tokens gone), the meter at zero and the fault sequence restarted.
+    /// Takes about as long as building the graph took at start.
+    pub(crate) fn reset(&self) {
+        let mut graph = Graph::generate(&self.dir);
+        Cast::choose(&self.dir).stage(&self.dir, &mut graph);
+        let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+        let timing = self.timing();
+        *world = World {
+            graph,
+            daily: DailyCaps::new(timing.day),
+        };
+        *lock(&self.windows) = Windows::new(timing.window);
+        *lock(&self.tokens) = Tokens::new(self.dir.seed(), &self.app);
+        *lock(&self.meter) = Meter::new();
+        let faults = self.faults();
+        self.set_faults(faults);
+    }
+
+    /// Ground truth for tests: `list` of the user with id `user`, in the order the API lists
+    /// it (newest first); `None` for an id the emulator does not have.
+    pub(crate) fn ground_truth(&self, user: u64, list: GroundTruth) -> Option<Vec<u64>> {
+        let index = self.dir.by_id(user)?;
+        let world = self.world();
+        let indices = match list {
+            GroundTruth::Followers => world.graph.followers(index),
+            GroundTruth::Following => world.graph.following(index),
+            GroundTruth::Affiliates => self.orgs.affiliates(index),
+        };
+        Some(indices.iter().rev().map(|&u| self.dir.id(u)).collect())
+    }
+
+    /// What X would bill for the UTC day so far.
+    pub(crate) fn usage(&self) -> Usage {
+        lock(&self.meter).usage_at(clock::now())
     }
 
     /// An OAuth 2.0 user access token for the user at `index`, with `scope` (see
@@ -301,13 +371,16 @@ impl Service {
                 let mut tokens = lock(&self.tokens);
                 return Outcome::plain(tokens.revoke(&self.app, request.headers(), body));
             }
-            (&Method::GET, USAGE_PATH) => {
-                let usage = lock(&self.meter).usage_at(now);
-                return Outcome::plain(Answer::ok(&UsageReport::from(usage)));
+            (_, path) if path.starts_with(admin::PREFIX) => {
+                return Outcome::plain(admin::serve(self, method, path, body));
             }
             _ => {}
         }
-        let Some((endpoint, params)) = EndpointId::match_request(method, path) else {
+        // A v2 path of the right structure whose parameter is misshapen is still routed, to
+        // be answered with X's `invalid-request` problem once its request is read.
+        let Some((endpoint, params)) =
+            EndpointId::match_request(method, path).or_else(|| shapes::route_loosely(method, path))
+        else {
             return Outcome::plain(errors::page_does_not_exist());
         };
 
@@ -328,7 +401,7 @@ impl Service {
             None => Delivery::Whole,
         };
         let authority = incoming.authority.as_deref().unwrap_or(local);
-        let (answer, caller) = self.api(endpoint, params, request, authority, clock::now());
+        let (answer, caller) = self.api(endpoint, params, incoming, authority, clock::now());
         Outcome {
             answer,
             delivery,
@@ -341,10 +414,11 @@ impl Service {
         &self,
         endpoint: EndpointId,
         params: PathParams<'_>,
-        request: &http::Request<bytes::Bytes>,
+        arrived: &Incoming,
         authority: &str,
         now: SystemTime,
     ) -> (Answer, Option<Caller>) {
+        let request = &arrived.request;
         let descriptor = endpoint.descriptor();
         let version = descriptor.version;
         let incoming = match IncomingRequest::from_http(params, request) {
@@ -368,7 +442,7 @@ impl Service {
             .map_or("/", http::uri::PathAndQuery::as_str);
         let received = Received {
             method: request.method().as_str(),
-            scheme: "http",
+            scheme: arrived.scheme,
             authority,
             target,
             form_body: is_form.then(|| request.body().as_ref()),
@@ -382,7 +456,13 @@ impl Service {
             |token| lock(&self.tokens).caller(token, now),
         ) {
             Ok(caller) => caller,
-            Err(failure) => return (errors::unauthorized(version, failure), None),
+            Err(failure) => {
+                let answer = errors::unauthorized(version, failure);
+                let explanation = (self.explain_auth && failure == AuthFailure::BadSignature)
+                    .then(|| auth::explain(&received, &self.app))
+                    .flatten();
+                return (answer.explained(explanation.as_ref()), None);
+            }
         };
         if !descriptor.auth.contains(caller.mode()) {
             return (
@@ -390,7 +470,7 @@ impl Service {
                 Some(caller),
             );
         }
-        let documented = descriptor.window_for(self.limits);
+        let documented = descriptor.window_for(self.timing().limits);
         let window = match documented.for_context(caller.user().is_some()) {
             Some(limit) => {
                 let subject = caller.user().map_or(Subject::App, Subject::User);
@@ -415,7 +495,10 @@ impl Service {
             path: request.uri().path(),
             owned,
         };
-        let answer = routes::dispatch(&ctx, endpoint, version, &incoming);
+        let query = request.uri().query().unwrap_or_default();
+        let answer = shapes::misshapen(&params)
+            .or_else(|| shapes::unknown_parameter(endpoint, query))
+            .unwrap_or_else(|| routes::dispatch(&ctx, endpoint, version, &incoming));
         // The daily headers were set by the endpoint; the window goes on top.
         let answer = if window.is_some() {
             answer.with_window(window)

@@ -190,3 +190,29 @@ fn measure_start_up() {
         drop(child);
     }
 }
+
+#[test]
+fn with_tls_the_facts_name_the_written_authority() {
+    let dir = std::env::temp_dir().join(format!("twapi-emulator-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    let ca_text = ca.to_str().unwrap();
+    let mut child = spawn(&["--users", "100", "--quiet", "--tls", "--ca-file", ca_text]);
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let facts: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    assert!(
+        facts["base_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://127.0.0.1:")
+    );
+    assert_eq!(facts["ca_file"], ca_text);
+    let pem = std::fs::read_to_string(&ca).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    drop(child);
+    // A file the user named stays.
+    assert!(ca.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -191,8 +191,17 @@ async fn missing_and_suspended_users() {
     .await;
     assert_eq!(response.status(), 404);
     assert_eq!(json(&response)["errors"][0]["code"], 34);
+    // A v2 path of an endpoint's structure with a misshapen id is that endpoint's: 401 to a
+    // caller without credentials, X's `invalid-request` to one with (tests/leniency.rs).
     let response = send(
         http::Request::get(format!("{base}/2/users/not-an-id"))
+            .body(bytes::Bytes::default())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), 401);
+    let response = send(
+        http::Request::get(format!("{base}/2/users/not-an-id/nothing"))
             .body(bytes::Bytes::default())
             .unwrap(),
     )
