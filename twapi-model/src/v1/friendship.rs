@@ -12,6 +12,10 @@ use crate::UserId;
 wire_object! {
     /// One element of the friendships/lookup array (API-FACTS 3.6).
     ///
+    /// Every field is required: the four are in every element of every source
+    /// (python-twitter 2016, tweepy, the emulator's reference), `connections` at least
+    /// `["none"]`.
+    ///
     /// ```
     /// use twapi_model::v1::{Connection, Friendship};
     /// let body = br#"[{"name":"X","screen_name":"X","id":783214,"id_str":"783214",

@@ -115,6 +115,47 @@ impl Codec<OffsetDateTime> for DateV1 {
     }
 }
 
+/// A field that may be absent or `null` and is read through `C` when present (a user's
+/// `created_at`, which trimmed users lack).
+impl<C: Codec<T>, T> Codec<Option<T>> for C
+where
+    C: OptionCodec,
+{
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        struct PresentVisitor<C, T>(PhantomData<fn() -> (C, T)>);
+        impl<'de, C: Codec<T>, T> Visitor<'de> for PresentVisitor<C, T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("null or a value")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                C::decode(d).map(Some)
+            }
+        }
+        d.deserialize_option(PresentVisitor::<C, T>(PhantomData))
+    }
+    fn encode<S: Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => C::encode(v, s),
+            None => s.serialize_none(),
+        }
+    }
+    fn read(r: &mut Reader<'_>) -> Option<Option<T>> {
+        r.opt(C::read)
+    }
+}
+
+/// A codec whose values may also travel as optional fields ([`Codec`] for `Option<T>`).
+pub(crate) trait OptionCodec {}
+
+impl OptionCodec for DateV1 {}
+
 /// Decodes one field's value through its codec.
 pub(crate) struct Decode<C, T>(PhantomData<fn() -> (C, T)>);
 
