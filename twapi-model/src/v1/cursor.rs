@@ -161,10 +161,7 @@ impl IdPage {
     /// # Ok::<(), twapi_model::DecodeError>(())
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
-        match super::id_page_reader::read_id_page(bytes) {
-            Some(page) => Ok(page),
-            None => crate::decode(bytes),
-        }
+        crate::reader::decode_with(bytes, super::id_page_reader::read_id_page)
     }
 }
 
