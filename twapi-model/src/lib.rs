@@ -12,6 +12,7 @@
 
 pub mod date;
 mod decode;
+mod object;
 pub mod ids;
 mod reader;
 pub mod v1;

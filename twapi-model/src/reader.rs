@@ -731,6 +731,26 @@ impl FromReader for u32 {
     }
 }
 
+impl FromReader for u16 {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        u16::try_from(r.u64()?).ok()
+    }
+}
+
+/// A JSON number or a string of digits, as the id types' serde impls read them.
+impl FromReader for crate::UserId {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.id().map(Self::new)
+    }
+}
+
+/// A JSON number or a string of digits, as the id types' serde impls read them.
+impl FromReader for crate::TweetId {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.id().map(Self::new)
+    }
+}
+
 impl FromReader for i32 {
     fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
         i32::try_from(r.i64()?).ok()

@@ -89,6 +89,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl $crate::reader::FromReader for $name {
+            fn from_reader(r: &mut $crate::reader::Reader<'_>) -> Option<Self> {
+                Some(Self::from(r.string()?.as_str()))
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct WireVisitor;
@@ -134,6 +140,6 @@ pub use tweet::{
     TweetPublicMetrics, TweetWithheld,
 };
 pub use user::{
-    Affiliation, SubscriptionType, User, UserEntities, UserPublicMetrics, UserSubscription,
-    UserWithheld, VerifiedType, WithheldScope,
+    Affiliation, SubscriptionType, User, UserEntities, UserField, UserPublicMetrics,
+    UserSubscription, UserWithheld, VerifiedType, WithheldScope,
 };

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::User;
 use super::id_list::{IdForm, IdsOut, IdsSeed};
-use super::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
+use crate::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
 use super::user::Users;
 use crate::UserId;
 

@@ -11,7 +11,7 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::object::wire_object;
+use crate::object::wire_object;
 use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};
 

@@ -6,7 +6,7 @@ use compact_str::CompactString;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::object::wire_object;
+use crate::object::wire_object;
 use crate::UserId;
 
 wire_object! {

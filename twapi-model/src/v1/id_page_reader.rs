@@ -13,7 +13,7 @@
 
 use super::cursor::{Cursor, IdPage};
 use super::id_list::IdForm;
-use super::object::Twin;
+use crate::object::Twin;
 use crate::UserId;
 use crate::reader::{Reader, Seen};
 

@@ -3,7 +3,7 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::object::wire_object;
+use crate::object::wire_object;
 use crate::UserId;
 
 /// The body of friendships/show and friendships/update: `{"relationship": {...}}`.

@@ -5,7 +5,7 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::object::{DateV1, wire_object};
+use crate::object::{DateV1, wire_object};
 use super::{ExtendedEntities, TweetEntities, User};
 use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};

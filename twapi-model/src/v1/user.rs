@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::object::{Codec, DateV1, Fill, wire_object};
+use crate::object::{Codec, DateV1, Fill, wire_object};
 use super::{Tweet, UserEntities};
 use crate::reader::{FromReader, Reader, decode_with};
 use crate::{DecodeError, UserId};

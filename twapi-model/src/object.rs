@@ -36,7 +36,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
-use super::Cursor;
+use crate::v1::Cursor;
 use crate::reader::{FromReader, Reader};
 use crate::{TweetId, UserId};
 
@@ -155,6 +155,23 @@ where
 pub(crate) trait OptionCodec {}
 
 impl OptionCodec for DateV1 {}
+
+/// The v2 date format, RFC 3339 (`2013-12-14T04:35:55.000Z`, [`crate::date::rfc3339`]).
+pub(crate) struct DateV2;
+
+impl Codec<OffsetDateTime> for DateV2 {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        crate::date::rfc3339::deserialize(d)
+    }
+    fn encode<S: Serializer>(value: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        crate::date::rfc3339::serialize(value, s)
+    }
+    fn read(r: &mut Reader<'_>) -> Option<OffsetDateTime> {
+        crate::date::rfc3339::parse(r.string()?.as_str()).ok()
+    }
+}
+
+impl OptionCodec for DateV2 {}
 
 /// Decodes one field's value through its codec.
 pub(crate) struct Decode<C, T>(PhantomData<fn() -> (C, T)>);
@@ -377,7 +394,7 @@ macro_rules! blank_is_default {
     )*};
 }
 
-blank_is_default!(bool, u64, [u32; 2], CompactString, UserId, TweetId);
+blank_is_default!(bool, u16, u32, u64, [u32; 2], CompactString, UserId, TweetId);
 
 impl<T> Blank for Vec<T> {
     fn blank() -> Self {
@@ -486,31 +503,31 @@ impl<T: Fill> FromReader for Box<T> {
 /// }
 /// ```
 macro_rules! wire_object {
-    (@codec) => { $crate::v1::object::Plain };
+    (@codec) => { $crate::object::Plain };
     (@codec $codec:ty) => { $codec };
 
     (@de twin $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+        $crate::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
     };
     (@de twin_null $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+        $crate::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
     };
     (@de twin_omit $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+        $crate::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
     };
     (@de_twin $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty) => {{
-        let value = $map.next_value_seed($crate::v1::object::TwinSeed::<$ty> {
+        let value = $map.next_value_seed($crate::object::TwinSeed::<$ty> {
             seen: $slot.as_ref(),
             key: $key.as_str(),
             pair: [$k0, $k1],
         })?;
         $slot = Some(value);
     }};
-    (@de $presence:ident $map:ident $slot:ident $key:ident [$k0:literal] $ty:ty, $codec:ty) => {{
+    (@de $presence:ident $map:ident $slot:ident $key:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty) => {{
         if $slot.is_some() {
             return Err(::serde::de::Error::duplicate_field($k0));
         }
-        $slot = Some($map.next_value_seed($crate::v1::object::Decode::<$codec, $ty>::new())?);
+        $slot = Some($map.next_value_seed($crate::object::Decode::<$codec, $ty>::new())?);
     }};
 
     (@finish req $slot:ident [$k0:literal]) => {
@@ -530,26 +547,26 @@ macro_rules! wire_object {
     };
 
     (@read twin $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
+        $crate::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
     };
     (@read twin_null $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
+        $crate::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
     };
     (@read twin_omit $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
+        $crate::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
     };
     (@read_twin $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty) => {{
-        $crate::v1::object::read_twin_into::<$ty>(&mut $slot, $r, $seen, $bit)?;
+        $crate::object::read_twin_into::<$ty>(&mut $slot, $r, $seen, $bit)?;
     }};
     (@read $presence:ident $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {{
-        $crate::v1::object::read_into::<$ty, $codec>(&mut $slot, $r, $seen, $bit)?;
+        $crate::object::read_into::<$ty, $codec>(&mut $slot, $r, $seen, $bit)?;
     }};
 
     // `$value` once for each key: the setters' table runs beside the keys'.
     (@per_key $key:literal, $value:expr) => { $value };
 
-    (@blank req $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
-    (@blank twin $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
+    (@blank req $ty:ty) => { <$ty as $crate::object::Blank>::blank() };
+    (@blank twin $ty:ty) => { <$ty as $crate::object::Blank>::blank() };
     (@blank $presence:ident $ty:ty) => { <$ty as ::std::default::Default>::default() };
 
     (@required req $bit:expr) => { 1 << $bit };
@@ -557,48 +574,143 @@ macro_rules! wire_object {
     (@required $presence:ident $bit:expr) => { 0 };
 
     (@len omit $value:expr) => { usize::from($value.is_some()) };
+    (@len vec $value:expr) => { usize::from(!$value.is_empty()) };
     (@len twin $value:expr) => { 2 };
     (@len twin_null $value:expr) => { 2 };
     (@len twin_omit $value:expr) => { 2 * usize::from($value.is_some()) };
     (@len $presence:ident $value:expr) => { 1 };
 
-    (@ser omit $st:ident [$k0:literal] $ty:ty, $codec:ty, $value:expr) => {
+    (@ser vec $st:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty, $value:expr) => {
+        if $value.is_empty() {
+            $st.skip_field($k0)?;
+        } else {
+            $st.serialize_field($k0, &$crate::object::Encode::<$codec, $ty>::new(&$value))?;
+        }
+    };
+    (@ser omit $st:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty, $value:expr) => {
         if $value.is_some() {
-            $st.serialize_field($k0, &$crate::v1::object::Encode::<$codec, $ty>::new(&$value))?;
+            $st.serialize_field($k0, &$crate::object::Encode::<$codec, $ty>::new(&$value))?;
         } else {
             $st.skip_field($k0)?;
         }
     };
     (@ser twin $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
-        $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
-        $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+        $st.serialize_field($k0, &$crate::object::TwinNumber(&$value))?;
+        $st.serialize_field($k1, &$crate::object::TwinString(&$value))?;
     };
     (@ser twin_null $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
-        $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
-        $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+        $st.serialize_field($k0, &$crate::object::TwinNumber(&$value))?;
+        $st.serialize_field($k1, &$crate::object::TwinString(&$value))?;
     };
     (@ser twin_omit $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
         if $value.is_some() {
-            $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
-            $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+            $st.serialize_field($k0, &$crate::object::TwinNumber(&$value))?;
+            $st.serialize_field($k1, &$crate::object::TwinString(&$value))?;
         } else {
             $st.skip_field($k0)?;
             $st.skip_field($k1)?;
         }
     };
-    (@ser $presence:ident $st:ident [$k0:literal] $ty:ty, $codec:ty, $value:expr) => {
-        $st.serialize_field($k0, &$crate::v1::object::Encode::<$codec, $ty>::new(&$value))?;
+    (@ser $presence:ident $st:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty, $value:expr) => {
+        $st.serialize_field($k0, &$crate::object::Encode::<$codec, $ty>::new(&$value))?;
+    };
+
+    (@selector $name:ident [] [$($fields:tt)*]) => {};
+    (@selector $name:ident [$selector:ident] [$( [$variant:ident] [$k0:literal $(, $alias:literal)*] ),*]) => {
+        #[doc = concat!(
+            "A field of [`", stringify!($name), "`] that a request may ask for, generated from ",
+            "the object's declaration (its wire name in the classic vocabulary; 2.167 names are ",
+            "read too, see [`Vocabulary`](crate::v2::vocabulary::Vocabulary)). A name this ",
+            "version does not know is kept verbatim in `Other`."
+        )]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $selector {
+            $(
+                #[doc = concat!("`", $k0, "`")]
+                $variant,
+            )*
+            /// A value this version does not name, sent and read verbatim.
+            Other(String),
+        }
+
+        impl $selector {
+            /// Every named value, in the order of their wire names (as X lists them).
+            pub const ALL: &'static [$selector] = {
+                #[allow(non_camel_case_types, clippy::enum_variant_names)]
+                enum Position { $($variant),* }
+                const NAMES: &[&str] = &[$($k0),*];
+                const ORDER: [usize; NAMES.len()] = $crate::object::sorted_order(NAMES);
+                &[$( $selector::nth(ORDER[Position::$variant as usize]) ),*]
+            };
+
+            /// The value declared at `position`.
+            const fn nth(position: usize) -> Self {
+                #[allow(non_camel_case_types, clippy::enum_variant_names)]
+                enum Position { $($variant),* }
+                $(
+                    if position == Position::$variant as usize {
+                        return Self::$variant;
+                    }
+                )*
+                panic!("no field at this position")
+            }
+
+            /// The classic (2.159) wire name.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $k0,)*
+                    Self::Other(s) => s,
+                }
+            }
+
+            /// The wire name in `vocabulary` (a value kept verbatim is written as it is).
+            pub fn name_in(&self, vocabulary: $crate::v2::vocabulary::Vocabulary) -> &str {
+                match self {
+                    Self::Other(s) => s,
+                    named => vocabulary.name($crate::v2::vocabulary::Place::Field, named.as_str()),
+                }
+            }
+
+            /// Reads a wire name of either vocabulary; unknown names become `Other`.
+            pub fn parse(s: &str) -> Self {
+                match $crate::v2::vocabulary::Vocabulary::classic(
+                    $crate::v2::vocabulary::Place::Field,
+                    s,
+                ) {
+                    $($k0 => Self::$variant,)*
+                    _ => Self::Other(s.to_owned()),
+                }
+            }
+
+            /// The vocabulary `s` is written in, when it is a name that differs between them.
+            pub fn vocabulary_of(s: &str) -> Option<$crate::v2::vocabulary::Vocabulary> {
+                $crate::v2::vocabulary::Vocabulary::of($crate::v2::vocabulary::Place::Field, s)
+                    .map(|(vocabulary, _)| vocabulary)
+            }
+        }
+
+        impl ::std::fmt::Display for $selector {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
     };
 
     (
         $(#[$meta:meta])*
-        pub struct $name:ident expecting $expecting:literal {
+        pub struct $name:ident expecting $expecting:literal $(selected by $selector:ident)? {
             $(
                 $(#[$fmeta:meta])*
                 pub $field:ident : $ty:ty = $presence:ident $(via $codec:ty)? [$($key:literal),+]
+                    $(select $variant:ident)?
             ),* $(,)?
         }
     ) => {
+        $crate::object::wire_object!(
+            @selector $name [$($selector)?] [$( [$($variant)?] [$($key),+] ),*]
+        );
+
         $(#[$meta])*
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
@@ -619,12 +731,12 @@ macro_rules! wire_object {
                         mut map: A,
                     ) -> Result<$name, A::Error> {
                         $( let mut $field: Option<$ty> = None; )*
-                        while let Some(key) = map.next_key::<$crate::v1::object::Key<'de>>()? {
+                        while let Some(key) = map.next_key::<$crate::object::Key<'de>>()? {
                             match key.as_str() {
                                 $(
-                                    $($key)|+ => $crate::v1::object::wire_object!(
+                                    $($key)|+ => $crate::object::wire_object!(
                                         @de $presence map $field key [$($key),+] $ty,
-                                        $crate::v1::object::wire_object!(@codec $($codec)?)
+                                        $crate::object::wire_object!(@codec $($codec)?)
                                     ),
                                 )*
                                 _ => {
@@ -634,7 +746,7 @@ macro_rules! wire_object {
                         }
                         Ok($name {
                             $(
-                                $field: $crate::v1::object::wire_object!(
+                                $field: $crate::object::wire_object!(
                                     @finish $presence $field [$($key),+]
                                 ),
                             )*
@@ -647,16 +759,16 @@ macro_rules! wire_object {
 
         impl $crate::reader::FromReader for $name {
             fn from_reader(json: &mut $crate::reader::Reader<'_>) -> Option<Self> {
-                let mut value = <Self as $crate::v1::object::Fill>::blank();
-                $crate::v1::object::Fill::fill(&mut value, json)?;
+                let mut value = <Self as $crate::object::Fill>::blank();
+                $crate::object::Fill::fill(&mut value, json)?;
                 Some(value)
             }
         }
 
-        impl $crate::v1::object::Fill for $name {
+        impl $crate::object::Fill for $name {
             fn blank() -> Self {
                 $name {
-                    $( $field: $crate::v1::object::wire_object!(@blank $presence $ty), )*
+                    $( $field: $crate::object::wire_object!(@blank $presence $ty), )*
                 }
             }
 
@@ -665,7 +777,7 @@ macro_rules! wire_object {
                 #[derive(Clone, Copy)]
                 enum Field { $($field),* }
                 const REQUIRED: u64 = 0 $(
-                    | $crate::v1::object::wire_object!(@required $presence Field::$field as u32)
+                    | $crate::object::wire_object!(@required $presence Field::$field as u32)
                 )*;
                 const _: () = assert!([$(Field::$field),*].len() <= 64, "`Seen` holds 64 fields");
                 // One setter per field, named after it.
@@ -675,9 +787,9 @@ macro_rules! wire_object {
                         json: &mut $crate::reader::Reader<'_>,
                         seen: &mut $crate::reader::Seen,
                     ) -> Option<()> {
-                        $crate::v1::object::wire_object!(
+                        $crate::object::wire_object!(
                             @read $presence json seen this.$field, Field::$field as u32, $ty,
-                            $crate::v1::object::wire_object!(@codec $($codec)?)
+                            $crate::object::wire_object!(@codec $($codec)?)
                         );
                         Some(())
                     }
@@ -686,7 +798,7 @@ macro_rules! wire_object {
                 // its field (a twin's two keys share one).
                 const KEYS: &[&str] = &[$($($key),+),*];
                 const SETTERS: &[$crate::reader::Setter<$name>] = &[$($(
-                    $crate::v1::object::wire_object!(
+                    $crate::object::wire_object!(
                         @per_key $key, $field as $crate::reader::Setter<$name>
                     )
                 ),+),*];
@@ -700,12 +812,12 @@ macro_rules! wire_object {
             #[allow(clippy::too_many_lines)]
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeStruct as _;
-                let len = 0 $( + $crate::v1::object::wire_object!(@len $presence self.$field) )*;
+                let len = 0 $( + $crate::object::wire_object!(@len $presence self.$field) )*;
                 let mut st = s.serialize_struct(stringify!($name), len)?;
                 $(
-                    $crate::v1::object::wire_object!(
+                    $crate::object::wire_object!(
                         @ser $presence st [$($key),+] $ty,
-                        $crate::v1::object::wire_object!(@codec $($codec)?),
+                        $crate::object::wire_object!(@codec $($codec)?),
                         self.$field
                     );
                 )*
@@ -716,3 +828,39 @@ macro_rules! wire_object {
 }
 
 pub(crate) use wire_object;
+
+/// The positions of `names` in byte order: `sorted_order(&["b", "a"]) == [1, 0]`. A
+/// selector's `ALL` lists its values so, whatever order the object declares its fields in (X's
+/// order on the wire).
+pub(crate) const fn sorted_order<const N: usize>(names: &[&str]) -> [usize; N] {
+    const fn less(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        let mut i = 0;
+        while i < a.len() && i < b.len() {
+            if a[i] != b[i] {
+                return a[i] < b[i];
+            }
+            i += 1;
+        }
+        a.len() < b.len()
+    }
+    let mut order = [0; N];
+    let mut i = 0;
+    while i < N {
+        order[i] = i;
+        i += 1;
+    }
+    // Insertion sort: a few dozen names, once, at compile time.
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && less(names[order[j]], names[order[j - 1]]) {
+            let t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    order
+}
