@@ -12,8 +12,8 @@
 
 pub mod date;
 mod decode;
-mod object;
 pub mod ids;
+mod object;
 mod reader;
 pub mod v1;
 pub mod v2;

@@ -36,8 +36,8 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
-use crate::v1::Cursor;
 use crate::reader::{FromReader, Reader};
+use crate::v1::Cursor;
 use crate::{TweetId, UserId};
 
 /// A map key, borrowed from the input when it holds no escapes (keys on the wire never do).
@@ -394,7 +394,16 @@ macro_rules! blank_is_default {
     )*};
 }
 
-blank_is_default!(bool, u16, u32, u64, [u32; 2], CompactString, UserId, TweetId);
+blank_is_default!(
+    bool,
+    u16,
+    u32,
+    u64,
+    [u32; 2],
+    CompactString,
+    UserId,
+    TweetId
+);
 
 impl<T> Blank for Vec<T> {
     fn blank() -> Self {
@@ -699,7 +708,8 @@ macro_rules! wire_object {
 
     (
         $(#[$meta:meta])*
-        pub struct $name:ident expecting $expecting:literal $(selected by $selector:ident)? {
+        pub struct $name:ident expecting $expecting:literal
+            $(selected by $selector:ident $(also [$($also:ident = $also_key:literal),* $(,)?])?)? {
             $(
                 $(#[$fmeta:meta])*
                 pub $field:ident : $ty:ty = $presence:ident $(via $codec:ty)? [$($key:literal),+]
@@ -708,7 +718,8 @@ macro_rules! wire_object {
         }
     ) => {
         $crate::object::wire_object!(
-            @selector $name [$($selector)?] [$( [$($variant)?] [$($key),+] ),*]
+            @selector $name [$($selector)?]
+                [$( [$($variant)?] [$($key),+] ),* $($($(, [$also] [$also_key])*)?)?]
         );
 
         $(#[$meta])*

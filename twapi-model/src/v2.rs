@@ -89,6 +89,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl $crate::object::Blank for $name {
+            fn blank() -> Self {
+                Self::Unknown(compact_str::CompactString::default())
+            }
+        }
+
         impl $crate::reader::FromReader for $name {
             fn from_reader(r: &mut $crate::reader::Reader<'_>) -> Option<Self> {
                 Some(Self::from(r.string()?.as_str()))
@@ -136,7 +142,7 @@ pub use problem::{
 };
 pub use response::{FollowResponse, Includes, Response, UnfollowResponse, UserPage, UserResponse};
 pub use tweet::{
-    Attachments, EditControls, ReferenceType, ReferencedTweet, ReplySettings, Tweet,
+    Attachments, EditControls, ReferenceType, ReferencedTweet, ReplySettings, Tweet, TweetField,
     TweetPublicMetrics, TweetWithheld,
 };
 pub use user::{

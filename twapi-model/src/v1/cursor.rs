@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::User;
 use super::id_list::{IdForm, IdsOut, IdsSeed};
-use crate::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
 use super::user::Users;
 use crate::UserId;
+use crate::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
 
 /// A position in a cursored list: an opaque signed 64-bit value.
 ///

@@ -6,8 +6,8 @@ use compact_str::CompactString;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::object::wire_object;
 use crate::UserId;
+use crate::object::wire_object;
 
 wire_object! {
     /// One element of the friendships/lookup array (API-FACTS 3.6).

@@ -13,8 +13,8 @@
 
 use super::cursor::{Cursor, IdPage};
 use super::id_list::IdForm;
-use crate::object::Twin;
 use crate::UserId;
+use crate::object::Twin;
 use crate::reader::{Reader, Seen};
 
 /// The most ids a page holds (`count` is at most 5,000); a larger page grows past it.

@@ -3,8 +3,8 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use crate::object::wire_object;
 use crate::UserId;
+use crate::object::wire_object;
 
 /// The body of friendships/show and friendships/update: `{"relationship": {...}}`.
 ///

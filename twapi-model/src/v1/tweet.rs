@@ -5,8 +5,8 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::object::{DateV1, wire_object};
 use super::{ExtendedEntities, TweetEntities, User};
+use crate::object::{DateV1, wire_object};
 use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};
 

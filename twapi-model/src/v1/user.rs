@@ -6,8 +6,8 @@ use time::OffsetDateTime;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::object::{Codec, DateV1, Fill, wire_object};
 use super::{Tweet, UserEntities};
+use crate::object::{Codec, DateV1, Fill, wire_object};
 use crate::reader::{FromReader, Reader, decode_with};
 use crate::{DecodeError, UserId};
 

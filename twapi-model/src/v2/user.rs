@@ -4,8 +4,8 @@ use compact_str::CompactString;
 use time::OffsetDateTime;
 
 use super::connection::ConnectionStatuses;
-use crate::object::{Fill, wire_object};
 use super::entities::{FullTextEntities, UrlEntities};
+use crate::object::{Fill, wire_object};
 use crate::{TweetId, UserId};
 
 wire_object! {
