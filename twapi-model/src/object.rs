@@ -1,4 +1,5 @@
-//! How a v1.1 object travels, and the macro that writes its serde code.
+//! How an object travels, v1.1 and v2 alike, and the macro that writes, from one list of its
+//! fields, its serde code, its fast reader and (for the v2 user and tweet) its field selector.
 //!
 //! v1.1 writes every 64-bit number twice — `id` as a JSON number and `id_str` as a string —
 //! because JavaScript readers lose precision above 2^53. The model keeps *one* value per pair
@@ -15,9 +16,16 @@
 //! | `null` | `Option<T>` | `None` | always, `null` for `None` |
 //! | `omit` | `Option<T>` | `None` | only when `Some` |
 //! | `default` | `T: Default` | `T::default()` | always |
+//! | `vec` | `Vec<T>` | empty | only when not empty (v2 never sends an empty list) |
 //! | `twin` | id or cursor | an error naming the key | both keys |
 //! | `twin_null` | `Option<id>` | `None` | both keys, `null` for `None` |
 //! | `twin_omit` | `Option<id>` | `None` | both keys, only when `Some` |
+//!
+//! A v2 object declared `in both vocabularies` reads a key of 2.167 (`pinned_post_id`) as its
+//! classic name (`pinned_tweet_id`), through the one table of [`crate::v2::vocabulary`]; both
+//! names in one object are a repeated key. One declared `selected by Name` also gets `Name`, the
+//! open enum of its fields for `user.fields` / `tweet.fields` (variant `select`ed beside each
+//! field, plus the names listed `also`, which the crate does not model).
 //!
 //! The generated `Deserialize` is what serde's derive would write for a flat struct — one
 //! pass over the map, a `match` on the borrowed key, unknown keys skipped with
@@ -571,6 +579,19 @@ macro_rules! wire_object {
         $crate::object::read_into::<$ty, $codec>(&mut $slot, $r, $seen, $bit)?;
     }};
 
+    // The name a key is matched by: itself, or, for a v2 object, its classic name (a 2.167
+    // name such as `pinned_post_id` is read as `pinned_tweet_id`, from the one table of
+    // `v2::vocabulary`).
+    (@name $key:ident) => { $key.as_str() };
+    (@name $key:ident both) => {
+        $crate::v2::vocabulary::Vocabulary::classic(
+            $crate::v2::vocabulary::Place::Field,
+            $key.as_str(),
+        )
+    };
+    (@renamed) => { None };
+    (@renamed both) => { Some($crate::object::classic_field as fn(&str) -> &str) };
+
     // `$value` once for each key: the setters' table runs beside the keys'.
     (@per_key $key:literal, $value:expr) => { $value };
 
@@ -708,7 +729,7 @@ macro_rules! wire_object {
 
     (
         $(#[$meta:meta])*
-        pub struct $name:ident expecting $expecting:literal
+        pub struct $name:ident expecting $expecting:literal $(in $both:ident vocabularies)?
             $(selected by $selector:ident $(also [$($also:ident = $also_key:literal),* $(,)?])?)? {
             $(
                 $(#[$fmeta:meta])*
@@ -743,7 +764,7 @@ macro_rules! wire_object {
                     ) -> Result<$name, A::Error> {
                         $( let mut $field: Option<$ty> = None; )*
                         while let Some(key) = map.next_key::<$crate::object::Key<'de>>()? {
-                            match key.as_str() {
+                            match $crate::object::wire_object!(@name key $($both)?) {
                                 $(
                                     $($key)|+ => $crate::object::wire_object!(
                                         @de $presence map $field key [$($key),+] $ty,
@@ -814,7 +835,13 @@ macro_rules! wire_object {
                     )
                 ),+),*];
                 let mut seen = $crate::reader::Seen::default();
-                json.object_in_order(self, &mut seen, KEYS, SETTERS)?;
+                json.object_in_order(
+                    self,
+                    &mut seen,
+                    KEYS,
+                    SETTERS,
+                    $crate::object::wire_object!(@renamed $($both)?),
+                )?;
                 seen.all(REQUIRED).then_some(())
             }
         }
@@ -839,6 +866,11 @@ macro_rules! wire_object {
 }
 
 pub(crate) use wire_object;
+
+/// The classic (2.159) name of a v2 field name of either vocabulary.
+pub(crate) fn classic_field(name: &str) -> &str {
+    crate::v2::vocabulary::Vocabulary::classic(crate::v2::vocabulary::Place::Field, name)
+}
 
 /// The positions of `names` in byte order: `sorted_order(&["b", "a"]) == [1, 0]`. A
 /// selector's `ALL` lists its values so, whatever order the object declares its fields in (X's

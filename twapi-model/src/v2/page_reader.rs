@@ -1,8 +1,8 @@
 //! The fast path of [`UserPage::decode`](super::Response::decode): the v2 user page, read
 //! by the crate's strict reader ([`crate::reader`]), which hands anything unusual back to
 //! serde. Each user is read by the reader that [`wire_object!`](crate::object) generates from
-//! the user's declaration, the same list its serde code comes from; the parts of a page that
-//! are not hot (`includes`, `errors`, `meta`) are handed to serde as a slice.
+//! the user's declaration, the same list its serde code comes from, and so is `includes`; the
+//! parts of a page that are not hot (`errors`, `meta`) are handed to serde as a slice.
 //!
 //! The invariant, checked by differential tests and fuzzing: when this reader returns a value,
 //! serde returns the same value for the same bytes.
@@ -11,7 +11,7 @@ use super::meta::Meta;
 use super::response::Response;
 use super::user::User;
 use crate::object::Fill;
-use crate::reader::{Reader, Seen};
+use crate::reader::{FromReader, Reader, Seen};
 
 /// The most users a page holds (`max_results` is at most 1,000).
 const MAX_PAGE: usize = 1000;
@@ -45,7 +45,7 @@ impl Reader<'_> {
             }
             "includes" => {
                 seen.first(1)?;
-                page.includes = r.serde()?;
+                page.includes = FromReader::from_reader(r)?;
                 Some(())
             }
             "errors" => {

@@ -26,7 +26,7 @@ wire_object! {
     /// assert_eq!(t.edit_history_tweet_ids, [t.id]);
     /// ```
     #[derive(Debug, Clone, PartialEq)]
-    pub struct Tweet expecting "a v2 tweet object" selected by TweetField also [
+    pub struct Tweet expecting "a v2 tweet object" in both vocabularies selected by TweetField also [
         // Fields a request may ask for that this crate does not model (they are ignored when
         // decoding): selectable all the same.
         Article = "article",
@@ -49,7 +49,7 @@ wire_object! {
         pub text: CompactString = req ["text"] select Text,
         /// The ids of every version of the tweet, oldest first, this one included
         /// (`edit_history_post_ids` in 2.167).
-        pub edit_history_tweet_ids: Vec<TweetId> = vec ["edit_history_tweet_ids", "edit_history_post_ids"] select EditHistoryTweetIds,
+        pub edit_history_tweet_ids: Vec<TweetId> = vec ["edit_history_tweet_ids"] select EditHistoryTweetIds,
         /// Who posted it.
         pub author_id: Option<UserId> = omit ["author_id"] select AuthorId,
         /// When it was posted.
@@ -67,7 +67,7 @@ wire_object! {
         /// Links, tags, mentions and annotations in the text.
         pub entities: Option<FullTextEntities> = omit ["entities"] select Entities,
         /// The tweets this one retweets, quotes or replies to (`referenced_posts` in 2.167).
-        pub referenced_tweets: Vec<ReferencedTweet> = vec ["referenced_tweets", "referenced_posts"] select ReferencedTweets,
+        pub referenced_tweets: Vec<ReferencedTweet> = vec ["referenced_tweets"] select ReferencedTweets,
         /// Who may reply.
         pub reply_settings: Option<ReplySettings> = omit ["reply_settings"] select ReplySettings,
         /// The app that posted it (deprecated; X no longer fills it in for most tweets).
@@ -100,9 +100,9 @@ wire_object! {
     /// `impression_count` and `bookmark_count`, but tweets fetched before 2023 lack them, so those
     /// and `quote_count` are optional.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub struct TweetPublicMetrics expecting "the public metrics of a v2 tweet" {
+    pub struct TweetPublicMetrics expecting "the public metrics of a v2 tweet" in both vocabularies {
         /// How many times it was retweeted (`repost_count` in 2.167).
-        pub retweet_count: u64 = req ["retweet_count", "repost_count"],
+        pub retweet_count: u64 = req ["retweet_count"],
         /// How many replies it has.
         pub reply_count: u64 = req ["reply_count"],
         /// How many likes it has.

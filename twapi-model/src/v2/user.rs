@@ -27,7 +27,7 @@ wire_object! {
     /// assert_eq!(u.protected, None); // not asked for
     /// ```
     #[derive(Debug, Clone, PartialEq)]
-    pub struct User expecting "a v2 user object" selected by UserField {
+    pub struct User expecting "a v2 user object" in both vocabularies selected by UserField {
         /// The user's id, a string of digits on the wire.
         pub id: UserId = req ["id"] select Id,
         /// The display name, free text (emoji and all).
@@ -44,10 +44,10 @@ wire_object! {
         pub location: Option<CompactString> = omit ["location"] select Location,
         /// The pinned tweet; expand it with `expansions=pinned_tweet_id` (`pinned_post_id` in
         /// 2.167, which names the field so too).
-        pub pinned_tweet_id: Option<TweetId> = omit ["pinned_tweet_id", "pinned_post_id"] select PinnedTweetId,
+        pub pinned_tweet_id: Option<TweetId> = omit ["pinned_tweet_id"] select PinnedTweetId,
         /// The user's latest tweet; expand it with `expansions=most_recent_tweet_id`
         /// (`most_recent_post_id` in 2.167, which names the field so too).
-        pub most_recent_tweet_id: Option<TweetId> = omit ["most_recent_tweet_id", "most_recent_post_id"] select MostRecentTweetId,
+        pub most_recent_tweet_id: Option<TweetId> = omit ["most_recent_tweet_id"] select MostRecentTweetId,
         /// The avatar's URL.
         pub profile_image_url: Option<CompactString> = omit ["profile_image_url"] select ProfileImageUrl,
         /// The banner's URL.
@@ -121,13 +121,13 @@ wire_object! {
     ///
     /// The four counts are required by the spec; `like_count` is newer and optional.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub struct UserPublicMetrics expecting "the public metrics of a v2 user" {
+    pub struct UserPublicMetrics expecting "the public metrics of a v2 user" in both vocabularies {
         /// How many users follow this user.
         pub followers_count: u64 = req ["followers_count"],
         /// How many users this user follows.
         pub following_count: u64 = req ["following_count"],
         /// How many tweets (retweets included) the user posted; `post_count` in 2.167.
-        pub tweet_count: u64 = req ["tweet_count", "post_count"],
+        pub tweet_count: u64 = req ["tweet_count"],
         /// How many lists include the user.
         pub listed_count: u64 = req ["listed_count"],
         /// How many tweets the user liked.
