@@ -65,6 +65,14 @@ macro_rules! selector {
             }
         }
 
+        selector_param!($name, $expected);
+    };
+}
+
+/// A selector as a query parameter value: its wire name, read back by `parse` when it can be
+/// a name at all ([`selector_token`]).
+macro_rules! selector_param {
+    ($name:ident, $expected:literal) => {
         impl ParamValue for $name {
             const EXPECTED: &'static str = $expected;
             fn to_param(&self) -> String {
@@ -82,15 +90,7 @@ macro_rules! selector {
 /// ([`twapi_model::v2::User`]), so a field and its selector cannot drift apart.
 pub use twapi_model::v2::UserField;
 
-impl ParamValue for UserField {
-    const EXPECTED: &'static str = "a user field name";
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-    fn from_param(raw: &str) -> Option<Self> {
-        selector_token(raw).then(|| Self::parse(raw))
-    }
-}
+selector_param!(UserField, "a user field name");
 
 /// Whether `raw` can be a selector: a non-empty token of letters, digits, `_` and `.`; anything
 /// else cannot be a field name and would break the comma-joined list.
@@ -118,15 +118,7 @@ selector!(
 /// ([`twapi_model::v2::Tweet`], which also names the fields it does not model).
 pub use twapi_model::v2::TweetField;
 
-impl ParamValue for TweetField {
-    const EXPECTED: &'static str = "a tweet field name";
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-    fn from_param(raw: &str) -> Option<Self> {
-        selector_token(raw).then(|| Self::parse(raw))
-    }
-}
+selector_param!(TweetField, "a tweet field name");
 
 /// What a v2 user request asks to be returned: fields of users, expansions, fields of the
 /// expanded tweets. Empty lists are not sent (X then returns `id`, `name`, `username`).
