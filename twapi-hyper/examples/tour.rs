@@ -654,7 +654,10 @@ async fn legacy(client: &Client, name: &ScreenName) -> Result<(), Failure> {
     let user = reply.value;
     println!(
         "  GET /1.1/users/show.json     @{} ({}): {} followers, follows {}  — cost {cost}",
-        user.screen_name, user.name, user.followers_count, user.friends_count,
+        user.screen_name.unwrap_or_default(),
+        user.name.unwrap_or_default(),
+        user.followers_count.unwrap_or_default(),
+        user.friends_count.unwrap_or_default(),
     );
     let pager = Pager::new(FollowersIds::of(UserRef::Id(user.id))).with_limit(5_000);
     let mut pages = client.pages_with(pager);

@@ -100,7 +100,8 @@ impl Client {
     ///
     /// # async fn run(client: twapi_hyper::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let reply = client.send(&UsersShow::of("XDevelopers".parse::<ScreenName>()?)).await?;
-    /// println!("{} has {} followers", reply.value.screen_name, reply.value.followers_count);
+    /// let user = &reply.value; // all but the id are optional: X leaves fields out of some users
+    /// println!("{} has {} followers", user.screen_name.as_deref().unwrap_or("?"), user.followers_count.unwrap_or(0));
     /// # Ok(())
     /// # }
     /// ```

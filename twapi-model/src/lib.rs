@@ -13,6 +13,7 @@
 pub mod date;
 mod decode;
 pub mod ids;
+mod object;
 mod reader;
 pub mod v1;
 pub mod v2;

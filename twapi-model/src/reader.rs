@@ -379,6 +379,16 @@ impl<'a> Reader<'a> {
         self.ws();
         let start = self.pos;
         let mut value: u64 = 0;
+        // Eight digits at a time while there are eight (an id has up to 20, a page 5,000).
+        while let Some(eight) = self
+            .bytes
+            .get(self.pos..)
+            .and_then(<[u8]>::first_chunk)
+            .and_then(|chunk| eight_digits(u64::from_le_bytes(*chunk)))
+        {
+            value = value.checked_mul(100_000_000)?.checked_add(eight)?;
+            self.pos += 8;
+        }
         while let Some(&b) = self.bytes.get(self.pos) {
             let digit = b.wrapping_sub(b'0');
             if digit > 9 {
@@ -563,7 +573,9 @@ impl<'a> Reader<'a> {
     /// that order. Before scanning a key for its end, the reader checks whether the input holds
     /// the key expected next (the one after the last key found): a comparison of a few bytes
     /// instead of a scan and a search. Any other key is read and looked up
-    /// ([`Reader::find_key`]), so the order only makes reading faster, never different.
+    /// ([`Reader::find_key`]), so the order only makes reading faster, never different. A key
+    /// not listed is looked up again under its `rename` when there is one (a v2 object's 2.167
+    /// names).
     ///
     /// Each field is read by a function of its own, called through the table, rather than by an
     /// arm of one `match` per object: the loop is then under a kilobyte of code for any object
@@ -575,12 +587,13 @@ impl<'a> Reader<'a> {
         seen: &mut Seen,
         keys: &[&'static str],
         setters: &[Setter<O>],
+        rename: Option<fn(&str) -> &str>,
     ) -> Option<()> {
         let mut next = 0;
         self.members(|r| {
             let index = match keys.get(next) {
                 Some(&expected) if r.at_key(expected) => Some(next),
-                _ => r.find_key(keys, next)?,
+                _ => r.find_key(keys, next, rename)?,
             };
             r.eat(b':')?;
             match index {
@@ -600,14 +613,23 @@ impl<'a> Reader<'a> {
     /// copy serves every object.
     #[inline(never)]
     #[allow(clippy::option_option)]
-    fn find_key(&mut self, keys: &[&'static str], next: usize) -> Option<Option<usize>> {
-        let key = self.string()?;
-        let key = key.as_str().as_bytes();
+    fn find_key(
+        &mut self,
+        keys: &[&'static str],
+        next: usize,
+        rename: Option<fn(&str) -> &str>,
+    ) -> Option<Option<usize>> {
+        let text = self.string()?;
+        let key = text.as_str().as_bytes();
         let listed = |k: &&str| same_key(k.as_bytes(), key);
         let ahead = keys.get(next..).unwrap_or_default();
         Some(match ahead.iter().position(listed) {
             Some(at) => Some(next + at),
-            None => keys.iter().position(listed),
+            None => keys.iter().position(listed).or_else(|| {
+                // A key of the other vocabulary, read as its classic name.
+                let renamed = rename?(text.as_str());
+                keys.iter().position(|k| *k == renamed)
+            }),
         })
     }
 
@@ -718,6 +740,26 @@ impl FromReader for u64 {
 impl FromReader for u32 {
     fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
         r.u32()
+    }
+}
+
+impl FromReader for u16 {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        u16::try_from(r.u64()?).ok()
+    }
+}
+
+/// A JSON number or a string of digits, as the id types' serde impls read them.
+impl FromReader for crate::UserId {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.id().map(Self::new)
+    }
+}
+
+/// A JSON number or a string of digits, as the id types' serde impls read them.
+impl FromReader for crate::TweetId {
+    fn from_reader(r: &mut Reader<'_>) -> Option<Self> {
+        r.id().map(Self::new)
     }
 }
 

@@ -42,7 +42,6 @@ mod error;
 mod friendship;
 mod id_list;
 mod id_page_reader;
-mod object;
 mod relationship;
 mod tweet;
 mod user;

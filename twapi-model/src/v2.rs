@@ -89,6 +89,18 @@ macro_rules! open_enum {
             }
         }
 
+        impl $crate::object::Blank for $name {
+            fn blank() -> Self {
+                Self::Unknown(compact_str::CompactString::default())
+            }
+        }
+
+        impl $crate::reader::FromReader for $name {
+            fn from_reader(r: &mut $crate::reader::Reader<'_>) -> Option<Self> {
+                Some(Self::from(r.string()?.as_str()))
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct WireVisitor;
@@ -130,10 +142,10 @@ pub use problem::{
 };
 pub use response::{FollowResponse, Includes, Response, UnfollowResponse, UserPage, UserResponse};
 pub use tweet::{
-    Attachments, EditControls, ReferenceType, ReferencedTweet, ReplySettings, Tweet,
+    Attachments, EditControls, ReferenceType, ReferencedTweet, ReplySettings, Tweet, TweetField,
     TweetPublicMetrics, TweetWithheld,
 };
 pub use user::{
-    Affiliation, SubscriptionType, User, UserEntities, UserPublicMetrics, UserSubscription,
-    UserWithheld, VerifiedType, WithheldScope,
+    Affiliation, SubscriptionType, User, UserEntities, UserField, UserPublicMetrics,
+    UserSubscription, UserWithheld, VerifiedType, WithheldScope,
 };

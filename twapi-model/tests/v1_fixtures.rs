@@ -31,10 +31,10 @@ fn load<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(name: &st
 fn user_show() {
     let user: User = load("user_show.json");
     assert_eq!(user.id, UserId::new(1_263_519_744_357_920_768));
-    assert_eq!(user.name, "Zoë 🚀 テスト");
+    assert_eq!(user.name.as_deref(), Some("Zoë 🚀 テスト"));
     assert_eq!(user.location.as_deref(), Some("München / 東京"));
     assert_eq!(user.url.as_deref(), Some("https://t.co/Ur1Ab2Cd3E"));
-    assert_eq!(user.statuses_count, 4_294_967_296);
+    assert_eq!(user.statuses_count, Some(4_294_967_296));
     let status = user.status.as_deref().unwrap();
     assert_eq!(
         status.text(),
@@ -51,7 +51,7 @@ fn user_show() {
 #[test]
 fn user_protected_with_nulls_and_only_id_str() {
     let user: User = load("user_protected_nulls.json");
-    assert!(user.protected);
+    assert_eq!(user.protected, Some(true));
     assert!(user.status.is_none());
     // 2^53 + 1: a double would have rounded it.
     assert_eq!(user.id.get(), 9_007_199_254_740_993);
@@ -72,7 +72,10 @@ fn friendships_create_returns_the_user() {
     assert!(status.text.is_none());
     assert!(status.text().starts_with("RT @TwitterDev: Quote this 👇"));
     let original = status.retweeted_status.as_deref().unwrap();
-    assert_eq!(original.user.as_deref().unwrap().screen_name, "TwitterDev");
+    assert_eq!(
+        original.user.as_deref().unwrap().screen_name.as_deref(),
+        Some("TwitterDev")
+    );
     assert_eq!(
         original.quoted_status_id,
         Some(TweetId::new(1_359_400_000_000_000_000))
@@ -89,8 +92,11 @@ fn users_lookup_and_search_arrays() {
     assert_eq!(users.len(), 2);
     assert_eq!(users[0].translator_type, None);
     assert_eq!(users[1].id.get(), u64::MAX);
-    assert_eq!(users[1].followers_count, u64::MAX);
-    assert_eq!(users[1].name, "Ångström ☃ 🏳\u{fe0f}\u{200d}🌈");
+    assert_eq!(users[1].followers_count, Some(u64::MAX));
+    assert_eq!(
+        users[1].name.as_deref(),
+        Some("Ångström ☃ 🏳\u{fe0f}\u{200d}🌈")
+    );
     let status = users[1].status.as_deref().unwrap();
     assert_eq!(status.id, TweetId::new(1_342_252_399_090_708_480));
     assert_eq!(status.text(), "line one\nline\ttwo \\ back\u{2028}slash");
@@ -107,7 +113,7 @@ fn followers_list_page() {
         page.previous_cursor,
         Cursor::new(-1_482_172_157_213_781_578)
     );
-    assert!(page.users[1].protected && page.users[1].status.is_none());
+    assert!(page.users[1].protected == Some(true) && page.users[1].status.is_none());
     insta::assert_debug_snapshot!(page);
 }
 

@@ -93,7 +93,7 @@ fn wrong_type_deep_inside() {
     let err = page_error(&page_with("/users/1/followers_count", json!(-2)));
     assert_eq!(err.path(), "users[1].followers_count");
 
-    let err = page_error(&page_with("/users/1/protected", Value::Null));
+    let err = page_error(&page_with("/users/1/protected", json!("yes")));
     assert_eq!(err.path(), "users[1].protected");
 
     let err = page_error(&page_with("/users/0/status/geo", json!({"type": "Point"})));
@@ -104,16 +104,21 @@ fn wrong_type_deep_inside() {
 #[test]
 fn missing_required_field_names_it() {
     let mut page: Value = serde_json::from_slice(&fixture("followers_list.json")).unwrap();
-    page["users"][1]
-        .as_object_mut()
-        .unwrap()
-        .remove("screen_name");
+    let user = page["users"][1].as_object_mut().unwrap();
+    user.remove("id");
+    user.remove("id_str");
     let err = page_error(&serde_json::to_vec(&page).unwrap());
     assert_eq!(err.path(), "users[1]");
-    assert!(
-        err.message().contains("missing field `screen_name`"),
-        "{err}"
-    );
+    assert!(err.message().contains("missing field `id`"), "{err}");
+
+    let mut page: Value = serde_json::from_slice(&fixture("followers_list.json")).unwrap();
+    page["users"][0]["status"]
+        .as_object_mut()
+        .unwrap()
+        .remove("source");
+    let err = page_error(&serde_json::to_vec(&page).unwrap());
+    assert_eq!(err.path(), "users[0].status");
+    assert!(err.message().contains("missing field `source`"), "{err}");
 
     let err = decode::<User>(br#"{"name":"no id"}"#).unwrap_err();
     assert!(err.message().contains("missing field `id`"), "{err}");

@@ -143,7 +143,7 @@ fn media() -> impl Strategy<Value = Media> {
 fn tweet_entities() -> impl Strategy<Value = TweetEntities> {
     (
         vec(hashtag(), 0..3),
-        vec(hashtag(), 0..2),
+        of(vec(hashtag(), 0..2)),
         vec(mention(), 0..3),
         vec(url_entity(), 0..3),
         of(vec(media(), 0..2)),
@@ -183,19 +183,19 @@ prop_compose! {
     fn shallow_tweet()(
         (created_at, id, text, full_text, display_text_range, truncated, entities) in
             (date(), tweet_id(), of(text()), of(text()), of(any::<[u32; 2]>()), any::<bool>(),
-             tweet_entities()).boxed(),
+             of(tweet_entities())).boxed(),
         (extended_entities, source, in_reply_to_status_id, in_reply_to_user_id,
          in_reply_to_screen_name) in
             (of(vec(media(), 0..2).prop_map(|media| ExtendedEntities { media })), text(),
              of(tweet_id()), of(user_id()), of(text())).boxed(),
         (geo, coordinates, place, is_quote_status, quoted_status_id) in
-            (of(coordinates()), of(coordinates()), of(place()), any::<bool>(), of(tweet_id())).boxed(),
+            (of(coordinates()), of(coordinates()), of(place()), opt_bool(), of(tweet_id())).boxed(),
         (quoted_status_permalink, quote_count, reply_count, retweet_count, favorite_count) in
             (of((text(), text(), text()).prop_map(|(url, expanded, display)| {
                 QuotedStatusPermalink { url, expanded, display }
-             })), of(any::<u64>()), of(any::<u64>()), any::<u64>(), of(any::<u64>())).boxed(),
+             })), of(any::<u64>()), of(any::<u64>()), of(any::<u64>()), of(any::<u64>())).boxed(),
         (favorited, retweeted, possibly_sensitive, possibly_sensitive_appealable, lang) in
-            (of(any::<bool>()), any::<bool>(), of(any::<bool>()), of(any::<bool>()), of(text())).boxed(),
+            (opt_bool(), opt_bool(), opt_bool(), opt_bool(), of(text())).boxed(),
         (current_user_retweet, withheld_copyright, withheld_in_countries, withheld_scope) in
             (of(tweet_id().prop_map(|id| CurrentUserRetweet { id })), of(any::<bool>()),
              of(vec(text(), 0..3)), of(text())).boxed(),
@@ -219,25 +219,25 @@ fn opt_bool() -> impl Strategy<Value = Option<bool>> {
 prop_compose! {
     fn user()(
         (id, name, screen_name, location, profile_location, description, url, entities) in
-            (user_id(), text(), text(), of(text()), of(place()), of(text()), of(text()),
-             user_entities()).boxed(),
+            (user_id(), of(text()), of(text()), of(text()), of(place()), of(text()), of(text()),
+             of(user_entities())).boxed(),
         (protected, followers_count, friends_count, listed_count, created_at,
          favourites_count, utc_offset, time_zone) in
-            (any::<bool>(), any::<u64>(), any::<u64>(), any::<u64>(), date(), any::<u64>(),
-             of(any::<i32>()), of(text())).boxed(),
+            (opt_bool(), of(any::<u64>()), of(any::<u64>()), of(any::<u64>()), of(date()),
+             of(any::<u64>()), of(any::<i32>()), of(text())).boxed(),
         (geo_enabled, verified, statuses_count, lang, status, contributors_enabled,
          is_translator, is_translation_enabled) in
-            (opt_bool(), any::<bool>(), any::<u64>(), of(text()),
-             of(shallow_tweet().prop_map(Box::new)), any::<bool>(), any::<bool>(), opt_bool()).boxed(),
+            (opt_bool(), opt_bool(), of(any::<u64>()), of(text()),
+             of(shallow_tweet().prop_map(Box::new)), opt_bool(), opt_bool(), opt_bool()).boxed(),
         (profile_background_color, profile_background_image_url,
          profile_background_image_url_https, profile_background_tile, profile_image_url,
          profile_image_url_https, profile_banner_url) in
-            (of(text()), of(text()), of(text()), opt_bool(), text(), text(), of(text())).boxed(),
+            (of(text()), of(text()), of(text()), opt_bool(), of(text()), of(text()), of(text())).boxed(),
         (profile_link_color, profile_sidebar_border_color, profile_sidebar_fill_color,
          profile_text_color, profile_use_background_image, has_extended_profile,
          default_profile, default_profile_image) in
             (of(text()), of(text()), of(text()), of(text()), opt_bool(), opt_bool(),
-             any::<bool>(), any::<bool>()).boxed(),
+             opt_bool(), opt_bool()).boxed(),
         (following, live_following, follow_request_sent, notifications, muting, blocking,
          blocked_by, translator_type) in
             (opt_bool(), opt_bool(), opt_bool(), opt_bool(), opt_bool(), opt_bool(),

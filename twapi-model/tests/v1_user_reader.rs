@@ -61,6 +61,8 @@ fn tricky_bodies() {
         // Ids: only one half, leading zeros in the string half, both halves equal.
         user(r#","id":"0001""#).replacen(r#""id":1,"id_str":"1","#, "", 1),
         // Nullable and omitted fields, unknown fields of every shape, deep nesting.
+        user(r#","entities":null"#),
+        user("").replacen(r#""screen_name":"s","#, "", 1),
         user(r#","utc_offset":-18000,"lang":null,"withheld_in_countries":["DE","XY"]"#),
         user(r#","utc_offset":2147483647,"profile_location":{"a":[1.5e3,null]}"#),
         user(r#","x":{"y":[1,-2.5e-3,true,false,null,{"z":"\u0041"}]},"w":[]"#),
@@ -115,12 +117,12 @@ fn tricky_bodies() {
         user(r#","location":"\x""#),
         user(r#","location":"tab	inside""#),
         user(r#","created_at":"Wed Feb 20 14:35:54 +0000 2007""#),
-        user(r#","entities":null"#),
         user(r#","entities":{"url":{"urls":[{"url":"u","indices":[0]}]}}"#),
         user(r#","entities":{"url":{"urls":[{"url":"u","indices":[0,1,2]}]}}"#),
         status(r#","id_str":"1""#),
         status(r#","coordinates":{"type":"Point","coordinates":[1]}"#),
-        user("").replacen(r#""screen_name":"s","#, "", 1),
+        user("").replacen(r#""id":1,"id_str":"1","#, "", 1),
+        status("").replacen(r#""truncated":false,"#, "", 1),
         format!("{} x", user("")),
         format!("{},", user("")),
         r#"{"users":[],"next_cursor":1,"next_cursor_str":"2","previous_cursor":0}"#.to_owned(),

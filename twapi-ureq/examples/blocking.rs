@@ -34,7 +34,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let user = client
         .send(&UsersShow::of(UserRef::Id(star.user_id())))?
         .value;
-    println!("@{}: {} followers", user.screen_name, user.followers_count);
+    // X leaves fields out of some user objects (trimmed users, old bodies): all but the id
+    // are optional.
+    println!(
+        "@{}: {} followers",
+        user.screen_name.unwrap_or_default(),
+        user.followers_count.unwrap_or_default()
+    );
 
     // Pages of 100 ids, the first 500; each page carries the state a crawl would save.
     let request = FollowersIds {

@@ -20,7 +20,7 @@
 //!
 //!     let name: ScreenName = "XDevelopers".parse()?;
 //!     let user = client.send(&UsersShow::of(name))?.value;
-//!     println!("@{}: {} followers", user.screen_name, user.followers_count);
+//!     println!("@{}: {} followers", user.screen_name.unwrap_or_default(), user.followers_count.unwrap_or(0));
 //!
 //!     for id in client.items(FollowersIds::of(UserRef::Id(user.id))) {
 //!         println!("{}", id?);

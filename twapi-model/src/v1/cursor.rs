@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::User;
 use super::id_list::{IdForm, IdsOut, IdsSeed};
-use super::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
 use super::user::Users;
 use crate::UserId;
+use crate::object::{Key, TwinNumber, TwinSeed, TwinString, wire_object};
 
 /// A position in a cursored list: an opaque signed 64-bit value.
 ///
@@ -161,10 +161,7 @@ impl IdPage {
     /// # Ok::<(), twapi_model::DecodeError>(())
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
-        match super::id_page_reader::read_id_page(bytes) {
-            Some(page) => Ok(page),
-            None => crate::decode(bytes),
-        }
+        crate::reader::decode_with(bytes, super::id_page_reader::read_id_page)
     }
 }
 

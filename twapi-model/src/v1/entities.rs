@@ -11,7 +11,7 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::object::wire_object;
+use crate::object::wire_object;
 use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};
 
@@ -44,11 +44,15 @@ wire_object! {
 wire_object! {
     /// A link: the `t.co` form that is in the text, and what it stands for.
     ///
+    /// `url` and `indices` are in every url entity of every source; very old profile links
+    /// have a `null` `expanded_url` and no `display_url`.
+    ///
     /// Like every entity's, `indices` is `[start, end]`: the half-open range of the entity in
     /// its text, counted in Unicode code points (not bytes, not UTF-16 units).
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct UrlEntity expecting "a v1.1 url entity" {
-        /// The wrapped `t.co` link as it appears in the text.
+        /// The wrapped `t.co` link as it appears in the text. Required: the entity is this
+        /// link, in every url entity of every source.
         pub url: CompactString = req ["url"],
         /// The original link (`null` on some very old profiles).
         pub expanded_url: Option<CompactString> = null ["expanded_url"],
@@ -64,13 +68,15 @@ wire_object! {
     /// The entities of a tweet.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TweetEntities expecting "the entities of a v1.1 tweet" {
-        /// `#hashtags`.
+        /// `#hashtags`. Present in every entities object of every source (2011–2022); `[]`
+        /// when absent, which no real body is.
         pub hashtags: Vec<Hashtag> = default ["hashtags"],
-        /// `$cashtags` ("symbols"), the same shape as hashtags.
-        pub symbols: Vec<Hashtag> = default ["symbols"],
-        /// `@mentions`.
+        /// `$cashtags` ("symbols"), the same shape as hashtags; absent from entities served
+        /// before cashtags were (twitter4s's 2015 followers), so not sent is not empty.
+        pub symbols: Option<Vec<Hashtag>> = omit ["symbols"],
+        /// `@mentions`. Present in every entities object of every source, as `hashtags`.
         pub user_mentions: Vec<UserMention> = default ["user_mentions"],
-        /// Links.
+        /// Links. Present in every entities object of every source, as `hashtags`.
         pub urls: Vec<UrlEntity> = default ["urls"],
         /// The first photo, video or GIF; X sends the key only when the tweet has media.
         pub media: Option<Vec<Media>> = omit ["media"],
@@ -79,6 +85,8 @@ wire_object! {
 
 wire_object! {
     /// A `#hashtag` or a `$cashtag` (`symbols`): the text without its sign, and where it is.
+    ///
+    /// Both fields are required: they are in every hashtag of every source (2011–2022).
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Hashtag expecting "a v1.1 hashtag entity" {
         /// The tag without `#` or `$`.
@@ -100,6 +108,8 @@ pub struct ExtendedEntities {
 wire_object! {
     /// An `@mention`: who, and where in the text. The fields are in X's wire order, which the
     /// reader expects first.
+    ///
+    /// Every field is required: each is in every mention of every source (2011–2022).
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct UserMention expecting "a v1.1 user mention entity" {
         /// Their screen name, without `@`.
@@ -117,7 +127,8 @@ wire_object! {
     /// A photo, video or animated GIF, kept light: ids, links, type and sizes.
     ///
     /// `video_info`, `additional_media_info` and `ext_alt_text` are not modelled; they are
-    /// dropped on decode.
+    /// dropped on decode. The fields not marked optional are in every media entity of every
+    /// source (python-twitter 2015–2017, tweepy 2021).
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Media expecting "a v1.1 media entity" {
         /// The media id (`id` / `id_str`).

@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::object::Key;
+use crate::object::Key;
 
 /// The body of a failed v1.1 request, in either of its two shapes.
 ///

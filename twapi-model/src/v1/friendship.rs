@@ -6,11 +6,15 @@ use compact_str::CompactString;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::object::wire_object;
 use crate::UserId;
+use crate::object::wire_object;
 
 wire_object! {
     /// One element of the friendships/lookup array (API-FACTS 3.6).
+    ///
+    /// Every field is required: the four are in every element of every source
+    /// (python-twitter 2016, tweepy, the emulator's reference), `connections` at least
+    /// `["none"]`.
     ///
     /// ```
     /// use twapi_model::v1::{Connection, Friendship};

@@ -3,8 +3,8 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::object::wire_object;
 use crate::UserId;
+use crate::object::wire_object;
 
 /// The body of friendships/show and friendships/update: `{"relationship": {...}}`.
 ///
@@ -41,7 +41,10 @@ wire_object! {
     /// The source side of a [`Relationship`].
     ///
     /// Every flag is `Option<bool>`: X sends `null` for what the caller may not see
-    /// (app-only auth, or a relationship between two other users), and always sends the key.
+    /// (app-only auth, or a relationship between two other users), and older bodies lack the
+    /// newer flags (`live_following`, `can_dm`, `muting` …); a missing key decodes as `None`.
+    /// `id` and `screen_name` are required: in every side of every source (python-twitter
+    /// 2016, tweepy 2019, egg-mode).
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct RelationshipSource expecting "the source of a v1.1 relationship" {
         /// The source user (`id` / `id_str`).

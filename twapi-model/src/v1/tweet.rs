@@ -5,8 +5,8 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::object::{DateV1, wire_object};
 use super::{ExtendedEntities, TweetEntities, User};
+use crate::object::{DateV1, wire_object};
 use crate::reader::read_with_serde;
 use crate::{TweetId, UserId};
 
@@ -16,6 +16,11 @@ wire_object! {
     /// The embedded `status` of a user carries no `user`; a retweeted or quoted tweet, or a
     /// timeline's tweet, does. Exactly one of `text` (the default) and `full_text`
     /// (`tweet_mode=extended`) is present; [`Tweet::text`] reads whichever it is.
+    ///
+    /// Required are `created_at`, `id`, `truncated` and `source`: present in every embedded,
+    /// retweeted and timeline tweet of every source, 2009 (Twitter4J) to 2022 (tweepy). Bodies
+    /// of 2009–2010 lack `id_str`, `entities`, `lang`, `retweeted`, `is_quote_status` (added
+    /// in 2016) and `retweet_count` (or send it `null`), which are therefore `Option`.
     ///
     /// `geo`, `coordinates` and `place` are rare and `null` in practice: the two points are
     /// typed ([`Coordinates`]), while `place` — a large object outside this crate's scope —
@@ -41,9 +46,10 @@ wire_object! {
     /// ```
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tweet expecting "a v1.1 tweet object" {
-        /// When it was posted.
+        /// When it was posted. Required: in every tweet body since 2009.
         pub created_at: OffsetDateTime = req via DateV1 ["created_at"],
-        /// Its id (`id` / `id_str`).
+        /// Its id (`id` / `id_str`; 2009–2010 bodies have only `id`). Required: in every tweet
+        /// body since 2009.
         pub id: TweetId = twin ["id", "id_str"],
         /// The text (up to 140 characters, `…` and a link when `truncated`); absent with
         /// `tweet_mode=extended`.
@@ -53,13 +59,14 @@ wire_object! {
         /// `[start, end]` of the displayable part of `full_text` (leading mentions and trailing
         /// media links outside), in code points.
         pub display_text_range: Option<[u32; 2]> = omit ["display_text_range"],
-        /// Whether `text` was cut to 140 characters.
+        /// Whether `text` was cut to 140 characters. Required: in every tweet body since 2009.
         pub truncated: bool = req ["truncated"],
-        /// The entities of the text.
-        pub entities: TweetEntities = default ["entities"],
+        /// The entities of the text; absent in bodies of 2009–2010 (before entities).
+        pub entities: Option<TweetEntities> = omit ["entities"],
         /// Every media item, when there are any.
         pub extended_entities: Option<ExtendedEntities> = omit ["extended_entities"],
         /// The posting client, as an HTML link (`<a href="..." rel="nofollow">Name</a>`).
+        /// Required: in every tweet body since 2009 (`web` for the web client).
         pub source: CompactString = req ["source"],
         /// The tweet this replies to.
         pub in_reply_to_status_id: Option<TweetId> =
@@ -77,8 +84,8 @@ wire_object! {
         pub coordinates: Option<Coordinates> = null ["coordinates"],
         /// The place the tweet is associated with, untyped (see above).
         pub place: Option<serde_json::Value> = null ["place"],
-        /// Whether it quotes a tweet.
-        pub is_quote_status: bool = req ["is_quote_status"],
+        /// Whether it quotes a tweet; absent from tweets served before 2016.
+        pub is_quote_status: Option<bool> = omit ["is_quote_status"],
         /// The quoted tweet.
         pub quoted_status_id: Option<TweetId> =
             twin_omit ["quoted_status_id", "quoted_status_id_str"],
@@ -93,14 +100,14 @@ wire_object! {
         pub quote_count: Option<u64> = omit ["quote_count"],
         /// How often it was replied to (premium and enterprise only).
         pub reply_count: Option<u64> = omit ["reply_count"],
-        /// How often it was retweeted.
-        pub retweet_count: u64 = req ["retweet_count"],
+        /// How often it was retweeted; absent in 2009 bodies, `null` in some of 2010.
+        pub retweet_count: Option<u64> = omit ["retweet_count"],
         /// How often it was liked (nullable, per the docs).
         pub favorite_count: Option<u64> = null ["favorite_count"],
         /// Whether the authenticating user liked it (nullable, per the docs).
         pub favorited: Option<bool> = null ["favorited"],
-        /// Whether the authenticating user retweeted it.
-        pub retweeted: bool = req ["retweeted"],
+        /// Whether the authenticating user retweeted it; absent in 2009 bodies.
+        pub retweeted: Option<bool> = omit ["retweeted"],
         /// Whether its links may be sensitive (only when it has links).
         pub possibly_sensitive: Option<bool> = omit ["possibly_sensitive"],
         /// Whether a sensitivity label can be appealed.

@@ -6,14 +6,21 @@ use time::OffsetDateTime;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::object::{Codec, DateV1, Fill, wire_object};
 use super::{Tweet, UserEntities};
+use crate::object::{Codec, DateV1, Fill, wire_object};
 use crate::reader::{FromReader, Reader, decode_with};
 use crate::{DecodeError, UserId};
 
 wire_object! {
     /// A v1.1 user (API-FACTS 3.7): every documented field, with the nullability real data
     /// shows.
+    ///
+    /// Only `id` is required: it is in every user body of every source since 2009, trimmed
+    /// users included (`"user":{"id":…,"id_str":…}` with `trim_user`, 2019). Every other field
+    /// is missing from some real body (see `tests/real_shapes.rs` for the sources): trimmed
+    /// users carry nothing else; 2009–2010 users lack `entities`, `listed_count`, `lang`,
+    /// `contributors_enabled`, `is_translator`, `profile_image_url_https` and
+    /// `default_profile*`. A missing field is `None`, never a `false` or `0` X did not send.
     ///
     /// Since the 2019-05-20 change most profile-design and locale fields are `null`; they
     /// are `Option` and always encoded (as `null` when `None`). Fields X sends only
@@ -45,12 +52,14 @@ wire_object! {
     /// ```
     #[derive(Debug, Clone, PartialEq)]
     pub struct User expecting "a v1.1 user object" {
-        /// The user's id (`id` / `id_str`).
+        /// The user's id (`id` / `id_str`). Required: in every user body since 2009, trimmed
+        /// ones included (Twitter4J 2009–2010, python-twitter 2015, twitter4s 2015, tweepy and
+        /// egg-mode 2019–2022).
         pub id: UserId = twin ["id", "id_str"],
         /// The display name.
-        pub name: CompactString = req ["name"],
+        pub name: Option<CompactString> = omit ["name"],
         /// The handle, without `@`.
-        pub screen_name: CompactString = req ["screen_name"],
+        pub screen_name: Option<CompactString> = omit ["screen_name"],
         /// The free-text location of the profile.
         pub location: Option<CompactString> = null ["location"],
         /// The place X inferred from `location` (deprecated, `null` in practice; an untyped
@@ -61,19 +70,19 @@ wire_object! {
         /// The profile link, wrapped in `t.co`.
         pub url: Option<CompactString> = null ["url"],
         /// The links in `url` and `description`.
-        pub entities: UserEntities = default ["entities"],
+        pub entities: Option<UserEntities> = omit ["entities"],
         /// Whether only approved followers see the tweets.
-        pub protected: bool = req ["protected"],
+        pub protected: Option<bool> = omit ["protected"],
         /// How many follow this user.
-        pub followers_count: u64 = req ["followers_count"],
+        pub followers_count: Option<u64> = omit ["followers_count"],
         /// How many this user follows.
-        pub friends_count: u64 = req ["friends_count"],
+        pub friends_count: Option<u64> = omit ["friends_count"],
         /// How many public lists include this user.
-        pub listed_count: u64 = req ["listed_count"],
+        pub listed_count: Option<u64> = omit ["listed_count"],
         /// When the account was created.
-        pub created_at: OffsetDateTime = req via DateV1 ["created_at"],
+        pub created_at: Option<OffsetDateTime> = omit via DateV1 ["created_at"],
         /// How many tweets this user liked (British spelling on the wire).
-        pub favourites_count: u64 = req ["favourites_count"],
+        pub favourites_count: Option<u64> = omit ["favourites_count"],
         /// Deprecated: seconds east of UTC (`null` since 2019).
         pub utc_offset: Option<i32> = null ["utc_offset"],
         /// Deprecated: the time-zone name (`null` since 2019).
@@ -81,18 +90,18 @@ wire_object! {
         /// Deprecated: whether geotagging is on.
         pub geo_enabled: Option<bool> = null ["geo_enabled"],
         /// The legacy verified badge.
-        pub verified: bool = req ["verified"],
+        pub verified: Option<bool> = omit ["verified"],
         /// How many tweets and retweets this user posted.
-        pub statuses_count: u64 = req ["statuses_count"],
+        pub statuses_count: Option<u64> = omit ["statuses_count"],
         /// Deprecated: the interface language (`null` since 2019).
         pub lang: Option<CompactString> = null ["lang"],
         /// The latest tweet or retweet (no `user` inside); absent for protected accounts the
         /// caller does not follow and for users who never tweeted.
         pub status: Option<Box<Tweet>> = omit ["status"],
         /// Whether co-authored tweets are on (always `false` now).
-        pub contributors_enabled: bool = req ["contributors_enabled"],
+        pub contributors_enabled: Option<bool> = omit ["contributors_enabled"],
         /// Whether the user volunteers in the translator community.
-        pub is_translator: bool = req ["is_translator"],
+        pub is_translator: Option<bool> = omit ["is_translator"],
         /// Deprecated: whether tweet translation is on.
         pub is_translation_enabled: Option<bool> = null ["is_translation_enabled"],
         /// Deprecated design field: background colour (hex, no `#`).
@@ -106,9 +115,9 @@ wire_object! {
         /// Deprecated design field: whether the background image is tiled.
         pub profile_background_tile: Option<bool> = null ["profile_background_tile"],
         /// The avatar (48×48 `_normal` variant) over http.
-        pub profile_image_url: CompactString = req ["profile_image_url"],
+        pub profile_image_url: Option<CompactString> = omit ["profile_image_url"],
         /// The avatar over https.
-        pub profile_image_url_https: CompactString = req ["profile_image_url_https"],
+        pub profile_image_url_https: Option<CompactString> = omit ["profile_image_url_https"],
         /// The header image; absent when the user has none.
         pub profile_banner_url: Option<CompactString> = omit ["profile_banner_url"],
         /// Deprecated design field: link colour.
@@ -126,9 +135,9 @@ wire_object! {
         /// Deprecated: whether the profile has the extended (2016) layout.
         pub has_extended_profile: Option<bool> = null ["has_extended_profile"],
         /// Whether the profile theme is untouched.
-        pub default_profile: bool = req ["default_profile"],
+        pub default_profile: Option<bool> = omit ["default_profile"],
         /// Whether the avatar is the default egg/silhouette.
-        pub default_profile_image: bool = req ["default_profile_image"],
+        pub default_profile_image: Option<bool> = omit ["default_profile_image"],
         /// Deprecated: whether the caller follows this user (still sent, with user auth).
         pub following: Option<bool> = null ["following"],
         /// Whether the caller follows this user's live broadcasts.
@@ -179,8 +188,8 @@ impl User {
     ///   "profile_image_url_https":"https:\/\/pbs.twimg.com\/a_normal.jpg",
     ///   "contributors_enabled":false,"is_translator":false,"lang":null}"#;
     /// let user = User::decode(body)?;
-    /// assert_eq!(user.name, "X ✓");
-    /// assert_eq!(user.profile_image_url, "http://pbs.twimg.com/a_normal.jpg");
+    /// assert_eq!(user.name.as_deref(), Some("X ✓"));
+    /// assert_eq!(user.profile_image_url.as_deref(), Some("http://pbs.twimg.com/a_normal.jpg"));
     /// let err = User::decode(br#"{"id":1,"id_str":"2"}"#).unwrap_err();
     /// assert_eq!(err.path(), "id_str");
     /// # Ok::<(), twapi_model::DecodeError>(())
@@ -287,7 +296,7 @@ mod tests {
             1,
         );
         let user = read(&user, User::from_reader);
-        assert_eq!(user.name, "é😀 <b> /\" \\");
+        assert_eq!(user.name.as_deref(), Some("é😀 <b> /\" \\"));
     }
 
     #[test]
@@ -312,7 +321,7 @@ mod tests {
             with(r#""followers_count":"#, r#""followers_count":01,"x":"#),
             // A date that is not one, a missing required field, trailing bytes.
             with(r#""created_at":""#, r#""created_at":"x","y":""#),
-            with(r#""screen_name":"#, r#""screen_nam":"#),
+            with(r#""id":"#, r#""i":"#).replacen(r#""id_str":"#, r#""i_str":"#, 1),
             format!("{base} x"),
         ] {
             assert!(

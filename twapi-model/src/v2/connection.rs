@@ -224,6 +224,17 @@ impl<'de> Deserialize<'de> for ConnectionStatuses {
     }
 }
 
+impl crate::reader::FromReader for ConnectionStatuses {
+    fn from_reader(r: &mut crate::reader::Reader<'_>) -> Option<Self> {
+        let mut set = ConnectionStatuses::new();
+        r.array(|r| {
+            set.insert(ConnectionStatus::from(r.string()?.as_str()));
+            Some(())
+        })?;
+        Some(set)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::DecodeError;
+use crate::object::wire_object;
 
 use super::follow::{FollowResult, UnfollowResult};
 use super::meta::{Meta, PaginationToken};
@@ -122,18 +123,18 @@ impl Response<Vec<User>, Meta> {
     }
 }
 
-/// The objects that `data` refers to, expanded (`includes`).
-///
-/// The user endpoints expand users (`affiliation.user_id`) and tweets (`pinned_tweet_id`,
-/// `most_recent_tweet_id`); media, places, polls and topics are ignored.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Includes {
-    /// Expanded users.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub users: Vec<User>,
-    /// Expanded tweets (`includes.tweets`; `includes.posts` in 2.167).
-    #[serde(default, alias = "posts", skip_serializing_if = "Vec::is_empty")]
-    pub tweets: Vec<Tweet>,
+wire_object! {
+    /// The objects that `data` refers to, expanded (`includes`).
+    ///
+    /// The user endpoints expand users (`affiliation.user_id`) and tweets (`pinned_tweet_id`,
+    /// `most_recent_tweet_id`); media, places, polls and topics are ignored.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Includes expecting "the includes of a v2 response" in both vocabularies {
+        /// Expanded users.
+        pub users: Vec<User> = vec ["users"],
+        /// Expanded tweets (`includes.tweets`; `includes.posts` in 2.167).
+        pub tweets: Vec<Tweet> = vec ["tweets"],
+    }
 }
 
 /// A list of users: `GET /2/users/:id/followers`, `/2/users/:id/following` (with `meta`),

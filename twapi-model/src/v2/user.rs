@@ -1,124 +1,91 @@
 //! The v2 `User` object and its parts.
 
 use compact_str::CompactString;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::connection::ConnectionStatuses;
 use super::entities::{FullTextEntities, UrlEntities};
+use crate::object::{Fill, wire_object};
 use crate::{TweetId, UserId};
 
-/// A user as v2 sends it: `id`, `name` and `username` always, every other field only when the
-/// request asked for it in `user.fields`.
-///
-/// Holds every field of the 2.159 `User` schema, plus the five that 2.159 lets a request ask
-/// for but leaves out of its schema (`confirmed_email`, `is_identity_verified`, `parody`,
-/// `subscription`, `verified_followers_count`), typed as the 2.167 spec types them. Unknown
-/// fields are ignored.
-///
-/// ```
-/// use twapi_model::v2::User;
-/// let u: User = serde_json::from_str(
-///     r#"{"id":"2244994945","name":"Developers","username":"XDevelopers","created_at":"2013-12-14T04:35:55.000Z"}"#,
-/// ).unwrap();
-/// assert_eq!(u.id.get(), 2_244_994_945);
-/// assert_eq!(u.created_at.map(|t| t.year()), Some(2013));
-/// assert_eq!(u.protected, None); // not asked for
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    /// The user's id, a string of digits on the wire.
-    pub id: UserId,
-    /// The display name, free text (emoji and all).
-    pub name: CompactString,
-    /// The handle, `^[A-Za-z0-9_]{1,15}$`, without `@`.
-    pub username: CompactString,
-    /// When the account was created.
-    #[serde(
-        default,
-        with = "crate::date::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<OffsetDateTime>,
-    /// The profile's bio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<CompactString>,
-    /// Links, tags and mentions in the bio and the profile URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entities: Option<UserEntities>,
-    /// The free-text location of the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<CompactString>,
-    /// The pinned tweet; expand it with `expansions=pinned_tweet_id` (`pinned_post_id` in
-    /// 2.167, which names the field so too).
-    #[serde(
-        default,
-        alias = "pinned_post_id",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pinned_tweet_id: Option<TweetId>,
-    /// The user's latest tweet; expand it with `expansions=most_recent_tweet_id`
-    /// (`most_recent_post_id` in 2.167, which names the field so too).
-    #[serde(
-        default,
-        alias = "most_recent_post_id",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub most_recent_tweet_id: Option<TweetId>,
-    /// The avatar's URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_image_url: Option<CompactString>,
-    /// The banner's URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_banner_url: Option<CompactString>,
-    /// Whether only approved followers see the user's tweets; following such a user makes a
-    /// request (`pending_follow`) instead of a follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protected: Option<bool>,
-    /// Follower, following, tweet, listed and like counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metrics: Option<UserPublicMetrics>,
-    /// The URL of the profile (usually a `t.co` link; see `entities.url`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<CompactString>,
-    /// Whether the user has a checkmark.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-    /// Which checkmark.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_type: Option<VerifiedType>,
-    /// The user's paid subscription tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_type: Option<SubscriptionType>,
-    /// Whether the authenticated user may send this user a direct message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receives_your_dm: Option<bool>,
-    /// How the authenticated user and this user are connected; an empty set (X may send an
-    /// empty list) means "not connected", distinct from "not asked for".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_status: Option<ConnectionStatuses>,
-    /// The organisation the user is affiliated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affiliation: Option<Affiliation>,
-    /// Where the account is withheld.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withheld: Option<UserWithheld>,
-    /// The account's confirmed email address (only for the authenticated user, with the
-    /// `users.email` scope).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmed_email: Option<CompactString>,
-    /// Whether the user completed identity verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_identity_verified: Option<bool>,
-    /// Whether the account is labelled as parody.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parody: Option<bool>,
-    /// The subscription relationship between this user and the authenticated user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription: Option<UserSubscription>,
-    /// How many verified accounts follow the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_followers_count: Option<u64>,
+wire_object! {
+    /// A user as v2 sends it: `id`, `name` and `username` always, every other field only when the
+    /// request asked for it in `user.fields`.
+    ///
+    /// Holds every field of the 2.159 `User` schema, plus the five that 2.159 lets a request ask
+    /// for but leaves out of its schema (`confirmed_email`, `is_identity_verified`, `parody`,
+    /// `subscription`, `verified_followers_count`), typed as the 2.167 spec types them. Unknown
+    /// fields are ignored.
+    ///
+    /// ```
+    /// use twapi_model::v2::User;
+    /// let u: User = serde_json::from_str(
+    ///     r#"{"id":"2244994945","name":"Developers","username":"XDevelopers","created_at":"2013-12-14T04:35:55.000Z"}"#,
+    /// ).unwrap();
+    /// assert_eq!(u.id.get(), 2_244_994_945);
+    /// assert_eq!(u.created_at.map(|t| t.year()), Some(2013));
+    /// assert_eq!(u.protected, None); // not asked for
+    /// ```
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct User expecting "a v2 user object" in both vocabularies selected by UserField {
+        /// The user's id, a string of digits on the wire.
+        pub id: UserId = req ["id"] select Id,
+        /// The display name, free text (emoji and all).
+        pub name: CompactString = req ["name"] select Name,
+        /// The handle, `^[A-Za-z0-9_]{1,15}$`, without `@`.
+        pub username: CompactString = req ["username"] select Username,
+        /// When the account was created.
+        pub created_at: Option<OffsetDateTime> = omit via crate::object::DateV2 ["created_at"] select CreatedAt,
+        /// The profile's bio.
+        pub description: Option<CompactString> = omit ["description"] select Description,
+        /// Links, tags and mentions in the bio and the profile URL.
+        pub entities: Option<UserEntities> = omit ["entities"] select Entities,
+        /// The free-text location of the profile.
+        pub location: Option<CompactString> = omit ["location"] select Location,
+        /// The pinned tweet; expand it with `expansions=pinned_tweet_id` (`pinned_post_id` in
+        /// 2.167, which names the field so too).
+        pub pinned_tweet_id: Option<TweetId> = omit ["pinned_tweet_id"] select PinnedTweetId,
+        /// The user's latest tweet; expand it with `expansions=most_recent_tweet_id`
+        /// (`most_recent_post_id` in 2.167, which names the field so too).
+        pub most_recent_tweet_id: Option<TweetId> = omit ["most_recent_tweet_id"] select MostRecentTweetId,
+        /// The avatar's URL.
+        pub profile_image_url: Option<CompactString> = omit ["profile_image_url"] select ProfileImageUrl,
+        /// The banner's URL.
+        pub profile_banner_url: Option<CompactString> = omit ["profile_banner_url"] select ProfileBannerUrl,
+        /// Whether only approved followers see the user's tweets; following such a user makes a
+        /// request (`pending_follow`) instead of a follow.
+        pub protected: Option<bool> = omit ["protected"] select Protected,
+        /// Follower, following, tweet, listed and like counts.
+        pub public_metrics: Option<UserPublicMetrics> = omit ["public_metrics"] select PublicMetrics,
+        /// The URL of the profile (usually a `t.co` link; see `entities.url`).
+        pub url: Option<CompactString> = omit ["url"] select Url,
+        /// Whether the user has a checkmark.
+        pub verified: Option<bool> = omit ["verified"] select Verified,
+        /// Which checkmark.
+        pub verified_type: Option<VerifiedType> = omit ["verified_type"] select VerifiedType,
+        /// The user's paid subscription tier.
+        pub subscription_type: Option<SubscriptionType> = omit ["subscription_type"] select SubscriptionType,
+        /// Whether the authenticated user may send this user a direct message.
+        pub receives_your_dm: Option<bool> = omit ["receives_your_dm"] select ReceivesYourDm,
+        /// How the authenticated user and this user are connected; an empty set (X may send an
+        /// empty list) means "not connected", distinct from "not asked for".
+        pub connection_status: Option<ConnectionStatuses> = omit ["connection_status"] select ConnectionStatus,
+        /// The organisation the user is affiliated with.
+        pub affiliation: Option<Affiliation> = omit ["affiliation"] select Affiliation,
+        /// Where the account is withheld.
+        pub withheld: Option<UserWithheld> = omit ["withheld"] select Withheld,
+        /// The account's confirmed email address (only for the authenticated user, with the
+        /// `users.email` scope).
+        pub confirmed_email: Option<CompactString> = omit ["confirmed_email"] select ConfirmedEmail,
+        /// Whether the user completed identity verification.
+        pub is_identity_verified: Option<bool> = omit ["is_identity_verified"] select IsIdentityVerified,
+        /// Whether the account is labelled as parody.
+        pub parody: Option<bool> = omit ["parody"] select Parody,
+        /// The subscription relationship between this user and the authenticated user.
+        pub subscription: Option<UserSubscription> = omit ["subscription"] select Subscription,
+        /// How many verified accounts follow the user.
+        pub verified_followers_count: Option<u64> = omit ["verified_followers_count"] select VerifiedFollowersCount,
+    }
 }
 
 impl User {
@@ -130,100 +97,77 @@ impl User {
     /// assert_eq!(serde_json::to_string(&u).unwrap(), r#"{"id":"12","name":"jack","username":"jack"}"#);
     /// ```
     pub fn new(id: UserId, name: &str, username: &str) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            username: username.into(),
-            created_at: None,
-            description: None,
-            entities: None,
-            location: None,
-            pinned_tweet_id: None,
-            most_recent_tweet_id: None,
-            profile_image_url: None,
-            profile_banner_url: None,
-            protected: None,
-            public_metrics: None,
-            url: None,
-            verified: None,
-            verified_type: None,
-            subscription_type: None,
-            receives_your_dm: None,
-            connection_status: None,
-            affiliation: None,
-            withheld: None,
-            confirmed_email: None,
-            is_identity_verified: None,
-            parody: None,
-            subscription: None,
-            verified_followers_count: None,
-        }
+        let mut user = <Self as Fill>::blank();
+        user.id = id;
+        user.name = name.into();
+        user.username = username.into();
+        user
     }
 }
 
-/// The entities of a profile: of its `url` field and of its `description`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UserEntities {
-    /// The profile URL, expanded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<UrlEntities>,
-    /// Links, tags, mentions and annotations in the bio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<FullTextEntities>,
+wire_object! {
+    /// The entities of a profile: of its `url` field and of its `description`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserEntities expecting "the entities of a v2 user" {
+        /// The profile URL, expanded.
+        pub url: Option<UrlEntities> = omit ["url"],
+        /// Links, tags, mentions and annotations in the bio.
+        pub description: Option<FullTextEntities> = omit ["description"],
+    }
 }
 
-/// A user's public counts.
-///
-/// The four counts are required by the spec; `like_count` is newer and optional.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct UserPublicMetrics {
-    /// How many users follow this user.
-    pub followers_count: u64,
-    /// How many users this user follows.
-    pub following_count: u64,
-    /// How many tweets (retweets included) the user posted; `post_count` in 2.167.
-    #[serde(alias = "post_count")]
-    pub tweet_count: u64,
-    /// How many lists include the user.
-    pub listed_count: u64,
-    /// How many tweets the user liked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub like_count: Option<u64>,
+wire_object! {
+    /// A user's public counts.
+    ///
+    /// The four counts are required by the spec; `like_count` is newer and optional.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct UserPublicMetrics expecting "the public metrics of a v2 user" in both vocabularies {
+        /// How many users follow this user.
+        pub followers_count: u64 = req ["followers_count"],
+        /// How many users this user follows.
+        pub following_count: u64 = req ["following_count"],
+        /// How many tweets (retweets included) the user posted; `post_count` in 2.167.
+        pub tweet_count: u64 = req ["tweet_count"],
+        /// How many lists include the user.
+        pub listed_count: u64 = req ["listed_count"],
+        /// How many tweets the user liked.
+        pub like_count: Option<u64> = omit ["like_count"],
+    }
 }
 
-/// The organisation a user is affiliated with (the small badge next to the name).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Affiliation {
-    /// The badge image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub badge_url: Option<CompactString>,
-    /// What the affiliation is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<CompactString>,
-    /// A page about the affiliation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<CompactString>,
-    /// The affiliated organisation's accounts; expand with `expansions=affiliation.user_id`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub user_id: Vec<UserId>,
+wire_object! {
+    /// The organisation a user is affiliated with (the small badge next to the name).
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct Affiliation expecting "a v2 affiliation" {
+        /// The badge image.
+        pub badge_url: Option<CompactString> = omit ["badge_url"],
+        /// What the affiliation is.
+        pub description: Option<CompactString> = omit ["description"],
+        /// A page about the affiliation.
+        pub url: Option<CompactString> = omit ["url"],
+        /// The affiliated organisation's accounts; expand with `expansions=affiliation.user_id`.
+        pub user_id: Vec<UserId> = vec ["user_id"],
+    }
 }
 
-/// Where a user is withheld.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct UserWithheld {
-    /// ISO 3166-1 alpha-2 codes (`DE`, `TR`) of the countries where the account is withheld.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub country_codes: Vec<CompactString>,
-    /// `user` when the whole account is withheld.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<WithheldScope>,
+wire_object! {
+    /// Where a user is withheld.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct UserWithheld expecting "the withholding of a v2 user" {
+        /// ISO 3166-1 alpha-2 codes (`DE`, `TR`) of the countries where the account is withheld.
+        pub country_codes: Vec<CompactString> = vec ["country_codes"],
+        /// `user` when the whole account is withheld.
+        pub scope: Option<WithheldScope> = omit ["scope"],
+    }
 }
 
-/// The subscription relationship between a user and the authenticated user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserSubscription {
-    /// Whether this user pays for a subscription to the authenticated user.
-    pub subscribes_to_you: bool,
+wire_object! {
+    /// The subscription relationship between a user and the authenticated user.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct UserSubscription expecting "a v2 subscription" {
+        /// Whether this user pays for a subscription to the authenticated user.
+        pub subscribes_to_you: bool = req ["subscribes_to_you"],
+    }
 }
 
 open_enum! {

@@ -1,4 +1,5 @@
-//! How a v1.1 object travels, and the macro that writes its serde code.
+//! How an object travels, v1.1 and v2 alike, and the macro that writes, from one list of its
+//! fields, its serde code, its fast reader and (for the v2 user and tweet) its field selector.
 //!
 //! v1.1 writes every 64-bit number twice — `id` as a JSON number and `id_str` as a string —
 //! because JavaScript readers lose precision above 2^53. The model keeps *one* value per pair
@@ -15,9 +16,16 @@
 //! | `null` | `Option<T>` | `None` | always, `null` for `None` |
 //! | `omit` | `Option<T>` | `None` | only when `Some` |
 //! | `default` | `T: Default` | `T::default()` | always |
+//! | `vec` | `Vec<T>` | empty | only when not empty (v2 never sends an empty list) |
 //! | `twin` | id or cursor | an error naming the key | both keys |
 //! | `twin_null` | `Option<id>` | `None` | both keys, `null` for `None` |
 //! | `twin_omit` | `Option<id>` | `None` | both keys, only when `Some` |
+//!
+//! A v2 object declared `in both vocabularies` reads a key of 2.167 (`pinned_post_id`) as its
+//! classic name (`pinned_tweet_id`), through the one table of [`crate::v2::vocabulary`]; both
+//! names in one object are a repeated key. One declared `selected by Name` also gets `Name`, the
+//! open enum of its fields for `user.fields` / `tweet.fields` (variant `select`ed beside each
+//! field, plus the names listed `also`, which the crate does not model).
 //!
 //! The generated `Deserialize` is what serde's derive would write for a flat struct — one
 //! pass over the map, a `match` on the borrowed key, unknown keys skipped with
@@ -36,8 +44,8 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
-use super::Cursor;
 use crate::reader::{FromReader, Reader};
+use crate::v1::Cursor;
 use crate::{TweetId, UserId};
 
 /// A map key, borrowed from the input when it holds no escapes (keys on the wire never do).
@@ -114,6 +122,64 @@ impl Codec<OffsetDateTime> for DateV1 {
         crate::date::v1::parse(r.string()?.as_str()).ok()
     }
 }
+
+/// A field that may be absent or `null` and is read through `C` when present (a user's
+/// `created_at`, which trimmed users lack).
+impl<C: Codec<T>, T> Codec<Option<T>> for C
+where
+    C: OptionCodec,
+{
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        struct PresentVisitor<C, T>(PhantomData<fn() -> (C, T)>);
+        impl<'de, C: Codec<T>, T> Visitor<'de> for PresentVisitor<C, T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("null or a value")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                C::decode(d).map(Some)
+            }
+        }
+        d.deserialize_option(PresentVisitor::<C, T>(PhantomData))
+    }
+    fn encode<S: Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => C::encode(v, s),
+            None => s.serialize_none(),
+        }
+    }
+    fn read(r: &mut Reader<'_>) -> Option<Option<T>> {
+        r.opt(C::read)
+    }
+}
+
+/// A codec whose values may also travel as optional fields ([`Codec`] for `Option<T>`).
+pub(crate) trait OptionCodec {}
+
+impl OptionCodec for DateV1 {}
+
+/// The v2 date format, RFC 3339 (`2013-12-14T04:35:55.000Z`, [`crate::date::rfc3339`]).
+pub(crate) struct DateV2;
+
+impl Codec<OffsetDateTime> for DateV2 {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        crate::date::rfc3339::deserialize(d)
+    }
+    fn encode<S: Serializer>(value: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        crate::date::rfc3339::serialize(value, s)
+    }
+    fn read(r: &mut Reader<'_>) -> Option<OffsetDateTime> {
+        crate::date::rfc3339::parse(r.string()?.as_str()).ok()
+    }
+}
+
+impl OptionCodec for DateV2 {}
 
 /// Decodes one field's value through its codec.
 pub(crate) struct Decode<C, T>(PhantomData<fn() -> (C, T)>);
@@ -336,7 +402,16 @@ macro_rules! blank_is_default {
     )*};
 }
 
-blank_is_default!(bool, u64, [u32; 2], CompactString, UserId, TweetId);
+blank_is_default!(
+    bool,
+    u16,
+    u32,
+    u64,
+    [u32; 2],
+    CompactString,
+    UserId,
+    TweetId
+);
 
 impl<T> Blank for Vec<T> {
     fn blank() -> Self {
@@ -445,31 +520,31 @@ impl<T: Fill> FromReader for Box<T> {
 /// }
 /// ```
 macro_rules! wire_object {
-    (@codec) => { $crate::v1::object::Plain };
+    (@codec) => { $crate::object::Plain };
     (@codec $codec:ty) => { $codec };
 
     (@de twin $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+        $crate::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
     };
     (@de twin_null $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+        $crate::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
     };
     (@de twin_omit $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
+        $crate::object::wire_object!(@de_twin $map $slot $key [$k0, $k1] $ty)
     };
     (@de_twin $map:ident $slot:ident $key:ident [$k0:literal, $k1:literal] $ty:ty) => {{
-        let value = $map.next_value_seed($crate::v1::object::TwinSeed::<$ty> {
+        let value = $map.next_value_seed($crate::object::TwinSeed::<$ty> {
             seen: $slot.as_ref(),
             key: $key.as_str(),
             pair: [$k0, $k1],
         })?;
         $slot = Some(value);
     }};
-    (@de $presence:ident $map:ident $slot:ident $key:ident [$k0:literal] $ty:ty, $codec:ty) => {{
+    (@de $presence:ident $map:ident $slot:ident $key:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty) => {{
         if $slot.is_some() {
             return Err(::serde::de::Error::duplicate_field($k0));
         }
-        $slot = Some($map.next_value_seed($crate::v1::object::Decode::<$codec, $ty>::new())?);
+        $slot = Some($map.next_value_seed($crate::object::Decode::<$codec, $ty>::new())?);
     }};
 
     (@finish req $slot:ident [$k0:literal]) => {
@@ -489,26 +564,39 @@ macro_rules! wire_object {
     };
 
     (@read twin $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
+        $crate::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
     };
     (@read twin_null $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
+        $crate::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
     };
     (@read twin_omit $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {
-        $crate::v1::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
+        $crate::object::wire_object!(@read_twin $r $seen $slot, $bit, $ty)
     };
     (@read_twin $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty) => {{
-        $crate::v1::object::read_twin_into::<$ty>(&mut $slot, $r, $seen, $bit)?;
+        $crate::object::read_twin_into::<$ty>(&mut $slot, $r, $seen, $bit)?;
     }};
     (@read $presence:ident $r:ident $seen:ident $slot:expr, $bit:expr, $ty:ty, $codec:ty) => {{
-        $crate::v1::object::read_into::<$ty, $codec>(&mut $slot, $r, $seen, $bit)?;
+        $crate::object::read_into::<$ty, $codec>(&mut $slot, $r, $seen, $bit)?;
     }};
+
+    // The name a key is matched by: itself, or, for a v2 object, its classic name (a 2.167
+    // name such as `pinned_post_id` is read as `pinned_tweet_id`, from the one table of
+    // `v2::vocabulary`).
+    (@name $key:ident) => { $key.as_str() };
+    (@name $key:ident both) => {
+        $crate::v2::vocabulary::Vocabulary::classic(
+            $crate::v2::vocabulary::Place::Field,
+            $key.as_str(),
+        )
+    };
+    (@renamed) => { None };
+    (@renamed both) => { Some($crate::object::classic_field as fn(&str) -> &str) };
 
     // `$value` once for each key: the setters' table runs beside the keys'.
     (@per_key $key:literal, $value:expr) => { $value };
 
-    (@blank req $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
-    (@blank twin $ty:ty) => { <$ty as $crate::v1::object::Blank>::blank() };
+    (@blank req $ty:ty) => { <$ty as $crate::object::Blank>::blank() };
+    (@blank twin $ty:ty) => { <$ty as $crate::object::Blank>::blank() };
     (@blank $presence:ident $ty:ty) => { <$ty as ::std::default::Default>::default() };
 
     (@required req $bit:expr) => { 1 << $bit };
@@ -516,48 +604,145 @@ macro_rules! wire_object {
     (@required $presence:ident $bit:expr) => { 0 };
 
     (@len omit $value:expr) => { usize::from($value.is_some()) };
+    (@len vec $value:expr) => { usize::from(!$value.is_empty()) };
     (@len twin $value:expr) => { 2 };
     (@len twin_null $value:expr) => { 2 };
     (@len twin_omit $value:expr) => { 2 * usize::from($value.is_some()) };
     (@len $presence:ident $value:expr) => { 1 };
 
-    (@ser omit $st:ident [$k0:literal] $ty:ty, $codec:ty, $value:expr) => {
+    (@ser vec $st:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty, $value:expr) => {
+        if $value.is_empty() {
+            $st.skip_field($k0)?;
+        } else {
+            $st.serialize_field($k0, &$crate::object::Encode::<$codec, $ty>::new(&$value))?;
+        }
+    };
+    (@ser omit $st:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty, $value:expr) => {
         if $value.is_some() {
-            $st.serialize_field($k0, &$crate::v1::object::Encode::<$codec, $ty>::new(&$value))?;
+            $st.serialize_field($k0, &$crate::object::Encode::<$codec, $ty>::new(&$value))?;
         } else {
             $st.skip_field($k0)?;
         }
     };
     (@ser twin $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
-        $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
-        $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+        $st.serialize_field($k0, &$crate::object::TwinNumber(&$value))?;
+        $st.serialize_field($k1, &$crate::object::TwinString(&$value))?;
     };
     (@ser twin_null $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
-        $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
-        $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+        $st.serialize_field($k0, &$crate::object::TwinNumber(&$value))?;
+        $st.serialize_field($k1, &$crate::object::TwinString(&$value))?;
     };
     (@ser twin_omit $st:ident [$k0:literal, $k1:literal] $ty:ty, $codec:ty, $value:expr) => {
         if $value.is_some() {
-            $st.serialize_field($k0, &$crate::v1::object::TwinNumber(&$value))?;
-            $st.serialize_field($k1, &$crate::v1::object::TwinString(&$value))?;
+            $st.serialize_field($k0, &$crate::object::TwinNumber(&$value))?;
+            $st.serialize_field($k1, &$crate::object::TwinString(&$value))?;
         } else {
             $st.skip_field($k0)?;
             $st.skip_field($k1)?;
         }
     };
-    (@ser $presence:ident $st:ident [$k0:literal] $ty:ty, $codec:ty, $value:expr) => {
-        $st.serialize_field($k0, &$crate::v1::object::Encode::<$codec, $ty>::new(&$value))?;
+    (@ser $presence:ident $st:ident [$k0:literal $(, $alias:literal)*] $ty:ty, $codec:ty, $value:expr) => {
+        $st.serialize_field($k0, &$crate::object::Encode::<$codec, $ty>::new(&$value))?;
+    };
+
+    (@selector $name:ident [] [$($fields:tt)*]) => {};
+    (@selector $name:ident [$selector:ident] [$( [$variant:ident] [$k0:literal $(, $alias:literal)*] ),*]) => {
+        #[doc = concat!(
+            "A field of [`", stringify!($name), "`] that a request may ask for, generated from ",
+            "the object's declaration (its wire name in the classic vocabulary; 2.167 names are ",
+            "read too, see [`Vocabulary`](crate::v2::vocabulary::Vocabulary)). A name this ",
+            "version does not know is kept verbatim in `Other`."
+        )]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $selector {
+            $(
+                #[doc = concat!("`", $k0, "`")]
+                $variant,
+            )*
+            /// A value this version does not name, sent and read verbatim.
+            Other(String),
+        }
+
+        impl $selector {
+            /// Every named value, in the order of their wire names (as X lists them).
+            pub const ALL: &'static [$selector] = {
+                #[allow(non_camel_case_types, clippy::enum_variant_names)]
+                enum Position { $($variant),* }
+                const NAMES: &[&str] = &[$($k0),*];
+                const ORDER: [usize; NAMES.len()] = $crate::object::sorted_order(NAMES);
+                &[$( $selector::nth(ORDER[Position::$variant as usize]) ),*]
+            };
+
+            /// The value declared at `position`.
+            const fn nth(position: usize) -> Self {
+                #[allow(non_camel_case_types, clippy::enum_variant_names)]
+                enum Position { $($variant),* }
+                $(
+                    if position == Position::$variant as usize {
+                        return Self::$variant;
+                    }
+                )*
+                panic!("no field at this position")
+            }
+
+            /// The classic (2.159) wire name.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $k0,)*
+                    Self::Other(s) => s,
+                }
+            }
+
+            /// The wire name in `vocabulary` (a value kept verbatim is written as it is).
+            pub fn name_in(&self, vocabulary: $crate::v2::vocabulary::Vocabulary) -> &str {
+                match self {
+                    Self::Other(s) => s,
+                    named => vocabulary.name($crate::v2::vocabulary::Place::Field, named.as_str()),
+                }
+            }
+
+            /// Reads a wire name of either vocabulary; unknown names become `Other`.
+            pub fn parse(s: &str) -> Self {
+                match $crate::v2::vocabulary::Vocabulary::classic(
+                    $crate::v2::vocabulary::Place::Field,
+                    s,
+                ) {
+                    $($k0 => Self::$variant,)*
+                    _ => Self::Other(s.to_owned()),
+                }
+            }
+
+            /// The vocabulary `s` is written in, when it is a name that differs between them.
+            pub fn vocabulary_of(s: &str) -> Option<$crate::v2::vocabulary::Vocabulary> {
+                $crate::v2::vocabulary::Vocabulary::of($crate::v2::vocabulary::Place::Field, s)
+                    .map(|(vocabulary, _)| vocabulary)
+            }
+        }
+
+        impl ::std::fmt::Display for $selector {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
     };
 
     (
         $(#[$meta:meta])*
-        pub struct $name:ident expecting $expecting:literal {
+        pub struct $name:ident expecting $expecting:literal $(in $both:ident vocabularies)?
+            $(selected by $selector:ident $(also [$($also:ident = $also_key:literal),* $(,)?])?)? {
             $(
                 $(#[$fmeta:meta])*
                 pub $field:ident : $ty:ty = $presence:ident $(via $codec:ty)? [$($key:literal),+]
+                    $(select $variant:ident)?
             ),* $(,)?
         }
     ) => {
+        $crate::object::wire_object!(
+            @selector $name [$($selector)?]
+                [$( [$($variant)?] [$($key),+] ),* $($($(, [$also] [$also_key])*)?)?]
+        );
+
         $(#[$meta])*
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
@@ -578,12 +763,12 @@ macro_rules! wire_object {
                         mut map: A,
                     ) -> Result<$name, A::Error> {
                         $( let mut $field: Option<$ty> = None; )*
-                        while let Some(key) = map.next_key::<$crate::v1::object::Key<'de>>()? {
-                            match key.as_str() {
+                        while let Some(key) = map.next_key::<$crate::object::Key<'de>>()? {
+                            match $crate::object::wire_object!(@name key $($both)?) {
                                 $(
-                                    $($key)|+ => $crate::v1::object::wire_object!(
+                                    $($key)|+ => $crate::object::wire_object!(
                                         @de $presence map $field key [$($key),+] $ty,
-                                        $crate::v1::object::wire_object!(@codec $($codec)?)
+                                        $crate::object::wire_object!(@codec $($codec)?)
                                     ),
                                 )*
                                 _ => {
@@ -593,7 +778,7 @@ macro_rules! wire_object {
                         }
                         Ok($name {
                             $(
-                                $field: $crate::v1::object::wire_object!(
+                                $field: $crate::object::wire_object!(
                                     @finish $presence $field [$($key),+]
                                 ),
                             )*
@@ -606,16 +791,16 @@ macro_rules! wire_object {
 
         impl $crate::reader::FromReader for $name {
             fn from_reader(json: &mut $crate::reader::Reader<'_>) -> Option<Self> {
-                let mut value = <Self as $crate::v1::object::Fill>::blank();
-                $crate::v1::object::Fill::fill(&mut value, json)?;
+                let mut value = <Self as $crate::object::Fill>::blank();
+                $crate::object::Fill::fill(&mut value, json)?;
                 Some(value)
             }
         }
 
-        impl $crate::v1::object::Fill for $name {
+        impl $crate::object::Fill for $name {
             fn blank() -> Self {
                 $name {
-                    $( $field: $crate::v1::object::wire_object!(@blank $presence $ty), )*
+                    $( $field: $crate::object::wire_object!(@blank $presence $ty), )*
                 }
             }
 
@@ -624,7 +809,7 @@ macro_rules! wire_object {
                 #[derive(Clone, Copy)]
                 enum Field { $($field),* }
                 const REQUIRED: u64 = 0 $(
-                    | $crate::v1::object::wire_object!(@required $presence Field::$field as u32)
+                    | $crate::object::wire_object!(@required $presence Field::$field as u32)
                 )*;
                 const _: () = assert!([$(Field::$field),*].len() <= 64, "`Seen` holds 64 fields");
                 // One setter per field, named after it.
@@ -634,9 +819,9 @@ macro_rules! wire_object {
                         json: &mut $crate::reader::Reader<'_>,
                         seen: &mut $crate::reader::Seen,
                     ) -> Option<()> {
-                        $crate::v1::object::wire_object!(
+                        $crate::object::wire_object!(
                             @read $presence json seen this.$field, Field::$field as u32, $ty,
-                            $crate::v1::object::wire_object!(@codec $($codec)?)
+                            $crate::object::wire_object!(@codec $($codec)?)
                         );
                         Some(())
                     }
@@ -645,12 +830,18 @@ macro_rules! wire_object {
                 // its field (a twin's two keys share one).
                 const KEYS: &[&str] = &[$($($key),+),*];
                 const SETTERS: &[$crate::reader::Setter<$name>] = &[$($(
-                    $crate::v1::object::wire_object!(
+                    $crate::object::wire_object!(
                         @per_key $key, $field as $crate::reader::Setter<$name>
                     )
                 ),+),*];
                 let mut seen = $crate::reader::Seen::default();
-                json.object_in_order(self, &mut seen, KEYS, SETTERS)?;
+                json.object_in_order(
+                    self,
+                    &mut seen,
+                    KEYS,
+                    SETTERS,
+                    $crate::object::wire_object!(@renamed $($both)?),
+                )?;
                 seen.all(REQUIRED).then_some(())
             }
         }
@@ -659,12 +850,12 @@ macro_rules! wire_object {
             #[allow(clippy::too_many_lines)]
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeStruct as _;
-                let len = 0 $( + $crate::v1::object::wire_object!(@len $presence self.$field) )*;
+                let len = 0 $( + $crate::object::wire_object!(@len $presence self.$field) )*;
                 let mut st = s.serialize_struct(stringify!($name), len)?;
                 $(
-                    $crate::v1::object::wire_object!(
+                    $crate::object::wire_object!(
                         @ser $presence st [$($key),+] $ty,
-                        $crate::v1::object::wire_object!(@codec $($codec)?),
+                        $crate::object::wire_object!(@codec $($codec)?),
                         self.$field
                     );
                 )*
@@ -675,3 +866,44 @@ macro_rules! wire_object {
 }
 
 pub(crate) use wire_object;
+
+/// The classic (2.159) name of a v2 field name of either vocabulary.
+pub(crate) fn classic_field(name: &str) -> &str {
+    crate::v2::vocabulary::Vocabulary::classic(crate::v2::vocabulary::Place::Field, name)
+}
+
+/// The positions of `names` in byte order: `sorted_order(&["b", "a"]) == [1, 0]`. A
+/// selector's `ALL` lists its values so, whatever order the object declares its fields in (X's
+/// order on the wire).
+pub(crate) const fn sorted_order<const N: usize>(names: &[&str]) -> [usize; N] {
+    const fn less(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        let mut i = 0;
+        while i < a.len() && i < b.len() {
+            if a[i] != b[i] {
+                return a[i] < b[i];
+            }
+            i += 1;
+        }
+        a.len() < b.len()
+    }
+    let mut order = [0; N];
+    let mut i = 0;
+    while i < N {
+        order[i] = i;
+        i += 1;
+    }
+    // Insertion sort: a few dozen names, once, at compile time.
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && less(names[order[j]], names[order[j - 1]]) {
+            let t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    order
+}
