@@ -33,4 +33,5 @@ fi
   echo "valgrind	$(valgrind --version 2>/dev/null || echo absent)"
 } > "$out/machine.tsv"
 
-cargo run --release --example report -- "$CARGO_TARGET_DIR"
+# The bench profile, as the benches: its dependencies are already built.
+cargo run --profile bench --example report -- "$CARGO_TARGET_DIR"

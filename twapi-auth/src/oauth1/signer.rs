@@ -514,7 +514,7 @@ fn keyed_mac_from_secrets(consumer_secret: &str, token_secret: &str) -> HmacSha1
     if len > block.len() {
         let mut hasher = Sha1::new();
         write_key(consumer_secret, token_secret, &mut |piece| {
-            hasher.update(piece)
+            hasher.update(piece);
         });
         let mut digest = hasher.finalize();
         for (dst, src) in block.iter_mut().zip(digest.iter()) {
