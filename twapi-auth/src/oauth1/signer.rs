@@ -163,7 +163,7 @@ pub struct Signer {
 /// users makes a `Signer` per call, and keying must cost little beside the HMAC's own keying.
 #[derive(Clone, Debug)]
 struct OAuthBlock {
-    /// The pieces, one after another, in the order of [`Piece`]'s variants.
+    /// The pieces, one after another, in the order of [`BlockPiece`]'s variants.
     text: String,
     /// Where each piece ends in `text` (each starts where the one before ends).
     ends: [usize; PIECES],
@@ -188,7 +188,8 @@ enum BlockPiece {
     HeaderTail,
 }
 
-const PIECES: usize = 6;
+/// How many pieces an [`OAuthBlock`] holds: the last [`BlockPiece`] and those before it.
+const PIECES: usize = BlockPiece::HeaderTail as usize + 1;
 
 const BASE_MIDDLE: &[u8] = b"%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D";
 const HEADER_SIGNATURE: &[u8] = b"\", oauth_signature=\"";
