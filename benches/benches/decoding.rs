@@ -1,4 +1,4 @@
-//! Item 2: decoding pages from bytes in memory — twapi, the validating-scan lower bound
+//! Decoding pages from bytes in memory — twapi, the validating-scan lower bound
 //! (`IgnoredAny`), `serde_json::Value`, egg-mode (v1.1) and twitter-v2 (v2).
 
 #[path = "peers/mod.rs"]
@@ -70,23 +70,30 @@ fn decoding(c: &mut Criterion) {
         group.finish();
     }
 
-    let body = payloads.v2_user_page.as_slice();
-    let mut group = c.benchmark_group("decode/v2_followers_1000");
-    group.throughput(Throughput::Bytes(body.len() as u64));
-    group.bench_function("lower_bound_ignored_any", |b| {
-        b.iter(|| lower_bound(black_box(body)));
-    });
-    group.bench_function("twapi", |b| {
-        b.iter(|| <v2::UserPage as Payload>::decode(black_box(body)).expect("decodes"));
-    });
-    group.bench_function("twapi_generic_serde", |b| {
-        b.iter(|| twapi_model::decode::<v2::UserPage>(black_box(body)).expect("decodes"));
-    });
-    group.bench_function("serde_json_value", |b| b.iter(|| value(black_box(body))));
-    group.bench_function("twitter_v2", |b| {
-        b.iter(|| peers::twitter_v2_users(black_box(body)).expect("decodes"));
-    });
-    group.finish();
+    for (name, body) in [
+        ("decode/v2_followers_1000", payloads.v2_user_page.as_slice()),
+        (
+            "decode/v2_followers_talkative_1000",
+            payloads.v2_talkative_page.as_slice(),
+        ),
+    ] {
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function("lower_bound_ignored_any", |b| {
+            b.iter(|| lower_bound(black_box(body)));
+        });
+        group.bench_function("twapi", |b| {
+            b.iter(|| <v2::UserPage as Payload>::decode(black_box(body)).expect("decodes"));
+        });
+        group.bench_function("twapi_generic_serde", |b| {
+            b.iter(|| twapi_model::decode::<v2::UserPage>(black_box(body)).expect("decodes"));
+        });
+        group.bench_function("serde_json_value", |b| b.iter(|| value(black_box(body))));
+        group.bench_function("twitter_v2", |b| {
+            b.iter(|| peers::twitter_v2_users(black_box(body)).expect("decodes"));
+        });
+        group.finish();
+    }
 }
 
 criterion_group! {

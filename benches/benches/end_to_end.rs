@@ -751,8 +751,7 @@ fn quartiles(mut values: Vec<f64>) -> (f64, f64, f64) {
     (at(n / 4), at(n / 2), at(3 * n / 4))
 }
 
-/// The fastest run: the one least slowed by whatever else this shared machine was doing, as
-/// `count time` keeps the fastest batch for items 1–3.
+/// The fastest run: the one least slowed by whatever else this shared machine was doing.
 fn best(values: Vec<f64>) -> f64 {
     values.into_iter().fold(0.0, f64::max)
 }

@@ -1,5 +1,5 @@
 //! The inputs and operations of twapi's benchmarks (issue 8), shared by the criterion
-//! benches and by the callgrind driver (`examples/count.rs`).
+//! benches (times) and by the instruction guard (`benches/instructions.rs`, gungraun).
 //!
 //! - [`payload`]: deterministic bodies of the sizes and shapes X sends.
 //! - [`signing`]: the credentials and requests of the signing benchmark, twapi's signer and

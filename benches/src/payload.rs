@@ -996,20 +996,43 @@ fn v2_url_entity(w: &mut Json, link: &Link, start: usize, end: usize) {
     w.end();
 }
 
+/// Who follows: the mix of a popular account, or only people who fill in their profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Followers {
+    /// Most followers of a popular account are quiet ones (55 %): no bio, link, location,
+    /// banner or tweets, the default avatar.
+    Popular,
+    /// Every follower has a bio of several sentences (most too long to store inline), a
+    /// profile link, and entities in the bio: the independent harness's page (issue 27, 4a).
+    Talkative,
+}
+
+/// A talkative follower's bio: a sentence and a link (and, as for everyone, sometimes a
+/// hashtag or a mention).
+fn talkative_bio(rng: &mut Rng) -> Text {
+    let mut text = Text::new();
+    text.plain(rng.pick(BIO_FRAGMENTS));
+    text.url(rng);
+    text
+}
+
 /// One v2 user with every `user.fields` a follower list may carry.
-fn v2_user(w: &mut Json, rng: &mut Rng) {
+fn v2_user(w: &mut Json, rng: &mut Rng, followers: Followers) {
     let (id, created) = user_id_and_created(rng);
-    // Most followers of a popular account are quiet ones: no bio, link, location, banner or
-    // tweets, the default avatar.
-    let sparse = rng.chance(55);
-    let mut bio = if sparse { Text::new() } else { bio(rng, 1) };
+    let sparse = followers == Followers::Popular && rng.chance(55);
+    let mut bio = match followers {
+        Followers::Popular if sparse => Text::new(),
+        Followers::Popular => bio(rng, 1),
+        Followers::Talkative => talkative_bio(rng),
+    };
     if !sparse && rng.chance(30) {
         bio.hashtag(rng);
     }
     if !sparse && rng.chance(20) {
         bio.mention(rng);
     }
-    let profile_link = (!sparse && rng.chance(45)).then(|| link(rng));
+    let profile_link =
+        (!sparse && (followers == Followers::Talkative || rng.chance(45))).then(|| link(rng));
     let protected = rng.chance(8);
     let verified_type = rng.pick(&["none", "none", "none", "none", "blue", "business"]);
 
@@ -1189,13 +1212,18 @@ fn v2_user(w: &mut Json, rng: &mut Rng) {
 /// A v2 followers (or following) page of `users` users with every `user.fields`, as v2
 /// servers write it (≈ 700 bytes a user), with `meta.next_token`.
 pub fn v2_user_page(seed: u64, users: usize) -> Vec<u8> {
+    v2_user_page_of(seed, users, Followers::Popular)
+}
+
+/// A v2 followers page of `users` users of the given kind.
+pub fn v2_user_page_of(seed: u64, users: usize, followers: Followers) -> Vec<u8> {
     let mut rng = Rng::new(seed);
     let mut w = Json::new(Style::V2, users * 800 + 200);
     w.obj();
     w.key("data");
     w.arr();
     for _ in 0..users {
-        v2_user(&mut w, &mut rng);
+        v2_user(&mut w, &mut rng, followers);
     }
     w.end_arr();
     w.key("meta");
@@ -1221,6 +1249,9 @@ pub struct Payloads {
     pub v1_ids_strings: Vec<u8>,
     /// v2 followers, 1,000 users with every `user.fields` (≈ 700 KB).
     pub v2_user_page: Vec<u8>,
+    /// v2 followers, 1,000 users who all have a bio, a link and entities
+    /// ([`Followers::Talkative`]).
+    pub v2_talkative_page: Vec<u8>,
 }
 
 impl Payloads {
@@ -1231,6 +1262,7 @@ impl Payloads {
             v1_ids_numbers: v1_id_page(SEED, IDS_PER_PAGE, false),
             v1_ids_strings: v1_id_page(SEED, IDS_PER_PAGE, true),
             v2_user_page: v2_user_page(SEED, V2_USERS_PER_PAGE),
+            v2_talkative_page: v2_user_page_of(SEED, V2_USERS_PER_PAGE, Followers::Talkative),
         }
     }
 }

@@ -123,6 +123,38 @@ fn v2_user_page_decodes_and_is_realistic() {
     assert!(!text.contains(r"\/"), "v2 does not escape slashes");
 }
 
+/// The independent harness's page (issue 27, 4a): every user has a bio (most longer than any
+/// inline string), a link and entities. Its escape sequences (an astral character's
+/// surrogate pair counts two) are a few more than the harness's 1,359, so it asks no less.
+#[test]
+fn talkative_v2_page_is_what_the_harness_measured() {
+    let body = &payloads().v2_talkative_page;
+    let fast = v2::UserPage::decode(body).expect("decodes");
+    let generic: v2::UserPage = twapi_model::decode(body).expect("decodes");
+    assert_eq!(fast, generic);
+    let users = fast.items();
+    assert_eq!(users.len(), 1_000);
+    // Longer than the 24 bytes a `CompactString` keeps inline.
+    let long_bio = |u: &&v2::User| u.description.as_deref().is_some_and(|d| d.len() > 24);
+    assert!(
+        users
+            .iter()
+            .all(|u| u.url.as_deref().is_some_and(|l| !l.is_empty()))
+    );
+    assert!(users.iter().all(|u| u.entities.is_some()));
+    assert!(users.iter().filter(long_bio).count() > 900);
+    // Escape sequences: a backslash starts one and the byte after it belongs to it.
+    let (mut escapes, mut at) = (0, 0);
+    while let Some(offset) = body
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\\'))
+    {
+        escapes += 1;
+        at += offset + 2;
+    }
+    assert!((1_359..=2_000).contains(&escapes), "{escapes} escapes");
+}
+
 #[test]
 fn peers_decode_what_they_can() {
     let users = peers::egg_mode_users(&payloads().v1_user_page).expect("egg-mode reads the users");

@@ -289,6 +289,27 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
+    /// The signer encodes its key straight into the HMAC's key block, or into its SHA-1 when
+    /// the key is longer than a block: secrets of every length around the block's 64 bytes
+    /// (escapes included) sign as the reference does.
+    #[test]
+    fn signer_keys_secrets_of_any_length_as_the_reference(
+        consumer_secret in "[a-zA-Z0-9 ~&%+/é]{0,70}",
+        token_secret in prop::option::of("[a-zA-Z0-9 ~&%+/é]{0,70}"),
+    ) {
+        let credentials = Credentials::new("key", consumer_secret.as_str());
+        let credentials = match &token_secret {
+            Some(secret) => credentials.with_token("token", secret.as_str()),
+            None => credentials,
+        };
+        let request = RequestParts::new("GET", "https://api.x.com/2/users/me?a=b").unwrap();
+        let oauth = OAuthParams::new("nonce", 1_700_000_000);
+        prop_assert_eq!(
+            Signer::new(&credentials).authorization(&request, &oauth).unwrap(),
+            reference::authorization(&credentials, &request, &oauth).unwrap()
+        );
+    }
+
     #[test]
     fn fast_signer_equals_reference(case in case()) {
         let form = borrowed(&case.form);

@@ -197,7 +197,7 @@ async fn resolve(
         };
         let subject = Subject {
             id: found.id.get(),
-            count: Some(count),
+            count,
         };
         return Ok((subject, spent));
     }

@@ -65,13 +65,13 @@ pub(crate) async fn follow(
             .await?;
         let snapshot = *reply.rate_limit();
         let said = match reply.into_value() {
-            FollowOutcome::Followed(found) if found.protected => {
+            FollowOutcome::Followed(found) if found.protected == Some(true) => {
                 format!(
-                    "requested to follow @{} (protected: pending approval)",
-                    found.screen_name
+                    "requested to follow {} (protected: pending approval)",
+                    named(&found, user)
                 )
             }
-            FollowOutcome::Followed(found) => format!("now following @{}", found.screen_name),
+            FollowOutcome::Followed(found) => format!("now following {}", named(&found, user)),
             FollowOutcome::AlreadyRequested => "a request to follow is already pending".to_owned(),
             _ => "followed".to_owned(),
         };
@@ -107,7 +107,7 @@ pub(crate) async fn unfollow(
             })
             .await?;
         let snapshot = *reply.rate_limit();
-        let said = format!("unfollowed @{}", reply.into_value().screen_name);
+        let said = format!("unfollowed {}", named(&reply.into_value(), user));
         return report(connection, &said, &snapshot, DailyBucket::Unfollow, printer);
     }
     let (result, snapshot) = as_me(connection, user, |me, target| v2::Unfollow {
@@ -175,4 +175,13 @@ fn report(
             &serde_json::json!({ "result": said, "daily_cap": { "bucket": kind, "left": cap } }),
         )
     }
+}
+
+/// How a v1.1 answer's user is named in a sentence: `@screen_name`, or as the command named
+/// them when X's answer leaves the name out (a trimmed user carries only its id).
+fn named(found: &twapi_model::v1::User, asked: &str) -> String {
+    found
+        .screen_name
+        .as_deref()
+        .map_or_else(|| asked.to_owned(), |name| format!("@{name}"))
 }

@@ -26,7 +26,6 @@ use sha1::{Digest, Sha1};
 use zeroize::Zeroize;
 
 use super::credentials::{Credentials, Decimal, OAuthParams, ProtocolParams};
-use super::reference;
 use super::request::{RequestError, RequestParts};
 use crate::percent::{self, FormBytes, HEX};
 
@@ -151,8 +150,6 @@ impl PartialEq<&str> for Signature {
 /// ```
 #[derive(Clone)]
 pub struct Signer {
-    consumer_key: String,
-    token: Option<String>,
     keyed: HmacSha1,
     block: OAuthBlock,
 }
@@ -161,56 +158,143 @@ pub struct Signer {
 /// every request but for the nonce and the timestamp, and they sort as one contiguous block
 /// among request parameters whose names do not start with `oauth_`. Their encoded forms
 /// are prepared once, so signing copies them instead of encoding them again.
+///
+/// Every piece lives in one buffer, written in one allocation: a server that signs for many
+/// users makes a `Signer` per call, and keying must cost little beside the HMAC's own keying.
 #[derive(Clone, Debug)]
 struct OAuthBlock {
-    /// `oauth_consumer_key%3D…%26oauth_nonce%3D`, in the base string's double encoding.
-    base_head: Vec<u8>,
-    /// `[%26oauth_token%3D…]%26oauth_version%3D1.0`.
-    base_tail: Vec<u8>,
-    /// `OAuth oauth_consumer_key="…", oauth_nonce="`.
-    header_head: String,
-    /// `"[, oauth_token="…"], oauth_version="1.0"`.
-    header_tail: String,
+    /// The pieces, one after another, in the order of [`BlockPiece`]'s variants.
+    text: String,
+    /// Where each piece ends in `text` (each starts where the one before ends).
+    ends: [usize; PIECES],
+    /// Whether the credentials carry a token.
+    has_token: bool,
 }
+
+/// The pieces of an [`OAuthBlock`].
+#[derive(Clone, Copy)]
+enum BlockPiece {
+    /// The consumer key, as given.
+    ConsumerKey,
+    /// The token, as given (empty without one).
+    Token,
+    /// `oauth_consumer_key%3D…%26oauth_nonce%3D`, in the base string's double encoding.
+    BaseHead,
+    /// `[%26oauth_token%3D…]%26oauth_version%3D1.0`.
+    BaseTail,
+    /// `OAuth oauth_consumer_key="…", oauth_nonce="`.
+    HeaderHead,
+    /// `"[, oauth_token="…"], oauth_version="1.0"`.
+    HeaderTail,
+}
+
+/// How many pieces an [`OAuthBlock`] holds: the last [`BlockPiece`] and those before it.
+const PIECES: usize = BlockPiece::HeaderTail as usize + 1;
 
 const BASE_MIDDLE: &[u8] = b"%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D";
 const HEADER_SIGNATURE: &[u8] = b"\", oauth_signature=\"";
 const HEADER_MIDDLE: &[u8] = b"\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"";
 
+/// Appends `pe(pe(text))`: an unreserved byte stays, any other becomes `%25XX`.
+fn encode_twice_into(text: &str, out: &mut String) {
+    if percent::all_unreserved(text.as_bytes()) {
+        out.push_str(text);
+        return;
+    }
+    for &byte in text.as_bytes() {
+        if percent::is_unreserved(byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str("%25");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
+        }
+    }
+}
+
+/// The length of `pe(pe(text))`.
+fn encoded_twice_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| if percent::is_unreserved(b) { 1 } else { 5 })
+        .sum()
+}
+
 impl OAuthBlock {
     fn new(consumer_key: &str, token: Option<&str>) -> Self {
-        let twice = |text: &str| percent::encode(&percent::encode(text)).into_bytes();
-        let mut base_head = b"oauth_consumer_key%3D".to_vec();
-        base_head.extend(twice(consumer_key));
-        base_head.extend_from_slice(b"%26oauth_nonce%3D");
-        let mut base_tail = Vec::new();
-        let mut header_head = String::from("OAuth oauth_consumer_key=\"");
-        percent::encode_into(consumer_key, &mut header_head);
-        header_head.push_str("\", oauth_nonce=\"");
-        let mut header_tail = String::from("\"");
+        let token_text = token.unwrap_or_default();
+        let capacity = consumer_key.len()
+            + token_text.len()
+            + "oauth_consumer_key%3D%26oauth_nonce%3D".len()
+            + encoded_twice_len(consumer_key)
+            + "%26oauth_token%3D%26oauth_version%3D1.0".len()
+            + encoded_twice_len(token_text)
+            + "OAuth oauth_consumer_key=\"\", oauth_nonce=\"".len()
+            + percent::encoded_len(consumer_key)
+            + "\", oauth_token=\"\", oauth_version=\"1.0\"".len()
+            + percent::encoded_len(token_text);
+        let mut text = String::with_capacity(capacity);
+        let mut ends = [0; PIECES];
+        let mut end = |text: &String, piece: BlockPiece| ends[piece as usize] = text.len();
+        text.push_str(consumer_key);
+        end(&text, BlockPiece::ConsumerKey);
+        text.push_str(token_text);
+        end(&text, BlockPiece::Token);
+        text.push_str("oauth_consumer_key%3D");
+        encode_twice_into(consumer_key, &mut text);
+        text.push_str("%26oauth_nonce%3D");
+        end(&text, BlockPiece::BaseHead);
         if let Some(token) = token {
-            base_tail.extend_from_slice(b"%26oauth_token%3D");
-            base_tail.extend(twice(token));
-            header_tail.push_str(", oauth_token=\"");
-            percent::encode_into(token, &mut header_tail);
-            header_tail.push('"');
+            text.push_str("%26oauth_token%3D");
+            encode_twice_into(token, &mut text);
         }
-        base_tail.extend_from_slice(b"%26oauth_version%3D1.0");
-        header_tail.push_str(", oauth_version=\"1.0\"");
+        text.push_str("%26oauth_version%3D1.0");
+        end(&text, BlockPiece::BaseTail);
+        text.push_str("OAuth oauth_consumer_key=\"");
+        percent::encode_into(consumer_key, &mut text);
+        text.push_str("\", oauth_nonce=\"");
+        end(&text, BlockPiece::HeaderHead);
+        text.push('"');
+        if let Some(token) = token {
+            text.push_str(", oauth_token=\"");
+            percent::encode_into(token, &mut text);
+            text.push('"');
+        }
+        text.push_str(", oauth_version=\"1.0\"");
+        end(&text, BlockPiece::HeaderTail);
+        debug_assert!(text.len() <= capacity, "the capacity is computed exactly");
         Self {
-            base_head,
-            base_tail,
-            header_head,
-            header_tail,
+            text,
+            ends,
+            has_token: token.is_some(),
         }
+    }
+
+    /// One piece of the block.
+    fn get(&self, piece: BlockPiece) -> &str {
+        let index = piece as usize;
+        let start = index
+            .checked_sub(1)
+            .and_then(|before| self.ends.get(before))
+            .copied()
+            .unwrap_or(0);
+        let end = self.ends.get(index).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn consumer_key(&self) -> &str {
+        self.get(BlockPiece::ConsumerKey)
+    }
+
+    fn token(&self) -> Option<&str> {
+        self.has_token.then(|| self.get(BlockPiece::Token))
     }
 }
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signer")
-            .field("consumer_key", &self.consumer_key)
-            .field("token", &self.token)
+            .field("consumer_key", &self.block.consumer_key())
+            .field("token", &self.block.token())
             .field("keyed", &"HMAC-SHA1(***)")
             .finish_non_exhaustive()
     }
@@ -218,15 +302,16 @@ impl fmt::Debug for Signer {
 
 impl Signer {
     /// Keys the HMAC with `pe(consumer_secret)&pe(token_secret)`.
+    ///
+    /// Cheap enough to make one per call (a server signing for many users, each with a token
+    /// secret of its own): the key is encoded straight into the HMAC's key block, and the
+    /// prepared oauth_* pieces take one allocation.
     pub fn new(credentials: &Credentials) -> Self {
-        let key = reference::signing_key(
-            credentials.consumer_secret().expose(),
-            credentials.token_secret().map(crate::Secret::expose),
-        );
         Self {
-            consumer_key: credentials.consumer_key().to_owned(),
-            token: credentials.token().map(str::to_owned),
-            keyed: keyed_mac(key.expose().as_bytes()),
+            keyed: keyed_mac_from_secrets(
+                credentials.consumer_secret().expose(),
+                credentials.token_secret().map_or("", crate::Secret::expose),
+            ),
             block: OAuthBlock::new(credentials.consumer_key(), credentials.token()),
         }
     }
@@ -255,7 +340,8 @@ impl Signer {
             // Written as bytes, every piece copied whole into a buffer sized exactly once;
             // the one UTF-8 check at the end (a fast ASCII scan) cannot fail, since every
             // piece is ASCII, and is cheaper than turning each piece into a `str`.
-            let block = &self.block;
+            let header_head = self.block.get(BlockPiece::HeaderHead);
+            let header_tail = self.block.get(BlockPiece::HeaderTail);
             let nonce = oauth.nonce().as_bytes();
             let nonce_unreserved = percent::all_unreserved(nonce);
             let nonce_len = if nonce_unreserved {
@@ -267,15 +353,15 @@ impl Signer {
             let signature = signature_buffer.get(..signature_len).unwrap_or_default();
             let timestamp = timestamp.as_bytes();
             let mut out = Vec::with_capacity(
-                block.header_head.len()
+                header_head.len()
                     + nonce_len
                     + HEADER_SIGNATURE.len()
                     + signature.len()
                     + HEADER_MIDDLE.len()
                     + timestamp.len()
-                    + block.header_tail.len(),
+                    + header_tail.len(),
             );
-            out.extend_from_slice(block.header_head.as_bytes());
+            out.extend_from_slice(header_head.as_bytes());
             if nonce_unreserved {
                 out.extend_from_slice(nonce);
             } else {
@@ -285,7 +371,7 @@ impl Signer {
             out.extend_from_slice(signature);
             out.extend_from_slice(HEADER_MIDDLE);
             out.extend_from_slice(timestamp);
-            out.extend_from_slice(block.header_tail.as_bytes());
+            out.extend_from_slice(header_tail.as_bytes());
             String::from_utf8(out).map_err(|_| RequestError::InvalidHeaderValue)
         } else {
             Ok(write_header(
@@ -318,11 +404,11 @@ impl Signer {
                 sink.param(param);
                 sink.put(b"%26");
             }
-            sink.put(&self.block.base_head);
+            sink.put(self.block.get(BlockPiece::BaseHead).as_bytes());
             sink.double_encoded(Piece::Plain(oauth.nonce().as_bytes()));
             sink.put(BASE_MIDDLE);
             sink.put(timestamp.as_bytes());
-            sink.put(&self.block.base_tail);
+            sink.put(self.block.get(BlockPiece::BaseTail).as_bytes());
             for param in after {
                 sink.put(b"%26");
                 sink.param(param);
@@ -370,8 +456,8 @@ impl Signer {
         timestamp: &'a Decimal,
     ) -> ProtocolParams<'a> {
         ProtocolParams::new(
-            &self.consumer_key,
-            self.token.as_deref(),
+            self.block.consumer_key(),
+            self.block.token(),
             oauth,
             timestamp.as_str(),
         )
@@ -392,6 +478,58 @@ pub(crate) fn keyed_mac(key: &[u8]) -> HmacSha1 {
         for (dst, src) in block.iter_mut().zip(key) {
             *dst = *src;
         }
+    }
+    let mac = <HmacSha1 as KeyInit>::new(&block);
+    block.as_mut_slice().zeroize();
+    mac
+}
+
+/// An HMAC-SHA1 state keyed with `pe(consumer_secret)&pe(token_secret)`, the key encoded
+/// straight into the key block (or, when longer than a block, straight into its SHA-1), so
+/// that keying allocates nothing. The same key as [`super::reference::signing_key`].
+fn keyed_mac_from_secrets(consumer_secret: &str, token_secret: &str) -> HmacSha1 {
+    /// Writes the encoded key, piece by piece, to `put`.
+    fn write_key(consumer_secret: &str, token_secret: &str, put: &mut impl FnMut(&[u8])) {
+        for (i, secret) in [consumer_secret, token_secret].into_iter().enumerate() {
+            if i == 1 {
+                put(b"&");
+            }
+            let bytes = secret.as_bytes();
+            let mut run_start = 0;
+            for (at, &byte) in bytes.iter().enumerate() {
+                if !percent::is_unreserved(byte) {
+                    put(bytes.get(run_start..at).unwrap_or_default());
+                    put(&[
+                        b'%',
+                        HEX[usize::from(byte >> 4)],
+                        HEX[usize::from(byte & 0x0F)],
+                    ]);
+                    run_start = at + 1;
+                }
+            }
+            put(bytes.get(run_start..).unwrap_or_default());
+        }
+    }
+    let mut block = Key::<HmacSha1>::default();
+    let len = percent::encoded_len(consumer_secret) + 1 + percent::encoded_len(token_secret);
+    if len > block.len() {
+        let mut hasher = Sha1::new();
+        write_key(consumer_secret, token_secret, &mut |piece| {
+            hasher.update(piece);
+        });
+        let mut digest = hasher.finalize();
+        for (dst, src) in block.iter_mut().zip(digest.iter()) {
+            *dst = *src;
+        }
+        digest.as_mut_slice().zeroize();
+    } else {
+        let mut at = 0;
+        write_key(consumer_secret, token_secret, &mut |piece| {
+            for (dst, src) in block.iter_mut().skip(at).zip(piece) {
+                *dst = *src;
+            }
+            at += piece.len();
+        });
     }
     let mac = <HmacSha1 as KeyInit>::new(&block);
     block.as_mut_slice().zeroize();
