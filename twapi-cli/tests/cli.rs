@@ -552,8 +552,10 @@ async fn the_oauth1_pin_flow_stores_an_account_that_signs_requests() {
         .split_once("<div id=\"oauth_pin\">")
         .and_then(|(_, rest)| rest.split_once("<code>"))
         .and_then(|(_, rest)| rest.split_once("</code>"))
-        .map(|(pin, _)| pin.to_owned())
-        .unwrap_or_else(|| panic!("no PIN on the page: {page}"));
+        .map_or_else(
+            || panic!("no PIN on the page: {page}"),
+            |(pin, _)| pin.to_owned(),
+        );
     writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
     let added = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
     assert!(added.status.success(), "{}", stderr(&added));
