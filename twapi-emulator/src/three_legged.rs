@@ -14,7 +14,9 @@
 //!    that shows a 7-digit PIN in `<code>` inside `<div id="oauth_pin">`, where X puts it. An
 //!    unknown `login` declines: the callback gets `denied=<request token>`.
 //! 3. The access token: signed with the request token and its secret, `oauth_verifier` in
-//!    the `OAuth` header or in the query or form body (X takes both). It answers the user's
+//!    the `OAuth` header or in the query or form body (X takes both); or, as in X's own
+//!    example, `oauth_token` and `oauth_verifier` in the query under a header signed with the
+//!    consumer secret alone. It answers the user's
 //!    one access token, the very one [`credentials::access_token`] derives, so the granted
 //!    credentials work on every endpoint. An unknown, spent or expired request token gets
 //!    X's `401 Invalid request token.`, a wrong verifier X's `401 Error processing your OAuth
@@ -214,7 +216,15 @@ impl RequestTokens {
             Ok(oauth) => oauth,
             Err(failure) => return errors::unauthorized(ApiVersion::V1, failure),
         };
-        let token = oauth.token().unwrap_or_default();
+        // X's own example sends the request token in the query: a header signed with the
+        // consumer secret alone then carries none.
+        let in_header = oauth.token().is_some();
+        let token = oauth
+            .token()
+            .map(str::to_owned)
+            .or_else(|| parameter(received, "oauth_token"))
+            .unwrap_or_default();
+        let token = token.as_str();
         let Some(pending) = self
             .pending
             .get(token)
@@ -226,7 +236,7 @@ impl RequestTokens {
             received,
             &oauth,
             app,
-            Some(&pending.secret),
+            in_header.then_some(&pending.secret),
             clock::unix_seconds(now),
         ) {
             return errors::unauthorized(ApiVersion::V1, failure);

@@ -154,6 +154,30 @@ async fn the_verifier_may_travel_in_the_body() {
     assert_eq!(grant.user_id(), user(facts, "plain", 0).id);
 }
 
+/// X's own example of the exchange: `oauth_token` and `oauth_verifier` in the query, the
+/// header signed with the consumer secret alone.
+#[tokio::test]
+async fn the_request_token_may_travel_in_the_query() {
+    let emulator = start(2_000).await;
+    let facts = emulator.facts();
+    let awaiting = request_token(facts, Callback::Oob).await;
+    let pin = pin(&open(&awaiting.authorize_url()).await);
+    let mut request = http::Request::post(format!(
+        "{}/oauth/access_token?oauth_token={}&oauth_verifier={pin}",
+        facts.base_url,
+        awaiting.request_token()
+    ))
+    .body(Bytes::new())
+    .unwrap();
+    Signer::new(&consumer(facts))
+        .authorize(&mut request, &OAuthParams::new(&nonce(), now()))
+        .unwrap();
+    let response = send(request).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let grant = parse_access_token_response(&consumer(facts), &response).unwrap();
+    assert_eq!(grant.user_id(), user(facts, "plain", 0).id);
+}
+
 #[tokio::test]
 async fn refusals_are_x_s() {
     let emulator = start(2_000).await;
