@@ -428,13 +428,7 @@ async fn the_pkce_listener_receives_the_emulators_redirect_and_no_secret_is_ever
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let authorize_url = {
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        line.trim().to_owned()
-    };
+    let authorize_url = first_line(&mut child);
     assert!(
         authorize_url.starts_with(&format!("{}/i/oauth2/authorize?", emulator.base_url())),
         "{authorize_url}"
@@ -496,6 +490,37 @@ async fn the_pkce_listener_receives_the_emulators_redirect_and_no_secret_is_ever
     assert!(auth["expires_at"].as_u64().unwrap() > 1);
 }
 
+/// `twapi auth add NAME --oauth1` against `emulator`, its standard streams piped: the PIN
+/// flow, since no access token is in the environment.
+fn add_oauth1(dir: &Path, emulator: &Emulator, name: &str) -> std::process::Child {
+    let facts = emulator.facts();
+    twapi(dir)
+        .args([
+            "--base-url",
+            emulator.base_url(),
+            "auth",
+            "add",
+            name,
+            "--oauth1",
+        ])
+        .args(["--consumer-key", &facts.consumer_key])
+        .env("X_CONSUMER_SECRET", &facts.consumer_secret)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The first line a child writes on its standard output (the URL to open), trimmed.
+fn first_line(child: &mut std::process::Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim().to_owned()
+}
+
 /// The OAuth 1.0a PIN flow as a user runs it: the binary prints the authorize URL, the user
 /// opens it (here over HTTP), reads the PIN on the page and types it; the stored account then
 /// makes signed requests.
@@ -506,30 +531,8 @@ async fn the_oauth1_pin_flow_stores_an_account_that_signs_requests() {
     let emulator = emulator().await;
     let facts = emulator.facts();
     let dir = tempfile::tempdir().unwrap();
-    let mut child = twapi(dir.path())
-        .args([
-            "--base-url",
-            emulator.base_url(),
-            "auth",
-            "add",
-            "pin",
-            "--oauth1",
-            "--consumer-key",
-            &facts.consumer_key,
-        ])
-        .env("X_CONSUMER_SECRET", &facts.consumer_secret)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let authorize_url = {
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        line.trim().to_owned()
-    };
+    let mut child = add_oauth1(dir.path(), &emulator, "pin");
+    let authorize_url = first_line(&mut child);
     assert!(
         authorize_url.starts_with(&format!(
             "{}/oauth/authorize?oauth_token=",
@@ -595,27 +598,8 @@ async fn the_oauth1_pin_flow_stores_an_account_that_signs_requests() {
     assert!(ids.status.success(), "{}", stderr(&ids));
 
     // A mistyped PIN: X's reason is told, nothing is stored, and the request token is spent.
-    let mut child = twapi(dir.path())
-        .args([
-            "--base-url",
-            emulator.base_url(),
-            "auth",
-            "add",
-            "typo",
-            "--oauth1",
-            "--consumer-key",
-            &facts.consumer_key,
-        ])
-        .env("X_CONSUMER_SECRET", &facts.consumer_secret)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut child = add_oauth1(dir.path(), &emulator, "typo");
+    first_line(&mut child);
     writeln!(child.stdin.take().unwrap(), "not-the-pin").unwrap();
     let refused = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
     assert!(!refused.status.success());

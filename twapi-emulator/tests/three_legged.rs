@@ -129,6 +129,25 @@ async fn the_callback_flow_redirects_with_a_verifier() {
     assert_eq!(me.value.data.unwrap().id.get().to_string(), chosen.id);
 }
 
+/// Signs `request` with `credentials`, sends it, and checks it grants the first `plain`
+/// user's credentials.
+async fn exchange_grants_plain(
+    facts: &Facts,
+    credentials: &Credentials,
+    mut request: http::Request<Bytes>,
+) {
+    Signer::new(credentials)
+        .authorize(&mut request, &OAuthParams::new(&nonce(), now()))
+        .unwrap();
+    let response = send(request).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let grant = parse_access_token_response(&consumer(facts), &response).unwrap();
+    assert_eq!(
+        grant.credentials(),
+        &facts.credentials(user(facts, "plain", 0))
+    );
+}
+
 /// X takes `oauth_verifier` as a form parameter too (signed as one), and the authenticate
 /// page shows a PIN as the authorize page does.
 #[tokio::test]
@@ -141,17 +160,11 @@ async fn the_verifier_may_travel_in_the_body() {
     let awaiting = flow.receive_request_token(&response).unwrap();
     let pin = pin(&open(&awaiting.authenticate_url()).await);
     let credentials = consumer(facts).with_token(token.token, token.secret);
-    let mut request = http::Request::post(format!("{}/oauth/access_token", facts.base_url))
+    let request = http::Request::post(format!("{}/oauth/access_token", facts.base_url))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Bytes::from(format!("oauth_verifier={pin}")))
         .unwrap();
-    Signer::new(&credentials)
-        .authorize(&mut request, &OAuthParams::new(&nonce(), now()))
-        .unwrap();
-    let response = send(request).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let grant = parse_access_token_response(&consumer(facts), &response).unwrap();
-    assert_eq!(grant.user_id(), user(facts, "plain", 0).id);
+    exchange_grants_plain(facts, &credentials, request).await;
 }
 
 /// X's own example of the exchange: `oauth_token` and `oauth_verifier` in the query, the
@@ -162,20 +175,14 @@ async fn the_request_token_may_travel_in_the_query() {
     let facts = emulator.facts();
     let awaiting = request_token(facts, Callback::Oob).await;
     let pin = pin(&open(&awaiting.authorize_url()).await);
-    let mut request = http::Request::post(format!(
+    let request = http::Request::post(format!(
         "{}/oauth/access_token?oauth_token={}&oauth_verifier={pin}",
         facts.base_url,
         awaiting.request_token()
     ))
     .body(Bytes::new())
     .unwrap();
-    Signer::new(&consumer(facts))
-        .authorize(&mut request, &OAuthParams::new(&nonce(), now()))
-        .unwrap();
-    let response = send(request).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let grant = parse_access_token_response(&consumer(facts), &response).unwrap();
-    assert_eq!(grant.user_id(), user(facts, "plain", 0).id);
+    exchange_grants_plain(facts, &consumer(facts), request).await;
 }
 
 #[tokio::test]
