@@ -18,7 +18,7 @@ use twapi_auth::bearer::AppAuth;
 use twapi_auth::oauth1::Credentials;
 use twapi_auth::oauth2::{self, ClientConfig, PkceFlow, Scope};
 use twapi_auth::system;
-use twapi_auth::three_legged::{Callback, ThreeLegged};
+use twapi_auth::three_legged::{Callback, FlowError, ThreeLegged};
 
 use std::io::{BufRead as _, Write as _};
 
@@ -78,6 +78,21 @@ fn flow_failure(step: &str, error: impl std::fmt::Display) -> Failure {
     )
 }
 
+/// A step of the 3-legged flow refused: X's answer to the token steps is sometimes plain text
+/// (`Invalid request token.`, `Error processing your OAuth request: Invalid oauth_verifier
+/// parameter`), which the flow's error names only by its status, so the text is added.
+fn oauth1_refusal(step: &str, response: &http::Response<Bytes>, error: FlowError) -> Failure {
+    let text = std::str::from_utf8(response.body()).map(str::trim);
+    match (&error, text) {
+        (FlowError::Status(_), Ok(text))
+            if !text.is_empty() && text.len() <= 500 && !text.starts_with('<') =>
+        {
+            flow_failure(step, format!("{error}: {text}"))
+        }
+        _ => flow_failure(step, error),
+    }
+}
+
 fn randomness(error: impl std::fmt::Display) -> Failure {
     Failure::internal(format!("the system's randomness failed: {error}"))
 }
@@ -116,7 +131,7 @@ pub(crate) async fn oauth1_pin(
     let response = send(request).await?;
     let awaiting = flow
         .receive_request_token(&response)
-        .map_err(|e| flow_failure("obtaining a request token", e))?;
+        .map_err(|e| oauth1_refusal("obtaining a request token", &response, e))?;
     let pin = read_pin(&awaiting.authorize_url())?;
     let nonce = system::nonce().map_err(randomness)?;
     let (request, awaiting) = awaiting
@@ -125,7 +140,7 @@ pub(crate) async fn oauth1_pin(
     let response = send(request).await?;
     let grant = awaiting
         .receive_access_token(&response)
-        .map_err(|e| flow_failure("exchanging the PIN", e))?;
+        .map_err(|e| oauth1_refusal("exchanging the PIN", &response, e))?;
     let credentials = grant.credentials();
     let auth = Auth::Oauth1 {
         consumer_key: key.to_owned(),

@@ -428,13 +428,7 @@ async fn the_pkce_listener_receives_the_emulators_redirect_and_no_secret_is_ever
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let authorize_url = {
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        line.trim().to_owned()
-    };
+    let authorize_url = first_line(&mut child);
     assert!(
         authorize_url.starts_with(&format!("{}/i/oauth2/authorize?", emulator.base_url())),
         "{authorize_url}"
@@ -494,6 +488,138 @@ async fn the_pkce_listener_receives_the_emulators_redirect_and_no_secret_is_ever
     let auth = &stored["accounts"]["me"]["auth"];
     assert_ne!(auth["access_token"].as_str().unwrap(), token);
     assert!(auth["expires_at"].as_u64().unwrap() > 1);
+}
+
+/// `twapi auth add NAME --oauth1` against `emulator`, its standard streams piped: the PIN
+/// flow, since no access token is in the environment.
+fn add_oauth1(dir: &Path, emulator: &Emulator, name: &str) -> std::process::Child {
+    let facts = emulator.facts();
+    twapi(dir)
+        .args([
+            "--base-url",
+            emulator.base_url(),
+            "auth",
+            "add",
+            name,
+            "--oauth1",
+        ])
+        .args(["--consumer-key", &facts.consumer_key])
+        .env("X_CONSUMER_SECRET", &facts.consumer_secret)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The first line a child writes on its standard output (the URL to open), trimmed.
+fn first_line(child: &mut std::process::Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim().to_owned()
+}
+
+/// The OAuth 1.0a PIN flow as a user runs it: the binary prints the authorize URL, the user
+/// opens it (here over HTTP), reads the PIN on the page and types it; the stored account then
+/// makes signed requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_oauth1_pin_flow_stores_an_account_that_signs_requests() {
+    use std::io::Write as _;
+
+    let emulator = emulator().await;
+    let facts = emulator.facts();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = add_oauth1(dir.path(), &emulator, "pin");
+    let authorize_url = first_line(&mut child);
+    assert!(
+        authorize_url.starts_with(&format!(
+            "{}/oauth/authorize?oauth_token=",
+            emulator.base_url()
+        )),
+        "{authorize_url}"
+    );
+    // The user: opens the page, reads the PIN, types it.
+    let page = tokio::task::spawn_blocking(move || {
+        ureq::get(&authorize_url)
+            .call()
+            .expect("the authorize page answers")
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let pin = page
+        .split_once("<div id=\"oauth_pin\">")
+        .and_then(|(_, rest)| rest.split_once("<code>"))
+        .and_then(|(_, rest)| rest.split_once("</code>"))
+        .map_or_else(
+            || panic!("no PIN on the page: {page}"),
+            |(pin, _)| pin.to_owned(),
+        );
+    writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
+    let added = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(
+        stderr(&added).contains("added pin (oauth1"),
+        "{}",
+        stderr(&added)
+    );
+
+    let path = dir.path().join("credentials.json");
+    assert_eq!(mode_of(&path), 0o600);
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let account = &stored["accounts"]["pin"];
+    let plain = facts.user("plain").unwrap();
+    assert_eq!(account["auth"]["kind"], "oauth1");
+    assert_eq!(account["auth"]["access_token"], plain.access_token.as_str());
+    assert_eq!(account["username"], plain.screen_name.as_str());
+
+    // The stored account signs a v2 and a v1.1 request as that user.
+    let me = tokio::task::block_in_place(|| {
+        run(twapi(dir.path()).args(["request", "GET", "/2/users/me"]))
+    });
+    assert!(me.status.success(), "{}", stderr(&me));
+    assert!(
+        stdout(&me).contains(plain.screen_name.as_str()),
+        "{}",
+        stdout(&me)
+    );
+    let ids = tokio::task::block_in_place(|| {
+        run(twapi(dir.path()).args([
+            "request",
+            "GET",
+            "/1.1/followers/ids.json",
+            &format!("user_id={}", plain.id),
+        ]))
+    });
+    assert!(ids.status.success(), "{}", stderr(&ids));
+
+    // A mistyped PIN: X's reason is told, nothing is stored, and the request token is spent.
+    let mut child = add_oauth1(dir.path(), &emulator, "typo");
+    first_line(&mut child);
+    writeln!(child.stdin.take().unwrap(), "not-the-pin").unwrap();
+    let refused = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("Invalid oauth_verifier parameter"),
+        "{}",
+        stderr(&refused)
+    );
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(stored["accounts"].get("typo").is_none());
+
+    for output in [&added, &me, &ids, &refused] {
+        for text in [stdout(output), stderr(output)] {
+            assert!(
+                !text.contains(&plain.access_token_secret)
+                    && !text.contains(&facts.consumer_secret),
+                "a secret was printed: {text}"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

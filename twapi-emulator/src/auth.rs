@@ -9,8 +9,10 @@
 
 use http::HeaderValue;
 use serde::Serialize;
+use twapi_auth::Secret;
 use twapi_auth::oauth1::{
-    RequestParts, TimeWindow, VerifyError, parse_authorization_header, reference, verify,
+    OAuthHeader, RequestParts, TimeWindow, VerifyError, parse_authorization_header, reference,
+    verify,
 };
 use twapi_core::endpoint::AuthMode;
 
@@ -108,6 +110,29 @@ pub(crate) fn authenticate(
         return Err(AuthFailure::BadSignature);
     }
     let (user, token_secret) = find_access_token(dir, token).ok_or(AuthFailure::UnknownToken)?;
+    check_signature(received, &oauth, app, Some(&token_secret), now)?;
+    Ok(Caller::OAuth1(user))
+}
+
+/// The `OAuth` header of a request, read (400-class failures when it is absent or unusable).
+pub(crate) fn oauth_header(received: &Received<'_>) -> Result<OAuthHeader, AuthFailure> {
+    let header = received.authorization.ok_or(AuthFailure::Missing)?;
+    let value = header.to_str().map_err(|_| AuthFailure::BadData)?;
+    parse_authorization_header(value).map_err(|_| AuthFailure::BadData)
+}
+
+/// Verifies `oauth`'s signature of `received` with the app's consumer secret and
+/// `token_secret` (none for the request-token step of the 3-legged flow), and its timestamp.
+pub(crate) fn check_signature(
+    received: &Received<'_>,
+    oauth: &OAuthHeader,
+    app: &AppCredentials,
+    token_secret: Option<&Secret>,
+    now: u64,
+) -> Result<(), AuthFailure> {
+    if oauth.consumer_key() != app.consumer_key {
+        return Err(AuthFailure::BadSignature);
+    }
     let mut parts = RequestParts::from_origin(
         received.method,
         received.scheme,
@@ -120,12 +145,12 @@ pub(crate) fn authenticate(
     }
     match verify(
         &parts,
-        &oauth,
+        oauth,
         app.consumer_secret.expose(),
-        Some(token_secret.expose()),
+        token_secret.map(Secret::expose),
         TimeWindow::new(now, MAX_SKEW_SECONDS),
     ) {
-        Ok(()) => Ok(Caller::OAuth1(user)),
+        Ok(()) => Ok(()),
         Err(VerifyError::TimestampOutOfWindow { .. }) => Err(AuthFailure::Timestamp),
         Err(_) => Err(AuthFailure::BadSignature),
     }

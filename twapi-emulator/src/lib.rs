@@ -28,7 +28,10 @@
 //! plus `POST /oauth2/token` and `/oauth2/invalidate_token` (app-only bearer, with the app's
 //! key and secret), and the PKCE flow: `GET /i/oauth2/authorize` (approves at once, as the
 //! user named by the emulator's own `login` parameter, or the first `plain` demo user) and
-//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; and the emulator's own admin API under
+//! `POST /2/oauth2/token`, `/2/oauth2/revoke`; the 3-legged OAuth 1.0a flow: `POST
+//! /oauth/request_token`, `GET /oauth/authorize` and `/oauth/authenticate` (approve at once
+//! as `login` or the same default user, then redirect or show the PIN) and `POST
+//! /oauth/access_token`, which grants the user's OAuth 1.0a credentials; and the emulator's own admin API under
 //! `/_emulator/` for tests in any language: the UTC day's metered cost (`GET
 //! /_emulator/usage`, see [`Emulator::usage`]), a reset of the world, the faults, the windows,
 //! and the ground truth of a user's followers (see `README.md`).
@@ -55,6 +58,7 @@ mod routes;
 mod server;
 mod service;
 mod shapes;
+mod three_legged;
 mod tls;
 mod v1;
 mod v2;

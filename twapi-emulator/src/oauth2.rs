@@ -475,7 +475,7 @@ pub(crate) fn form_pairs(raw: &[u8]) -> Option<Vec<(String, String)>> {
         .collect()
 }
 
-fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(n, _)| n == name)
@@ -483,13 +483,13 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// `scheme://rest`: web callbacks and the custom schemes of native apps.
-fn is_absolute_url(uri: &str) -> bool {
+pub(crate) fn is_absolute_url(uri: &str) -> bool {
     uri.split_once("://")
         .is_some_and(|(scheme, rest)| !scheme.is_empty() && !rest.is_empty())
 }
 
 /// A 302 to `uri` with `params` added to its query.
-fn redirect(uri: &str, params: &[(&str, &str)]) -> Answer {
+pub(crate) fn redirect(uri: &str, params: &[(&str, &str)]) -> Answer {
     let mut location = uri.to_owned();
     let mut separator = if uri.contains('?') { '&' } else { '?' };
     for (name, value) in params {

@@ -2,7 +2,8 @@
 //! table, then runs X's checks in X's order, then the endpoint.
 //!
 //! 1. the path and method name an endpoint, or it is 404 code 34 (the token endpoints of
-//!    OAuth 2.0 and the admin API, [`crate::admin`], are served before this); a v2 path is
+//!    OAuth 2.0, the 3-legged OAuth 1.0a flow ([`crate::three_legged`]) and the admin API,
+//!    [`crate::admin`], are served before this); a v2 path is
 //!    matched by its structure, whatever the shape of its parameters ([`crate::shapes`]);
 //! 2. an injected fault may answer instead ([`crate::faults`]);
 //! 3. the query and a form body decode, or it is 400;
@@ -48,6 +49,7 @@ use crate::oauth2::Tokens;
 use crate::orgs::Organisations;
 use crate::routes;
 use crate::shapes;
+use crate::three_legged::RequestTokens;
 
 /// How long the emulator's windows and daily caps last, and whose limits the windows count.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,11 +107,14 @@ pub(crate) struct Service {
     world: RwLock<World>,
     windows: Mutex<Windows>,
     tokens: Mutex<Tokens>,
+    /// The 3-legged OAuth 1.0a flow's request tokens.
+    request_tokens: Mutex<RequestTokens>,
     dice: Mutex<Dice>,
     /// What X would bill for the UTC day: twapi-core's meter and price table, as the clients
     /// meter (see `GET /_emulator/usage`).
     meter: Mutex<Meter>,
-    /// The user who approves OAuth 2.0 authorizations unless `login` names another.
+    /// The user who approves OAuth 2.0 and 3-legged OAuth 1.0a authorizations unless `login`
+    /// names another.
     default_login: u32,
     /// No log lines.
     pub(crate) quiet: bool,
@@ -193,6 +198,35 @@ impl Ctx<'_> {
     }
 }
 
+/// What authentication looks at in `arrived`, addressed to `authority`: a form body's
+/// parameters are signed, any other body is not.
+fn received<'a>(arrived: &'a Incoming, authority: &'a str) -> Received<'a> {
+    let request = &arrived.request;
+    let is_form = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str);
+    Received {
+        method: request.method().as_str(),
+        scheme: arrived.scheme,
+        authority,
+        target,
+        form_body: is_form.then(|| request.body().as_ref()),
+        authorization: request.headers().get(http::header::AUTHORIZATION),
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -221,6 +255,7 @@ impl Service {
         Self {
             codec: Codec::new(seed),
             tokens: Mutex::new(tokens),
+            request_tokens: Mutex::new(RequestTokens::new(seed)),
             app,
             dir: setup.dir,
             orgs: setup.orgs,
@@ -286,6 +321,7 @@ impl Service {
         };
         *lock(&self.windows) = Windows::new(timing.window);
         *lock(&self.tokens) = Tokens::new(self.dir.seed(), &self.app);
+        *lock(&self.request_tokens) = RequestTokens::new(self.dir.seed());
         *lock(&self.meter) = Meter::new();
         let faults = self.faults();
         self.set_faults(faults);
@@ -371,6 +407,22 @@ impl Service {
                 let mut tokens = lock(&self.tokens);
                 return Outcome::plain(tokens.revoke(&self.app, request.headers(), body));
             }
+            (&Method::POST, "/oauth/request_token") => {
+                let authority = incoming.authority.as_deref().unwrap_or(local);
+                let received = received(incoming, authority);
+                let mut tokens = lock(&self.request_tokens);
+                return Outcome::plain(tokens.request_token(&self.app, &received, now));
+            }
+            (&Method::GET, "/oauth/authorize" | "/oauth/authenticate") => {
+                let mut tokens = lock(&self.request_tokens);
+                return Outcome::plain(tokens.authorize(&self.dir, query, self.default_login, now));
+            }
+            (&Method::POST, "/oauth/access_token") => {
+                let authority = incoming.authority.as_deref().unwrap_or(local);
+                let received = received(incoming, authority);
+                let mut tokens = lock(&self.request_tokens);
+                return Outcome::plain(tokens.access_token(&self.dir, &self.app, &received, now));
+            }
             (_, path) if path.starts_with(admin::PREFIX) => {
                 return Outcome::plain(admin::serve(self, method, path, body));
             }
@@ -425,29 +477,7 @@ impl Service {
             Ok(incoming) => incoming,
             Err(error) => return (errors::invalid_request(version, &error), None),
         };
-        let is_form = request
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        let target = request
-            .uri()
-            .path_and_query()
-            .map_or("/", http::uri::PathAndQuery::as_str);
-        let received = Received {
-            method: request.method().as_str(),
-            scheme: arrived.scheme,
-            authority,
-            target,
-            form_body: is_form.then(|| request.body().as_ref()),
-            authorization: request.headers().get(http::header::AUTHORIZATION),
-        };
+        let received = received(arrived, authority);
         let caller = match auth::authenticate(
             &received,
             &self.dir,
