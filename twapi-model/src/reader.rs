@@ -593,7 +593,10 @@ impl<'a> Reader<'a> {
         self.members(|r| {
             let index = match keys.get(next) {
                 Some(&expected) if r.at_key(expected) => Some(next),
-                _ => r.find_key(keys, next, rename)?,
+                _ => match r.skipped_key(keys, next) {
+                    Some(at) => Some(at),
+                    None => r.find_key(keys, next, rename)?,
+                },
             };
             r.eat(b':')?;
             match index {
@@ -604,6 +607,19 @@ impl<'a> Reader<'a> {
                 None => r.skip(),
             }
         })
+    }
+
+    /// Consumes one of the few keys after the one expected next, if the input holds it: the
+    /// fields a user lacks (most lack a few), or two fields X writes in another order than
+    /// `keys` (`most_recent_tweet_id` before `pinned_tweet_id`). A comparison of a few bytes
+    /// each, where [`Reader::find_key`] scans the key and searches the list; its position, or
+    /// `None` when the key is none of them.
+    #[inline]
+    fn skipped_key(&mut self, keys: &[&'static str], next: usize) -> Option<usize> {
+        const LOOK_AHEAD: usize = 3;
+        let ahead = keys.get(next + 1..)?;
+        let at = ahead.iter().take(LOOK_AHEAD).position(|key| self.at_key(key))?;
+        Some(next + 1 + at)
     }
 
     /// Reads a key that is not the one expected next and finds it in `keys`, from the expected
