@@ -618,7 +618,10 @@ impl<'a> Reader<'a> {
     fn skipped_key(&mut self, keys: &[&'static str], next: usize) -> Option<usize> {
         const LOOK_AHEAD: usize = 3;
         let ahead = keys.get(next + 1..)?;
-        let at = ahead.iter().take(LOOK_AHEAD).position(|key| self.at_key(key))?;
+        let at = ahead
+            .iter()
+            .take(LOOK_AHEAD)
+            .position(|key| self.at_key(key))?;
         Some(next + 1 + at)
     }
 
