@@ -572,8 +572,9 @@ impl<'a> Reader<'a> {
     /// X writes every object of a kind with its fields in one order, and `keys` lists them in
     /// that order. Before scanning a key for its end, the reader checks whether the input holds
     /// the key expected next (the one after the last key found): a comparison of a few bytes
-    /// instead of a scan and a search. Any other key is read and looked up
-    /// ([`Reader::find_key`]), so the order only makes reading faster, never different. A key
+    /// instead of a scan and a search; then, alike, for the few keys after it
+    /// ([`Reader::skipped_key`]). Any other key is read and looked up ([`Reader::find_key`]),
+    /// so the order only makes reading faster, never different. A key
     /// not listed is looked up again under its `rename` when there is one (a v2 object's 2.167
     /// names).
     ///
