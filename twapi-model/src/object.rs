@@ -579,15 +579,15 @@ macro_rules! wire_object {
         $crate::object::read_into::<$ty, $codec>(&mut $slot, $r, $seen, $bit)?;
     }};
 
-    // The name a key is matched by: itself, or, for a v2 object, its classic name (a 2.167
+    // The field a key names: the key itself, or, for a v2 object, its classic name (a 2.167
     // name such as `pinned_post_id` is read as `pinned_tweet_id`, from the one table of
-    // `v2::vocabulary`).
-    (@name $key:ident) => { $key.as_str() };
-    (@name $key:ident both) => {
-        $crate::v2::vocabulary::Vocabulary::classic(
-            $crate::v2::vocabulary::Place::Field,
-            $key.as_str(),
-        )
+    // `v2::vocabulary`). The key is matched as it is first: the table is searched only for a
+    // key that names no field (a 2.167 name, or a field the object does not model), so the
+    // keys of either vocabulary cost what a derive's do.
+    (@field_of $field_of:ident $key:ident) => { $field_of($key.as_str()) };
+    (@field_of $field_of:ident $key:ident both) => {
+        $field_of($key.as_str())
+            .or_else(|| $field_of($crate::object::classic_field($key.as_str())))
     };
     (@renamed) => { None };
     (@renamed both) => { Some($crate::object::classic_field as fn(&str) -> &str) };
@@ -762,16 +762,25 @@ macro_rules! wire_object {
                         self,
                         mut map: A,
                     ) -> Result<$name, A::Error> {
+                        #[allow(non_camel_case_types, clippy::enum_variant_names)]
+                        enum Field { $($field),* }
+                        // The field a key names: one `match` on the key, compiled once.
+                        fn field_of(key: &str) -> Option<Field> {
+                            match key {
+                                $( $($key)|+ => Some(Field::$field), )*
+                                _ => None,
+                            }
+                        }
                         $( let mut $field: Option<$ty> = None; )*
                         while let Some(key) = map.next_key::<$crate::object::Key<'de>>()? {
-                            match $crate::object::wire_object!(@name key $($both)?) {
+                            match $crate::object::wire_object!(@field_of field_of key $($both)?) {
                                 $(
-                                    $($key)|+ => $crate::object::wire_object!(
+                                    Some(Field::$field) => $crate::object::wire_object!(
                                         @de $presence map $field key [$($key),+] $ty,
                                         $crate::object::wire_object!(@codec $($codec)?)
                                     ),
                                 )*
-                                _ => {
+                                None => {
                                     map.next_value::<::serde::de::IgnoredAny>()?;
                                 }
                             }

@@ -572,8 +572,9 @@ impl<'a> Reader<'a> {
     /// X writes every object of a kind with its fields in one order, and `keys` lists them in
     /// that order. Before scanning a key for its end, the reader checks whether the input holds
     /// the key expected next (the one after the last key found): a comparison of a few bytes
-    /// instead of a scan and a search. Any other key is read and looked up
-    /// ([`Reader::find_key`]), so the order only makes reading faster, never different. A key
+    /// instead of a scan and a search; then, alike, for the few keys after it
+    /// ([`Reader::skipped_key`]). Any other key is read and looked up ([`Reader::find_key`]),
+    /// so the order only makes reading faster, never different. A key
     /// not listed is looked up again under its `rename` when there is one (a v2 object's 2.167
     /// names).
     ///
@@ -593,7 +594,10 @@ impl<'a> Reader<'a> {
         self.members(|r| {
             let index = match keys.get(next) {
                 Some(&expected) if r.at_key(expected) => Some(next),
-                _ => r.find_key(keys, next, rename)?,
+                _ => match r.skipped_key(keys, next) {
+                    Some(at) => Some(at),
+                    None => r.find_key(keys, next, rename)?,
+                },
             };
             r.eat(b':')?;
             match index {
@@ -604,6 +608,22 @@ impl<'a> Reader<'a> {
                 None => r.skip(),
             }
         })
+    }
+
+    /// Consumes one of the few keys after the one expected next, if the input holds it: the
+    /// fields a user lacks (most lack a few), or two fields X writes in another order than
+    /// `keys` (`most_recent_tweet_id` before `pinned_tweet_id`). A comparison of a few bytes
+    /// each, where [`Reader::find_key`] scans the key and searches the list; its position, or
+    /// `None` when the key is none of them.
+    #[inline]
+    fn skipped_key(&mut self, keys: &[&'static str], next: usize) -> Option<usize> {
+        const LOOK_AHEAD: usize = 3;
+        let ahead = keys.get(next + 1..)?;
+        let at = ahead
+            .iter()
+            .take(LOOK_AHEAD)
+            .position(|key| self.at_key(key))?;
+        Some(next + 1 + at)
     }
 
     /// Reads a key that is not the one expected next and finds it in `keys`, from the expected

@@ -125,6 +125,32 @@ mod tests {
     }
 
     #[test]
+    fn reads_keys_in_any_order_itself_and_still_refuses_a_repeated_one() {
+        // X's order (`most_recent_tweet_id` before `pinned_tweet_id`), fields left out (a key a
+        // few places ahead of the expected one), and keys far from their declared place.
+        let body = r#"{"data":[{"id":"1","username":"u","name":"n","location":"l",
+            "most_recent_tweet_id":"8","pinned_tweet_id":"7","profile_image_url":"p",
+            "parody":true,"verified_followers_count":3,"protected":false}]}"#;
+        let page = read(body).unwrap();
+        let user = &page.items()[0];
+        assert_eq!(user.username, "u");
+        assert_eq!(user.name, "n");
+        assert_eq!(user.pinned_tweet_id.map(crate::TweetId::get), Some(7));
+        assert_eq!(user.most_recent_tweet_id.map(crate::TweetId::get), Some(8));
+        assert_eq!(user.profile_image_url.as_deref(), Some("p"));
+        assert_eq!(user.parody, Some(true));
+        assert_eq!(user.verified_followers_count, Some(3));
+        assert_eq!(user.protected, Some(false));
+        for repeated in [
+            r#""location":"l","location":"m""#,
+            r#""location":"l","pinned_tweet_id":"7","location":"m""#,
+        ] {
+            let body = format!(r#"{{"data":[{{"id":"1","name":"n","username":"u",{repeated}}}]}}"#);
+            assert!(read_document(&body, read_user_page).is_none(), "{body}");
+        }
+    }
+
+    #[test]
     fn both_names_of_one_field_are_a_repeated_key() {
         for extra in [
             r#","pinned_tweet_id":"7","pinned_post_id":"7""#,
