@@ -1,6 +1,6 @@
 //! Prints the table of BENCHMARKS.md from the last `cargo bench` (criterion's medians), the
-//! instruction counts of the last gungraun run (`instructions.txt`, its terminal output) and the
-//! end-to-end figures, all of which `report.sh` wrote: `report <CARGO_TARGET_DIR>`.
+//! instruction counts of the last gungraun run (`instructions.txt`, its terminal output), the
+//! end-to-end figures (`e2e.tsv`) and the crawl at the quota (`quota.tsv`), all of which `report.sh` wrote: `report <CARGO_TARGET_DIR>`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -394,6 +394,9 @@ fn lock_versions(lock: &Path) -> Vec<(String, String)> {
         "hyper",
         "hyper-util",
         "tokio",
+        "ureq",
+        "reqwest",
+        "redis",
     ];
     let mut out = Vec::new();
     let mut name = None;
@@ -480,27 +483,22 @@ fn main() {
         );
     }
 
-    // End to end, in the order the bench wrote them: twapi-hyper against the floor of its job
-    // (a bare client that signs and scans), the series with a round trip, the crawl, the
-    // emulator. The steps in between (each added to the bare client alone) stay in e2e.tsv.
-    let e2e = std::fs::read_to_string(out_dir.join("e2e.tsv")).unwrap_or_default();
-    let wanted = |k: &str| {
-        k.contains("twapi-hyper / bare + signing + validating scan")
-            || k.contains("1 ms late: twapi-hyper")
-            || k.starts_with("crawl")
-            || k.starts_with("emulator")
-    };
-    if !e2e.is_empty() {
-        let _ = writeln!(
-            md,
-            "\n| end to end, against the emulator on loopback | figure |\n|---|---:|"
-        );
-        for (k, v) in e2e
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .filter(|(k, _)| wanted(k))
-        {
-            let _ = writeln!(md, "| {k} | {v} |");
+    // End to end (item 1 and the emulator) and the crawl at the quota (item 2), in the order
+    // the benches wrote them: figure, value, target, met.
+    for (file, title) in [
+        ("e2e.tsv", "end to end, against the emulator"),
+        ("quota.tsv", "a crawl at the quota, on the emulator"),
+    ] {
+        let text = std::fs::read_to_string(out_dir.join(file)).unwrap_or_default();
+        if text.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "\n| {title} | figure | target | met |\n|---|---:|---|---|");
+        for line in text.lines() {
+            let mut cells = line.split('\t');
+            let mut cell = || cells.next().unwrap_or_default();
+            let (figure, value, target, met) = (cell(), cell(), cell(), cell());
+            let _ = writeln!(md, "| {figure} | {value} | {target} | {met} |");
         }
     }
 
