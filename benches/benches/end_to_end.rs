@@ -619,22 +619,25 @@ async fn reqwest_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
     clock.finish(tasks, shape.total()).await
 }
 
-/// Runs `worker(w)` on `shape.in_flight` threads, each returning the body bytes it read.
+/// Runs `worker(w)` on `shape.in_flight` threads, each returning the body bytes it read. The
+/// threads outlive the clock, so that their CPU time is counted.
 fn threads(emulator: &EmulatorProcess, shape: Shape, worker: impl Fn(usize) -> usize + Sync) -> Run {
+    let (done, results) = std::sync::mpsc::channel();
+    let stopped = std::sync::Barrier::new(shape.in_flight + 1);
     let clock = Clock::start(emulator);
-    let bytes = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..shape.in_flight)
-            .map(|w| {
-                let worker = &worker;
-                scope.spawn(move || worker(w))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("the thread ends"))
-            .sum()
-    });
-    clock.stop(shape.total(), bytes)
+    std::thread::scope(|scope| {
+        for w in 0..shape.in_flight {
+            let (worker, done, stopped) = (&worker, done.clone(), &stopped);
+            scope.spawn(move || {
+                done.send(worker(w)).expect("the parent listens");
+                stopped.wait();
+            });
+        }
+        let bytes = results.iter().take(shape.in_flight).sum();
+        let run = clock.stop(shape.total(), bytes);
+        stopped.wait();
+        run
+    })
 }
 
 /// The bare blocking client: one ureq `Agent` (keeping as many idle connections as there are
