@@ -113,8 +113,9 @@ impl Load {
     }
 }
 
-/// The shape of a run: `in_flight` workers (tasks, or threads for the blocking clients),
-/// worker `w` acting as the emulator's user `w % users` and sending `per_worker` requests.
+/// The shape of a run: `in_flight` workers (tasks, or threads for the blocking clients), each
+/// sending `per_worker` requests, request `i` of worker `w` acting as the emulator's user
+/// `(w + i * in_flight) % users`: the users take turns, each within its window.
 #[derive(Clone, Copy)]
 struct Shape {
     load: Load,
@@ -123,16 +124,18 @@ struct Shape {
 }
 
 impl Shape {
-    /// About `wanted` requests at `in_flight`, within each user's window of `load`.
+    /// About `wanted` requests at `in_flight`, within the users' windows of `load`.
     fn new(load: Load, in_flight: usize, wanted: usize, users: usize) -> Self {
-        let workers_per_user = in_flight.div_ceil(users);
         Self {
             load,
             in_flight,
-            per_worker: (wanted / in_flight)
-                .min(load.per_user() / workers_per_user)
-                .max(1),
+            per_worker: wanted.min(load.per_user() * users) / in_flight,
         }
+    }
+
+    /// The user that request `i` of worker `w` acts as, among `users`.
+    fn user(self, w: usize, i: usize, users: usize) -> usize {
+        (w + i * self.in_flight) % users
     }
 
     fn total(self) -> usize {
@@ -401,13 +404,13 @@ fn decode(load: Load, answer: http::Response<Bytes>) {
     std::hint::black_box(decoded).expect("a decodable answer");
 }
 
-/// The bare client: hyper-util's pooled client, reading each body whole, and doing `work`
-/// The load's target (the most followed demo user) and, for each worker, its user's auth.
-fn worker_auths(emulator: &EmulatorProcess, in_flight: usize) -> (u64, Vec<Auth>) {
-    let users = emulator.users();
+/// The load's target (the most followed demo user), and each demo user's auth.
+fn user_auths(emulator: &EmulatorProcess) -> (u64, Vec<Auth>) {
     let target = user_id(&emulator.user("most_followed"));
-    let auths = (0..in_flight)
-        .map(|w| Auth::oauth1(&emulator.credentials(&users[w % users.len()])))
+    let auths = emulator
+        .users()
+        .iter()
+        .map(|user| Auth::oauth1(&emulator.credentials(user)))
         .collect();
     (target, auths)
 }
@@ -419,14 +422,13 @@ async fn bare_run(emulator: &EmulatorProcess, shape: Shape, work: Work) -> Run {
         load, per_worker, ..
     } = shape;
     let api = Arc::new(Api::new(&emulator.base_url()).expect("the emulator's URL"));
-    let (target, auths) = worker_auths(emulator, shape.in_flight);
+    let (target, auths) = user_auths(emulator);
+    let auths = Arc::new(auths);
     let now = twapi_auth::system::unix_now();
     let client: BareClient<_, Full<Bytes>> = BareClient::builder(TokioExecutor::new()).build_http();
     // Signed before the clock starts, unless the work is to sign them.
-    let presigned: Vec<Vec<http::Request<Full<Bytes>>>> = auths
-        .iter()
-        .enumerate()
-        .map(|(w, auth)| {
+    let presigned: Vec<Vec<http::Request<Full<Bytes>>>> = (0..shape.in_flight)
+        .map(|w| {
             if work.signs() {
                 return Vec::new();
             }
@@ -437,17 +439,18 @@ async fn bare_run(emulator: &EmulatorProcess, shape: Shape, work: Work) -> Run {
                         timestamp: now,
                         nonce: &nonce,
                     };
+                    let auth = &auths[shape.user(w, i, auths.len())];
                     prepare(&api, load, target, auth, stamp)
                 })
                 .collect()
         })
         .collect();
     let clock = Clock::start(emulator);
-    let tasks: Vec<_> = auths
+    let tasks: Vec<_> = presigned
         .into_iter()
-        .zip(presigned)
-        .map(|(auth, presigned)| {
-            let (client, api) = (client.clone(), api.clone());
+        .enumerate()
+        .map(|(w, presigned)| {
+            let (client, api, auths) = (client.clone(), api.clone(), auths.clone());
             tokio::spawn(async move {
                 let mut bytes = 0;
                 let mut nonces = twapi_auth::system::NonceSource::new();
@@ -459,7 +462,8 @@ async fn bare_run(emulator: &EmulatorProcess, shape: Shape, work: Work) -> Run {
                             timestamp: twapi_auth::system::unix_now(),
                             nonce: &nonce,
                         };
-                        prepare(&api, load, target, &auth, stamp)
+                        let auth = &auths[shape.user(w, i, auths.len())];
+                        prepare(&api, load, target, auth, stamp)
                     } else {
                         presigned.next().expect("signed before")
                     };
@@ -514,9 +518,9 @@ async fn twapi_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
         .map(|w| {
             let clients = clients.clone();
             tokio::spawn(async move {
-                let client = &clients[w % clients.len()];
                 let mut bytes = 0;
                 for i in 0..shape.per_worker {
+                    let client = &clients[shape.user(w, i, clients.len())];
                     bytes += match shape.load {
                         Load::UsersShow => client
                             .send(&users_show(target))
@@ -595,9 +599,9 @@ async fn reqwest_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
         .map(|w| {
             let (client, signers, endpoint) = (client.clone(), signers.clone(), endpoint.clone());
             tokio::spawn(async move {
-                let signer = &signers[w % signers.len()];
                 let mut bytes = 0;
                 for i in 0..shape.per_worker {
+                    let signer = &signers[shape.user(w, i, signers.len())];
                     let authorization =
                         signer.get(&*endpoint, &UsersShowParams { user_id: target });
                     let response = client
@@ -621,7 +625,11 @@ async fn reqwest_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
 
 /// Runs `worker(w)` on `shape.in_flight` threads, each returning the body bytes it read. The
 /// threads outlive the clock, so that their CPU time is counted.
-fn threads(emulator: &EmulatorProcess, shape: Shape, worker: impl Fn(usize) -> usize + Sync) -> Run {
+fn threads(
+    emulator: &EmulatorProcess,
+    shape: Shape,
+    worker: impl Fn(usize) -> usize + Sync,
+) -> Run {
     let (done, results) = std::sync::mpsc::channel();
     let stopped = std::sync::Barrier::new(shape.in_flight + 1);
     let clock = Clock::start(emulator);
@@ -644,7 +652,7 @@ fn threads(emulator: &EmulatorProcess, shape: Shape, worker: impl Fn(usize) -> u
 /// threads), each request signed by twapi-core, each body read whole and scanned.
 fn ureq_bare_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
     let api = Api::new(&emulator.base_url()).expect("the emulator's URL");
-    let (target, auths) = worker_auths(emulator, shape.in_flight);
+    let (target, auths) = user_auths(emulator);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_idle_connections_per_host(shape.in_flight.max(3))
@@ -660,9 +668,10 @@ fn ureq_bare_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
                 timestamp: twapi_auth::system::unix_now(),
                 nonce: &nonce,
             };
+            let auth = &auths[shape.user(w, i, auths.len())];
             let request = match shape.load {
-                Load::UsersShow => api.prepare(&users_show(target), &auths[w], stamp),
-                Load::FollowersIds => api.prepare(&followers_ids(target), &auths[w], stamp),
+                Load::UsersShow => api.prepare(&users_show(target), auth, stamp),
+                Load::FollowersIds => api.prepare(&followers_ids(target), auth, stamp),
             }
             .expect("a valid request");
             let (parts, _) = request.into_parts();
@@ -692,9 +701,9 @@ fn ureq_twapi_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
         })
         .collect();
     threads(emulator, shape, |w| {
-        let client = &clients[w % clients.len()];
         let mut bytes = 0;
         for i in 0..shape.per_worker {
+            let client = &clients[shape.user(w, i, clients.len())];
             bytes += match shape.load {
                 Load::UsersShow => client.send(&users_show(target)).map(|r| r.body().len()),
                 Load::FollowersIds => client.send(&followers_ids(target)).map(|r| r.body().len()),
@@ -742,7 +751,9 @@ type Record<'a> = dyn FnMut(&str, String, &str, Option<bool>) + 'a;
 
 /// The comparisons of a series: (subject, reference, target, whether a ratio meets it).
 const COMPARISONS: [(Side, Side, &str, fn(f64) -> bool); 4] = [
-    (Side::Twapi, Side::Bare(Work::SignScan), "≥ 0.95x", |r| r >= 0.95),
+    (Side::Twapi, Side::Bare(Work::SignScan), "≥ 0.95x", |r| {
+        r >= 0.95
+    }),
     (Side::TwapiUreq, Side::BareUreq, "≥ 0.95x", |r| r >= 0.95),
     (Side::Twapi, Side::Reqwest, "> 1x", |r| r > 1.0),
     (Side::TwapiUreq, Side::Reqwest, "> 1x", |r| r > 1.0),
@@ -807,14 +818,13 @@ fn quartiles(mut values: Vec<f64>) -> (f64, f64, f64) {
     (at(n / 4), at(n / 2), at(3 * n / 4))
 }
 
-
 // ---------------------------------------------------------------- the parent
 
 /// Requests a run wants at `in_flight`: enough for a run of a fifth of a second or more, few
 /// enough that the whole series stays within a couple of minutes.
 fn wanted(in_flight: usize, late: bool) -> usize {
     match (in_flight, late) {
-        (1, false) => 900,
+        (1, false) => 5_400,
         (1, true) => 600,
         (8, false) => 3_200,
         (8, true) => 1_200,
@@ -864,7 +874,12 @@ fn parent() {
     let mut record = |figure: &str, value: String, target: &str, ok: Option<bool>| {
         let verdict = ok.map_or("", |ok| if ok { "yes" } else { "**no**" });
         println!("{figure:<90} {value}  {target} {verdict}");
-        rows.push([figure.to_owned(), value, target.to_owned(), verdict.to_owned()]);
+        rows.push([
+            figure.to_owned(),
+            value,
+            target.to_owned(),
+            verdict.to_owned(),
+        ]);
     };
     let rt = runtime();
 

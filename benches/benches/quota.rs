@@ -384,7 +384,12 @@ fn parent() {
     let mut record = |figure: &str, value: String, target: &str, ok: Option<bool>| {
         let verdict = ok.map_or("", met);
         println!("{figure:<72} {value:>14}  {target} {verdict}");
-        rows.push([figure.to_owned(), value, target.to_owned(), verdict.to_owned()]);
+        rows.push([
+            figure.to_owned(),
+            value,
+            target.to_owned(),
+            verdict.to_owned(),
+        ]);
     };
 
     let emulator = EmulatorProcess::spawn(Options {
@@ -393,7 +398,10 @@ fn parent() {
         ..Options::users(WORLD)
     });
     let followers = u64_of(&emulator.user("most_followed")["followers"]);
-    assert!(followers >= FOLLOWERS, "the world's top account is too small");
+    assert!(
+        followers >= FOLLOWERS,
+        "the world's top account is too small"
+    );
     let pages = FOLLOWERS / u64::from(PAGE);
     let least = minimum(pages).as_secs_f64();
     record(
@@ -411,7 +419,10 @@ fn parent() {
     let secs = whole["secs"].as_f64().unwrap_or(0.0);
     record(
         "quota crawl, 1 process: users, pages, 429s",
-        format!("{}, {}, {}", whole["users"], whole["pages"], whole["rate_limited"]),
+        format!(
+            "{}, {}, {}",
+            whole["users"], whole["pages"], whole["rate_limited"]
+        ),
         "1,000,000 users, no 429",
         Some(u64_of(&whole["users"]) == FOLLOWERS && u64_of(&whole["rate_limited"]) == 0),
     );
@@ -473,7 +484,12 @@ fn parent() {
     let resumed_usage = emulator.admin("usage", false);
     let checksum = |results: &[Value]| {
         results.iter().fold(0_u64, |c, r| {
-            c.wrapping_add(r["checksum"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0))
+            c.wrapping_add(
+                r["checksum"]
+                    .as_str()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0),
+            )
         })
     };
     let same_users = sum(&parts, "users") == u64_of(&whole["users"])

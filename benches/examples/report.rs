@@ -493,7 +493,10 @@ fn main() {
         if text.is_empty() {
             continue;
         }
-        let _ = writeln!(md, "\n| {title} | figure | target | met |\n|---|---:|---|---|");
+        let _ = writeln!(
+            md,
+            "\n| {title} | figure | target | met |\n|---|---:|---|---|"
+        );
         for line in text.lines() {
             let mut cells = line.split('\t');
             let mut cell = || cells.next().unwrap_or_default();

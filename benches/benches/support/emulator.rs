@@ -237,4 +237,3 @@ pub fn user_id(user: &Value) -> u64 {
         .and_then(|s| s.parse().ok())
         .expect("a decimal id")
 }
-
