@@ -749,8 +749,11 @@ fn paired_rounds(
 /// figure without a target).
 type Record<'a> = dyn FnMut(&str, String, &str, Option<bool>) + 'a;
 
-/// The comparisons of a series: (subject, reference, target, whether a ratio meets it).
-const COMPARISONS: [(Side, Side, &str, fn(f64) -> bool); 4] = [
+/// A comparison of a series: subject, reference, target, whether a ratio meets it.
+type Comparison = (Side, Side, &'static str, fn(f64) -> bool);
+
+/// The comparisons of a series.
+const COMPARISONS: [Comparison; 4] = [
     (Side::Twapi, Side::Bare(Work::SignScan), "≥ 0.95x", |r| {
         r >= 0.95
     }),

@@ -20,9 +20,11 @@
 
 #[path = "support/emulator.rs"]
 mod emulator;
+/// twapi-redis's test server: a real `redis-server` on a free loopback port, stopped on drop.
+#[path = "../../twapi-redis/tests/support/redis_server.rs"]
+mod redis_server;
 
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -42,6 +44,8 @@ use twapi_core::session::{LimiterHandle, LimiterStore, Observation, StoreFuture}
 use twapi_hyper::ClientBuilder;
 use twapi_model::UserId;
 use twapi_redis::RedisLimiter;
+
+use redis_server::RedisServer;
 
 use emulator::{CHILD, EmulatorProcess, Options, env_u64, memory_kib, runtime, user_id};
 
@@ -317,45 +321,6 @@ fn minimum(pages: u64) -> Duration {
     WINDOW * u32::try_from(pages.div_ceil(PER_WINDOW) - 1).expect("few windows")
 }
 
-/// A real `redis-server` on a free loopback port, without persistence; killed when dropped.
-struct RedisServer {
-    child: Child,
-    port: u16,
-}
-
-impl RedisServer {
-    fn start() -> Self {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|listener| listener.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH (apt-get install redis-server)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        RedisServer { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 // ---------------------------------------------------------------- the parent
 
 fn u64_of(value: &Value) -> u64 {
@@ -475,7 +440,7 @@ fn parent() {
         .remove(0);
         let done = part["done"].as_bool().unwrap_or(true);
         parts.push(part);
-        if done || parts.len() > 2 * (INTERRUPTIONS as usize + 1) {
+        if done || parts.len() as u64 > 2 * (INTERRUPTIONS + 1) {
             break;
         }
     }
