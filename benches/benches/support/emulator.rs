@@ -15,6 +15,8 @@ use twapi_emulator::{Config, Emulator, Faults, LimitsProfile};
 /// The environment variable that tells a bench which child it is run as.
 pub const CHILD: &str = "TWAPI_BENCH_CHILD";
 
+/// The runtime of the benches' async sides and of the emulator: two workers, as the
+/// machine has two cores.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -23,6 +25,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
+/// A number from the environment, or `default`.
 pub fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -195,7 +198,7 @@ impl EmulatorProcess {
         self.child.id()
     }
 
-    /// `GET` (`body` `None`) or `POST` one of the emulator's admin paths (`/_emulator/...`),
+    /// `GET` (or, with `post`, `POST`) one of the emulator's admin paths (`/_emulator/PATH`):
     /// its JSON answer.
     pub fn admin(&self, path: &str, post: bool) -> Value {
         let url = format!("{}/_emulator/{path}", self.base_url());
@@ -212,12 +215,14 @@ impl EmulatorProcess {
         serde_json::from_str(&text).expect("a JSON answer")
     }
 
+    /// Closes its stdin (it stops serving) and waits for it to end.
     pub fn stop(mut self) {
         drop(self.stdin.take());
         let _ = self.child.wait();
     }
 }
 
+/// `VmHWM` (peak) and `VmRSS` of the process whose `/proc/PID/status` this is, in KiB.
 pub fn memory_kib(status_path: &str) -> (u64, u64) {
     let status = std::fs::read_to_string(status_path).unwrap_or_default();
     let field = |name: &str| {
@@ -231,6 +236,7 @@ pub fn memory_kib(status_path: &str) -> (u64, u64) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
+/// A demo user's id, from its decimal string.
 pub fn user_id(user: &Value) -> u64 {
     user["id"]
         .as_str()
