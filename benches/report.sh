@@ -22,7 +22,7 @@ if [ "${1:-}" != "--no-bench" ]; then
   command -v valgrind >/dev/null || { echo "valgrind is missing: bash ../.ci/bench installs it" >&2; exit 1; }
   cargo bench --bench instructions -- --home="$CARGO_TARGET_DIR/gungraun-report" \
     | tee "$out/instructions.txt"
-  # End to end, against the emulator (item 1; about five minutes).
+  # End to end, against the emulator (item 1; about three minutes).
   cargo bench --bench end_to_end
   # The crawl of a million followers at the quota (item 2; about four minutes, most of it the
   # windows' own time). Needs redis-server (apt-get install redis-server).
