@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the table of BENCHMARKS.md in one run: criterion's times (signing, decoding, core),
 # gungraun's instruction counts of the same operations, the end-to-end figures against the
-# emulator, and the machine.
+# emulator, the crawl at the quota, and the machine.
 #
 #   cd benches && ./report.sh            # everything
 #   ./report.sh --no-bench               # only the table, from the last run's figures
@@ -22,8 +22,12 @@ if [ "${1:-}" != "--no-bench" ]; then
   command -v valgrind >/dev/null || { echo "valgrind is missing: bash ../.ci/bench installs it" >&2; exit 1; }
   cargo bench --bench instructions -- --home="$CARGO_TARGET_DIR/gungraun-report" \
     | tee "$out/instructions.txt"
-  # End to end, against the emulator.
+  # End to end, against the emulator (item 1; about three minutes).
   cargo bench --bench end_to_end
+  # The crawl of a million followers at the quota (item 2; about four minutes, most of it the
+  # windows' own time). Needs redis-server (apt-get install redis-server).
+  command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server" >&2; exit 1; }
+  cargo bench --bench quota
 fi
 
 {

@@ -1,53 +1,58 @@
-//! Items 4 and 5: twapi-hyper against the emulator on loopback, beside a bare hyper-util
-//! client sending the same pre-signed requests, with the CPU time each process spent per
-//! request; a crawl of 1,000,000 follower ids with its peak memory; the emulator's start
-//! time, memory and requests per second.
+//! End to end against the emulator (issue 27, item 1): twapi-hyper and twapi-ureq beside what a
+//! user would otherwise assemble, sending the same users/show requests to the same emulator on
+//! loopback, at 1, 8 and 64 in flight (for the blocking clients: that many threads), on
+//! loopback and with the emulator answering every request a millisecond late:
+//!
+//! - **the floor of their job**: a bare client of the same HTTP library (hyper-util's pooled
+//!   client; a ureq `Agent`) that signs each request with twapi-core and runs a validating
+//!   scan of each body (`serde::de::IgnoredAny`), the least a client that signs and checks
+//!   must do;
+//! - **the stack a user would build without twapi**: reqwest, oauth1-request for the
+//!   signature, serde_json into plain structs.
+//!
+//! Also the emulator's start time, memory and requests per second with 1,000,000 users. The
+//! crawl at the quota is `benches/quota.rs`.
 //!
 //! Not criterion: every run needs a fresh emulator (X's rate limits are real there, so a run
 //! gets exactly one window's budget), and memory is only measurable per process. The bench
-//! re-executes itself as the emulator (`TWAPI_BENCH_CHILD=emulator`) and as the crawler
-//! (`TWAPI_BENCH_CHILD=crawl`); everything runs on 127.0.0.1, bounded in requests and time.
+//! re-executes itself as the emulator (`TWAPI_BENCH_CHILD=emulator`); everything runs on
+//! 127.0.0.1, bounded in requests and time. A side's ratio to another is taken within each round
+//! (both run minutes apart at most, against fresh emulators of the same kind), and the rounds'
+//! median is the figure.
 //!
 //! Figures go to stdout and to `<target>/twapi-bench/e2e.tsv` (read by `examples/report.rs`).
 
+#[path = "support/emulator.rs"]
+mod emulator;
+
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write as _};
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as BareClient;
 use hyper_util::rt::TokioExecutor;
-use serde_json::{Value, json};
-use twapi_auth::oauth1::Credentials;
-use twapi_core::pager::Pager;
-use twapi_core::rate_limit::LimiterConfig;
+use serde::Deserialize;
+use serde_json::Value;
 use twapi_core::request::v1::{FollowersIds, UsersShow};
 use twapi_core::{Api, Auth, Stamp, UserRef};
-use twapi_emulator::{Config, Emulator, Faults};
 use twapi_hyper::ClientBuilder;
 use twapi_model::UserId;
 
-const CHILD: &str = "TWAPI_BENCH_CHILD";
+use emulator::{CHILD, EmulatorProcess, Options, env_u64, runtime, user_id};
+
 /// users/show allows 900 requests per user per window; the emulator hands out six users
 /// who may call it.
 const USERS_SHOW_PER_USER: usize = 900;
 /// followers/ids allows 15.
 const FOLLOWERS_IDS_PER_USER: usize = 15;
-/// Rounds of item 4's load runs (each side once a round, a fresh emulator each run). A run
-/// lasts about a second at 1 in flight, and on this shared virtual machine single runs of the
-/// same client moved by 30 %: with seven runs a side and the median of each side taken apart,
-/// twapi-hyper / bare at 1 in flight moved between 0.76 and 0.91 from one full run to the
-/// next; the median of 15 to 30 rounds' paired ratios moved between 0.75 and 0.82.
-const REPEATS: usize = 15;
-/// Rounds of the series at 1 in flight with [`ROUND_TRIP`] added to every answer: a run
-/// lasts about 12 s there, and rates move by about 1 % between runs.
-const ROUND_TRIP_REPEATS: usize = 9;
-/// How late the emulator answers in that series: a round trip, standing in for a network's.
+/// Rounds of each series (every side once a round, a fresh emulator each run). Runs last
+/// from a fifth of a second to two seconds; a run's rate moves by up to 30 % on this shared
+/// machine, a paired ratio's median over the rounds much less.
+const REPEATS: usize = 7;
+/// How late the emulator answers in the second series: a round trip, standing in for a
+/// network's (tokio's timer rounds the wait up to its next tick).
 const ROUND_TRIP: Duration = Duration::from_millis(1);
 /// No load run may take longer.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
@@ -62,207 +67,37 @@ mod code_chain {
 }
 
 fn main() {
-    match std::env::var(CHILD).as_deref() {
-        Ok("emulator") => emulator_child(),
-        Ok("crawl") => crawl_child(),
-        _ => {
-            let args: Vec<String> = std::env::args().skip(1).collect();
-            // Only `cargo bench` (which passes `--bench`) runs it, not `cargo test --benches`;
-            // and `cargo bench -- <filter>` only when the filter names this bench.
-            if !args.iter().any(|a| a == "--bench")
-                || args
-                    .iter()
-                    .filter(|a| !a.starts_with('-'))
-                    .any(|f| !"end_to_end".contains(f.as_str()))
-            {
-                return;
-            }
-            // `TWAPI_BENCH_PROFILE=<side> <this bench> --bench`: one users/show run of one
-            // side (bare, code512, code1024, scan, sign, sign+scan, decode, sign+decode, twapi),
-            // at 1 in flight or `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling under
-            // `valgrind --tool=callgrind` (the emulator runs in a child process, which callgrind
-            // leaves alone) and for interleaving many short runs of two builds. With
-            // `TWAPI_BENCH_SLOW_US`, the emulator answers each request that much later, as if
-            // over a network.
-            if let Ok(which) = std::env::var("TWAPI_BENCH_PROFILE") {
-                profile(&which);
-                return;
-            }
-            parent();
-        }
+    if std::env::var(CHILD).as_deref() == Ok("emulator") {
+        emulator::emulator_child();
+        return;
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-// ---------------------------------------------------------------- the emulator, as a child
-
-/// Starts an emulator, prints its facts and start time as one JSON line, serves until stdin
-/// closes.
-fn emulator_child() {
-    let users = u32::try_from(env_u64("TWAPI_BENCH_USERS", 10_000)).expect("users fit u32");
-    let window = Duration::from_millis(env_u64("TWAPI_BENCH_WINDOW_MS", 900_000));
-    runtime().block_on(async move {
-        let started = Instant::now();
-        // `TWAPI_BENCH_SLOW_US`: every API request answered after this delay (the emulator's
-        // "slow" fault at a rate of 1), standing in for a network's round trip.
-        let delay = Duration::from_micros(env_u64("TWAPI_BENCH_SLOW_US", 0));
-        let faults = Faults {
-            slow: if delay.is_zero() { 0.0 } else { 1.0 },
-            slow_delay: delay,
-            ..Faults::default()
-        };
-        let emulator = Emulator::start(Config {
-            users,
-            window,
-            faults,
-            ..Config::default()
-        })
-        .await
-        .expect("the emulator starts");
-        let start_ms = started.elapsed().as_secs_f64() * 1e3;
-        let line = json!({ "facts": emulator.facts(), "start_ms": start_ms });
-        println!("{line}");
-        std::io::stdout().flush().expect("stdout");
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut sink = String::new();
-            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
-        })
-        .await;
-        emulator.shutdown().await;
-    });
-}
-
-/// An emulator running in a child process.
-struct EmulatorProcess {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    facts: Value,
-    /// Building the world and binding, as the emulator measured it.
-    start_ms: f64,
-    /// From spawning the process to its first line (process start included).
-    ready_ms: f64,
-}
-
-impl EmulatorProcess {
-    fn spawn(users: u32, window_ms: u64) -> Self {
-        Self::spawn_answering(users, window_ms, None)
-    }
-
-    /// An emulator that answers every API request `delay` late (`None`: as this process's
-    /// `TWAPI_BENCH_SLOW_US` says, which the child inherits).
-    fn spawn_answering(users: u32, window_ms: u64, delay: Option<Duration>) -> Self {
-        let spawned = Instant::now();
-        let mut command = Command::new(std::env::current_exe().expect("own path"));
-        command
-            .env(CHILD, "emulator")
-            .env("TWAPI_BENCH_USERS", users.to_string())
-            .env("TWAPI_BENCH_WINDOW_MS", window_ms.to_string());
-        if let Some(delay) = delay {
-            command.env("TWAPI_BENCH_SLOW_US", delay.as_micros().to_string());
-        }
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the emulator process starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the emulator's facts");
-        let ready_ms = spawned.elapsed().as_secs_f64() * 1e3;
-        let first: Value = serde_json::from_str(&line).expect("one JSON line");
-        Self {
-            stdin: child.stdin.take(),
-            child,
-            facts: first["facts"].clone(),
-            start_ms: first["start_ms"].as_f64().unwrap_or(0.0),
-            ready_ms,
-        }
-    }
-
-    fn base_url(&self) -> String {
-        self.facts["base_url"]
-            .as_str()
-            .expect("base_url")
-            .to_owned()
-    }
-
-    /// The demo users who may call users/show and followers/ids (not the suspended one).
-    fn users(&self) -> Vec<Value> {
-        self.facts["users"]
-            .as_array()
-            .expect("users")
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Only `cargo bench` (which passes `--bench`) runs it, not `cargo test --benches`; and
+    // `cargo bench -- <filter>` only when the filter names this bench.
+    if !args.iter().any(|a| a == "--bench")
+        || args
             .iter()
-            .filter(|u| u["role"] != "suspended")
-            .cloned()
-            .collect()
+            .filter(|a| !a.starts_with('-'))
+            .any(|f| !"end_to_end".contains(f.as_str()))
+    {
+        return;
     }
-
-    fn user(&self, role: &str) -> Value {
-        self.users()
-            .into_iter()
-            .find(|u| u["role"] == role)
-            .expect("a demo user of that role")
+    // `TWAPI_BENCH_PROFILE=<side> <this bench> --bench`: one users/show run of one side (see
+    // `Side::key`), at 1 in flight or `TWAPI_BENCH_IN_FLIGHT`, nothing else: for profiling
+    // under `valgrind --tool=callgrind` (the emulator runs in a child process, which callgrind
+    // leaves alone) and for interleaving many short runs of two builds. With
+    // `TWAPI_BENCH_SLOW_US`, the emulator answers each request that much later, as if over a
+    // network.
+    if let Ok(which) = std::env::var("TWAPI_BENCH_PROFILE") {
+        profile(&which);
+        return;
     }
-
-    fn credentials(&self, user: &Value) -> Credentials {
-        let s = |v: &Value| v.as_str().expect("a string").to_owned();
-        Credentials::new(
-            s(&self.facts["consumer_key"]),
-            s(&self.facts["consumer_secret"]),
-        )
-        .with_token(s(&user["access_token"]), s(&user["access_token_secret"]))
-    }
-
-    /// `VmHWM` (peak) and `VmRSS` of the process, in KiB.
-    fn memory_kib(&self) -> (u64, u64) {
-        memory_kib(&format!("/proc/{}/status", self.child.id()))
-    }
-
-    fn stop(mut self) {
-        drop(self.stdin.take());
-        let _ = self.child.wait();
-    }
-}
-
-fn memory_kib(status_path: &str) -> (u64, u64) {
-    let status = std::fs::read_to_string(status_path).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
-fn user_id(user: &Value) -> u64 {
-    user["id"]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .expect("a decimal id")
+    parent();
 }
 
 // ---------------------------------------------------------------- load
 
-/// The same request for every user in turn: request `i` is sent as user `i % users`.
+/// What a run asks: users/show of one account, or followers/ids of it.
 #[derive(Clone, Copy)]
 enum Load {
     UsersShow,
@@ -275,6 +110,36 @@ impl Load {
             Load::UsersShow => USERS_SHOW_PER_USER,
             Load::FollowersIds => FOLLOWERS_IDS_PER_USER,
         }
+    }
+}
+
+/// The shape of a run: `in_flight` workers (tasks, or threads for the blocking clients), each
+/// sending `per_worker` requests, request `i` of worker `w` acting as the emulator's user
+/// `(w + i * in_flight) % users`: the users take turns, each within its window.
+#[derive(Clone, Copy)]
+struct Shape {
+    load: Load,
+    in_flight: usize,
+    per_worker: usize,
+}
+
+impl Shape {
+    /// About `wanted` requests at `in_flight`, within the users' windows of `load`.
+    fn new(load: Load, in_flight: usize, wanted: usize, users: usize) -> Self {
+        Self {
+            load,
+            in_flight,
+            per_worker: wanted.min(load.per_user() * users) / in_flight,
+        }
+    }
+
+    /// The user that request `i` of worker `w` acts as, among `users`.
+    fn user(self, w: usize, i: usize, users: usize) -> usize {
+        (w + i * self.in_flight) % users
+    }
+
+    fn total(self) -> usize {
+        self.in_flight * self.per_worker
     }
 }
 
@@ -323,7 +188,7 @@ struct Clock {
 
 impl Clock {
     fn start(emulator: &EmulatorProcess) -> Self {
-        let emulator_pid = emulator.child.id().to_string();
+        let emulator_pid = emulator.pid().to_string();
         Clock {
             client_cpu: cpu_time("self"),
             emulator_cpu: cpu_time(&emulator_pid),
@@ -338,6 +203,11 @@ impl Clock {
         for task in tasks {
             body_bytes += task.await.expect("the task ends");
         }
+        self.stop(requests, body_bytes)
+    }
+
+    /// Stops the clock after `requests` that read `body_bytes`.
+    fn stop(self, requests: usize, body_bytes: usize) -> Run {
         let elapsed = self.started.elapsed();
         let spent =
             |before: Option<Duration>, now: Option<Duration>| Some(now?.saturating_sub(before?));
@@ -416,16 +286,20 @@ impl Work {
     }
 }
 
-/// One side of item 4: the bare client doing some [`Work`], or twapi-hyper.
+/// One side of a series: the bare hyper-util client doing some [`Work`], twapi-hyper, the
+/// reqwest stack, the bare ureq client that signs and scans, twapi-ureq.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Bare(Work),
     Twapi,
+    Reqwest,
+    BareUreq,
+    TwapiUreq,
 }
 
 impl Side {
-    /// Every side, the reference first.
-    const ALL: [Side; 9] = [
+    /// Every side, for `TWAPI_BENCH_PROFILE`.
+    const ALL: [Side; 12] = [
         Side::Bare(Work::Read),
         Side::Bare(Work::Code(CODE_LINES[0])),
         Side::Bare(Work::Code(CODE_LINES[1])),
@@ -435,6 +309,18 @@ impl Side {
         Side::Bare(Work::Decode),
         Side::Bare(Work::SignDecode),
         Side::Twapi,
+        Side::Reqwest,
+        Side::BareUreq,
+        Side::TwapiUreq,
+    ];
+
+    /// The sides of the series: the two floors, the two drivers, the stack without twapi.
+    const SERIES: [Side; 5] = [
+        Side::Bare(Work::SignScan),
+        Side::Twapi,
+        Side::BareUreq,
+        Side::TwapiUreq,
+        Side::Reqwest,
     ];
 
     /// The side's name in the table.
@@ -446,10 +332,13 @@ impl Side {
             Side::Bare(Work::Read) => "bare hyper-util",
             Side::Bare(Work::Scan) => "bare + validating scan",
             Side::Bare(Work::Sign) => "bare + signing",
-            Side::Bare(Work::SignScan) => "bare + signing + validating scan",
+            Side::Bare(Work::SignScan) => "bare hyper-util + signing + scan",
             Side::Bare(Work::Decode) => "bare + decoding",
             Side::Bare(Work::SignDecode) => "bare + signing + decoding",
             Side::Twapi => "twapi-hyper",
+            Side::Reqwest => "reqwest + oauth1-request + serde_json",
+            Side::BareUreq => "bare ureq + signing + scan",
+            Side::TwapiUreq => "twapi-ureq",
         };
         name.to_owned()
     }
@@ -465,19 +354,32 @@ impl Side {
             Side::Bare(Work::Decode) => "decode",
             Side::Bare(Work::SignDecode) => "sign+decode",
             Side::Twapi => "twapi",
+            Side::Reqwest => "reqwest",
+            Side::BareUreq => "ureq",
+            Side::TwapiUreq => "twapi-ureq",
         };
         name.to_owned()
     }
 
-    async fn run(self, emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
+    /// One run of the side against `emulator`; the async sides on `rt`.
+    fn run(self, rt: &tokio::runtime::Runtime, emulator: &EmulatorProcess, shape: Shape) -> Run {
+        fn limited(rt: &tokio::runtime::Runtime, run: impl Future<Output = Run>) -> Run {
+            rt.block_on(async {
+                tokio::time::timeout(RUN_LIMIT, run)
+                    .await
+                    .expect("the run ends in time")
+            })
+        }
         match self {
-            Side::Bare(work) => bare_run(emulator, load, in_flight, work).await,
-            Side::Twapi => twapi_run(emulator, load, in_flight).await,
+            Side::Bare(work) => limited(rt, bare_run(emulator, shape, work)),
+            Side::Twapi => limited(rt, twapi_run(emulator, shape)),
+            Side::Reqwest => limited(rt, reqwest_run(emulator, shape)),
+            Side::BareUreq => ureq_bare_run(emulator, shape),
+            Side::TwapiUreq => ureq_twapi_run(emulator, shape),
         }
     }
 }
 
-/// A request of `load`, built and signed by twapi-core.
 fn prepare(
     api: &Api,
     load: Load,
@@ -502,56 +404,68 @@ fn decode(load: Load, answer: http::Response<Bytes>) {
     std::hint::black_box(decoded).expect("a decodable answer");
 }
 
+/// The load's target (the most followed demo user), and each demo user's auth.
+fn user_auths(emulator: &EmulatorProcess) -> (u64, Vec<Auth>) {
+    let target = user_id(&emulator.user("most_followed"));
+    let auths = emulator
+        .users()
+        .iter()
+        .map(|user| Auth::oauth1(&emulator.credentials(user)))
+        .collect();
+    (target, auths)
+}
+
 /// The bare client: hyper-util's pooled client, reading each body whole, and doing `work`
 /// besides.
-async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work: Work) -> Run {
+async fn bare_run(emulator: &EmulatorProcess, shape: Shape, work: Work) -> Run {
+    let Shape {
+        load, per_worker, ..
+    } = shape;
     let api = Arc::new(Api::new(&emulator.base_url()).expect("the emulator's URL"));
-    let users = emulator.users();
-    let target = user_id(&emulator.user("most_followed"));
-    let auths: Arc<Vec<Auth>> = Arc::new(
-        users
-            .iter()
-            .map(|u| Auth::oauth1(&emulator.credentials(u)))
-            .collect(),
-    );
-    let total = load.per_user() * users.len();
+    let (target, auths) = user_auths(emulator);
+    let auths = Arc::new(auths);
     let now = twapi_auth::system::unix_now();
+    let client: BareClient<_, Full<Bytes>> = BareClient::builder(TokioExecutor::new()).build_http();
     // Signed before the clock starts, unless the work is to sign them.
-    let requests: Vec<std::sync::Mutex<Option<http::Request<Full<Bytes>>>>> = (0..total)
-        .map(|i| {
-            let nonce = format!("bench{i:027}");
-            let stamp = Stamp {
-                timestamp: now,
-                nonce: &nonce,
-            };
-            let presigned = (!work.signs())
-                .then(|| prepare(&api, load, target, &auths[i % auths.len()], stamp));
-            std::sync::Mutex::new(presigned)
+    let presigned: Vec<Vec<http::Request<Full<Bytes>>>> = (0..shape.in_flight)
+        .map(|w| {
+            if work.signs() {
+                return Vec::new();
+            }
+            (0..per_worker)
+                .map(|i| {
+                    let nonce = format!("bench{w:06}{i:021}");
+                    let stamp = Stamp {
+                        timestamp: now,
+                        nonce: &nonce,
+                    };
+                    let auth = &auths[shape.user(w, i, auths.len())];
+                    prepare(&api, load, target, auth, stamp)
+                })
+                .collect()
         })
         .collect();
-    let requests = Arc::new(requests);
-    let client: BareClient<_, Full<Bytes>> = BareClient::builder(TokioExecutor::new()).build_http();
-    let next = Arc::new(AtomicUsize::new(0));
     let clock = Clock::start(emulator);
-    let tasks: Vec<_> = (0..in_flight)
-        .map(|_| {
-            let (client, next, requests) = (client.clone(), next.clone(), requests.clone());
-            let (api, auths) = (api.clone(), auths.clone());
+    let tasks: Vec<_> = presigned
+        .into_iter()
+        .enumerate()
+        .map(|(w, presigned)| {
+            let (client, api, auths) = (client.clone(), api.clone(), auths.clone());
             tokio::spawn(async move {
                 let mut bytes = 0;
                 let mut nonces = twapi_auth::system::NonceSource::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(slot) = requests.get(i) else { break };
+                let mut presigned = presigned.into_iter();
+                for i in 0..per_worker {
                     let request = if work.signs() {
                         let nonce = nonces.next_nonce().expect("randomness");
                         let stamp = Stamp {
                             timestamp: twapi_auth::system::unix_now(),
                             nonce: &nonce,
                         };
-                        prepare(&api, load, target, &auths[i % auths.len()], stamp)
+                        let auth = &auths[shape.user(w, i, auths.len())];
+                        prepare(&api, load, target, auth, stamp)
                     } else {
-                        slot.lock().expect("unpoisoned").take().expect("sent once")
+                        presigned.next().expect("signed before")
                     };
                     let response = client.request(request).await.expect("an answer");
                     assert_eq!(response.status(), 200, "request {i}");
@@ -562,10 +476,7 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work
                         std::hint::black_box(code_chain::run(lines));
                     }
                     if matches!(work, Work::Scan | Work::SignScan) {
-                        std::hint::black_box(
-                            serde_json::from_slice::<serde::de::IgnoredAny>(&whole)
-                                .expect("a JSON body"),
-                        );
+                        scan(&whole);
                     }
                     if work.decodes() {
                         decode(load, http::Response::from_parts(head, whole));
@@ -575,14 +486,20 @@ async fn bare_run(emulator: &EmulatorProcess, load: Load, in_flight: usize, work
             })
         })
         .collect();
-    clock.finish(tasks, total).await
+    clock.finish(tasks, shape.total()).await
+}
+
+/// A validating scan of a body: every byte checked, nothing built.
+fn scan(body: &[u8]) {
+    std::hint::black_box(
+        serde_json::from_slice::<serde::de::IgnoredAny>(body).expect("a JSON body"),
+    );
 }
 
 /// twapi-hyper: one client per user (signing, limiter, decoding into `v1::User` or
 /// `v1::IdPage`, all included), all sending over the first one's connections — one pool, as
-/// the bare client has (a pool per user would rotate the requests over six connections, which
-/// costs any client about 1.4 more context switches a request at 1 in flight).
-async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> Run {
+/// the bare client has.
+async fn twapi_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
     let users = emulator.users();
     let target = user_id(&emulator.user("most_followed"));
     let mut clients: Vec<twapi_hyper::Client> = Vec::with_capacity(users.len());
@@ -596,21 +513,15 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
         clients.push(builder.build().expect("a client"));
     }
     let clients = Arc::new(clients);
-    let total = load.per_user() * users.len();
-    let next = Arc::new(AtomicUsize::new(0));
     let clock = Clock::start(emulator);
-    let tasks: Vec<_> = (0..in_flight)
-        .map(|_| {
-            let (clients, next) = (clients.clone(), next.clone());
+    let tasks: Vec<_> = (0..shape.in_flight)
+        .map(|w| {
+            let clients = clients.clone();
             tokio::spawn(async move {
                 let mut bytes = 0;
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
-                    let client = &clients[i % clients.len()];
-                    bytes += match load {
+                for i in 0..shape.per_worker {
+                    let client = &clients[shape.user(w, i, clients.len())];
+                    bytes += match shape.load {
                         Load::UsersShow => client
                             .send(&users_show(target))
                             .await
@@ -626,18 +537,192 @@ async fn twapi_run(emulator: &EmulatorProcess, load: Load, in_flight: usize) -> 
             })
         })
         .collect();
-    clock.finish(tasks, total).await
+    clock.finish(tasks, shape.total()).await
 }
 
-/// `repeats` rounds of users/show runs at `in_flight`, each round running every side once,
-/// each run against a fresh emulator (a fresh rate-limit window) that answers `delay` late
-/// (`None`: as `TWAPI_BENCH_SLOW_US` says). The order of the sides turns with each round, so
-/// that none always runs first (on a fresh machine state) or last. `rounds[r][s]` is side
-/// `s`'s run in round `r`.
+/// `users/show` as oauth1-request describes it.
+#[derive(oauth1_request::Request)]
+struct UsersShowParams {
+    user_id: u64,
+}
+
+/// A user as someone without twapi would declare it for serde_json: the fields a program
+/// reads, as plain types.
+#[allow(dead_code)] // read by serde only
+#[derive(Deserialize)]
+struct PlainUser {
+    id: u64,
+    id_str: String,
+    name: String,
+    screen_name: String,
+    location: Option<String>,
+    description: Option<String>,
+    url: Option<String>,
+    protected: bool,
+    verified: bool,
+    followers_count: u64,
+    friends_count: u64,
+    listed_count: u64,
+    favourites_count: u64,
+    statuses_count: u64,
+    created_at: String,
+    profile_image_url_https: Option<String>,
+}
+
+/// The stack a user would assemble without twapi: reqwest's pooled client, each request
+/// signed by oauth1-request (its own nonce and timestamp), each body read by serde_json into
+/// [`PlainUser`].
+async fn reqwest_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
+    let users = emulator.users();
+    let target = user_id(&emulator.user("most_followed"));
+    let s = |v: &Value| v.as_str().expect("a string").to_owned();
+    let signers: Vec<oauth1_request::Builder<'static, oauth1_request::HmacSha1, String>> = users
+        .iter()
+        .map(|user| {
+            let app = oauth1_request::Credentials::new(
+                s(&emulator.facts["consumer_key"]),
+                s(&emulator.facts["consumer_secret"]),
+            );
+            let mut builder = oauth1_request::Builder::new(app, oauth1_request::HmacSha1::new());
+            builder.token(oauth1_request::Credentials::new(
+                s(&user["access_token"]),
+                s(&user["access_token_secret"]),
+            ));
+            builder
+        })
+        .collect();
+    let signers = Arc::new(signers);
+    let endpoint: Arc<str> = format!("{}/1.1/users/show.json", emulator.base_url()).into();
+    let client = reqwest::Client::new();
+    let clock = Clock::start(emulator);
+    let tasks: Vec<_> = (0..shape.in_flight)
+        .map(|w| {
+            let (client, signers, endpoint) = (client.clone(), signers.clone(), endpoint.clone());
+            tokio::spawn(async move {
+                let mut bytes = 0;
+                for i in 0..shape.per_worker {
+                    let signer = &signers[shape.user(w, i, signers.len())];
+                    let authorization =
+                        signer.get(&*endpoint, &UsersShowParams { user_id: target });
+                    let response = client
+                        .get(format!("{endpoint}?user_id={target}"))
+                        .header(http::header::AUTHORIZATION, authorization)
+                        .send()
+                        .await
+                        .expect("an answer");
+                    assert_eq!(response.status(), 200, "request {i}");
+                    let body = response.bytes().await.expect("a whole body");
+                    bytes += body.len();
+                    let user: PlainUser = serde_json::from_slice(&body).expect("a user");
+                    std::hint::black_box(user);
+                }
+                bytes
+            })
+        })
+        .collect();
+    clock.finish(tasks, shape.total()).await
+}
+
+/// Runs `worker(w)` on `shape.in_flight` threads, each returning the body bytes it read. The
+/// threads outlive the clock, so that their CPU time is counted.
+fn threads(
+    emulator: &EmulatorProcess,
+    shape: Shape,
+    worker: impl Fn(usize) -> usize + Sync,
+) -> Run {
+    let (done, results) = std::sync::mpsc::channel();
+    let stopped = std::sync::Barrier::new(shape.in_flight + 1);
+    let clock = Clock::start(emulator);
+    std::thread::scope(|scope| {
+        for w in 0..shape.in_flight {
+            let (worker, done, stopped) = (&worker, done.clone(), &stopped);
+            scope.spawn(move || {
+                done.send(worker(w)).expect("the parent listens");
+                stopped.wait();
+            });
+        }
+        let bytes = results.iter().take(shape.in_flight).sum();
+        let run = clock.stop(shape.total(), bytes);
+        stopped.wait();
+        run
+    })
+}
+
+/// The bare blocking client: one ureq `Agent` (keeping as many idle connections as there are
+/// threads), each request signed by twapi-core, each body read whole and scanned.
+fn ureq_bare_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
+    let api = Api::new(&emulator.base_url()).expect("the emulator's URL");
+    let (target, auths) = user_auths(emulator);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_idle_connections_per_host(shape.in_flight.max(3))
+        .max_idle_connections(shape.in_flight.max(10))
+        .build()
+        .into();
+    threads(emulator, shape, |w| {
+        let mut nonces = twapi_auth::system::NonceSource::new();
+        let mut bytes = 0;
+        for i in 0..shape.per_worker {
+            let nonce = nonces.next_nonce().expect("randomness");
+            let stamp = Stamp {
+                timestamp: twapi_auth::system::unix_now(),
+                nonce: &nonce,
+            };
+            let auth = &auths[shape.user(w, i, auths.len())];
+            let request = match shape.load {
+                Load::UsersShow => api.prepare(&users_show(target), auth, stamp),
+                Load::FollowersIds => api.prepare(&followers_ids(target), auth, stamp),
+            }
+            .expect("a valid request");
+            let (parts, _) = request.into_parts();
+            let mut response = agent
+                .run(http::Request::from_parts(parts, ()))
+                .expect("an answer");
+            assert_eq!(response.status(), 200, "request {i}");
+            let body = response.body_mut().read_to_vec().expect("a whole body");
+            bytes += body.len();
+            scan(&body);
+        }
+        bytes
+    })
+}
+
+/// twapi-ureq: one client per user; each thread sends through its user's client.
+fn ureq_twapi_run(emulator: &EmulatorProcess, shape: Shape) -> Run {
+    let users = emulator.users();
+    let target = user_id(&emulator.user("most_followed"));
+    let clients: Vec<twapi_ureq::Client> = users
+        .iter()
+        .map(|user| {
+            twapi_ureq::ClientBuilder::oauth1(&emulator.credentials(user))
+                .base_url(emulator.base_url())
+                .build()
+                .expect("a client")
+        })
+        .collect();
+    threads(emulator, shape, |w| {
+        let mut bytes = 0;
+        for i in 0..shape.per_worker {
+            let client = &clients[shape.user(w, i, clients.len())];
+            bytes += match shape.load {
+                Load::UsersShow => client.send(&users_show(target)).map(|r| r.body().len()),
+                Load::FollowersIds => client.send(&followers_ids(target)).map(|r| r.body().len()),
+            }
+            .unwrap_or_else(|e| panic!("request {i}: {e}"));
+        }
+        bytes
+    })
+}
+
+/// `repeats` rounds of `shape` runs, each round running every side once, each run against a
+/// fresh emulator (a fresh rate-limit window) that answers `delay` late (`None`: as
+/// `TWAPI_BENCH_SLOW_US` says). The order of the sides turns with each round, so that none
+/// always runs first (on a fresh machine state) or last. `rounds[r][s]` is side `s`'s run in
+/// round `r`.
 fn paired_rounds(
     rt: &tokio::runtime::Runtime,
     sides: &[Side],
-    in_flight: usize,
+    shape: Shape,
     repeats: usize,
     delay: Option<Duration>,
 ) -> Vec<Vec<Run>> {
@@ -646,16 +731,11 @@ fn paired_rounds(
             let mut runs: Vec<Option<Run>> = sides.iter().map(|_| None).collect();
             for turn in 0..sides.len() {
                 let index = (round + turn) % sides.len();
-                let emulator = EmulatorProcess::spawn_answering(10_000, 900_000, delay);
-                let run = rt.block_on(async {
-                    tokio::time::timeout(
-                        RUN_LIMIT,
-                        sides[index].run(&emulator, Load::UsersShow, in_flight),
-                    )
-                    .await
-                    .expect("the run ends in time")
+                let emulator = EmulatorProcess::spawn(Options {
+                    delay,
+                    ..Options::users(10_000)
                 });
-                runs[index] = Some(run);
+                runs[index] = Some(sides[index].run(rt, &emulator, shape));
                 emulator.stop();
             }
             runs.into_iter()
@@ -665,30 +745,29 @@ fn paired_rounds(
         .collect()
 }
 
+/// A figure of the table: its name, its value, its target and whether it is met (empty for a
+/// figure without a target).
+type Record<'a> = dyn FnMut(&str, String, &str, Option<bool>) + 'a;
+
+/// A comparison of a series: subject, reference, target, whether a ratio meets it.
+type Comparison = (Side, Side, &'static str, fn(f64) -> bool);
+
+/// The comparisons of a series.
+const COMPARISONS: [Comparison; 4] = [
+    (Side::Twapi, Side::Bare(Work::SignScan), "≥ 0.95x", |r| {
+        r >= 0.95
+    }),
+    (Side::TwapiUreq, Side::BareUreq, "≥ 0.95x", |r| r >= 0.95),
+    (Side::Twapi, Side::Reqwest, "> 1x", |r| r > 1.0),
+    (Side::TwapiUreq, Side::Reqwest, "> 1x", |r| r > 1.0),
+];
+
 /// Records what [`paired_rounds`] measured, under `at`: each side's rate and CPU per request,
-/// each side's paired ratio to `sides[0]` (twapi-hyper's labelled with `target`), and
-/// twapi-hyper's to the floor of its job (the bare client that signs and scans) when both ran.
-fn report_rounds(
-    record: &mut impl FnMut(&str, String),
-    at: &str,
-    target: &str,
-    sides: &[Side],
-    rounds: &[Vec<Run>],
-) {
+/// and each comparison's median paired ratio (with quartiles) against its target.
+fn report_rounds(record: &mut Record<'_>, at: &str, sides: &[Side], rounds: &[Vec<Run>]) {
     let repeats = rounds.len();
     let rates = |i: usize| -> Vec<f64> { rounds.iter().map(|r| r[i].per_second()).collect() };
-    let paired = |i: usize, reference: usize| -> Vec<f64> {
-        rounds
-            .iter()
-            .map(|r| r[i].per_second() / r[reference].per_second())
-            .collect()
-    };
     for (index, side) in sides.iter().enumerate() {
-        let name = side.label();
-        record(
-            &format!("{at}: {name}, req/s, median / best of {repeats} runs"),
-            format!("{:.0} / {:.0}", median(rates(index)), best(rates(index))),
-        );
         // Where the time of a request went: at 1 in flight the client and the emulator take
         // turns, so a difference in rate between two sides is a difference in these.
         let cpu = |of: fn(&Run) -> Option<Duration>| -> Option<f64> {
@@ -698,43 +777,34 @@ fn report_rounds(
                 .collect();
             micros.map(median)
         };
-        if let (Some(client), Some(emulator)) = (cpu(|r| r.client_cpu), cpu(|r| r.emulator_cpu)) {
-            record(
-                &format!("{at}: {name}, CPU per request, client / emulator, µs (medians)"),
-                format!("{client:.1} / {emulator:.1}"),
-            );
-        }
-    }
-    let reference = sides[0].label();
-    for (index, side) in sides.iter().enumerate().skip(1) {
-        let (low, mid, high) = quartiles(paired(index, 0));
-        let target = if *side == Side::Twapi { target } else { "" };
+        let cpu = match (cpu(|r| r.client_cpu), cpu(|r| r.emulator_cpu)) {
+            (Some(client), Some(emulator)) => {
+                format!("; CPU µs/request, client {client:.0}, emulator {emulator:.0}")
+            }
+            _ => String::new(),
+        };
         record(
-            &format!(
-                "{at}: {} / {reference}{target}: median of the {repeats} rounds' ratios \
-                 (quartiles); ratio of the medians; of the bests",
-                side.label()
-            ),
-            format!(
-                "{mid:.2}x ({low:.2}–{high:.2}); {:.2}x; {:.2}x",
-                median(rates(index)) / median(rates(0)),
-                best(rates(index)) / best(rates(0))
-            ),
+            &format!("{at}: {}, req/s (median of {repeats} runs)", side.label()),
+            format!("{:.0}{cpu}", median(rates(index))),
+            "",
+            None,
         );
     }
-    // twapi-hyper against the floor of its job: what the bare client reaches when it too signs
-    // each request and checks each answer, so what is left is the typed decode and the client
-    // around the two steps.
-    let floor = Side::Bare(Work::SignScan);
     let position = |wanted: Side| sides.iter().position(|s| *s == wanted);
-    if let (Some(twapi), Some(floor_at)) = (position(Side::Twapi), position(floor)) {
-        let (low, mid, high) = quartiles(paired(twapi, floor_at));
+    for (subject, reference, target, meets) in COMPARISONS {
+        let (Some(s), Some(r)) = (position(subject), position(reference)) else {
+            continue;
+        };
+        let paired: Vec<f64> = rounds
+            .iter()
+            .map(|round| round[s].per_second() / round[r].per_second())
+            .collect();
+        let (low, mid, high) = quartiles(paired);
         record(
-            &format!(
-                "{at}: twapi-hyper / {}: median of the {repeats} rounds' ratios (quartiles)",
-                floor.label()
-            ),
+            &format!("{at}: {} / {}", subject.label(), reference.label()),
             format!("{mid:.2}x ({low:.2}–{high:.2})"),
+            target,
+            Some(meets(mid)),
         );
     }
 }
@@ -751,74 +821,20 @@ fn quartiles(mut values: Vec<f64>) -> (f64, f64, f64) {
     (at(n / 4), at(n / 2), at(3 * n / 4))
 }
 
-/// The fastest run: the one least slowed by whatever else this shared machine was doing.
-fn best(values: Vec<f64>) -> f64 {
-    values.into_iter().fold(0.0, f64::max)
-}
-
-// ---------------------------------------------------------------- the crawl, as a child
-
-/// Walks followers/ids of `TWAPI_BENCH_TARGET` up to `TWAPI_BENCH_LIMIT` ids through
-/// twapi-hyper (waiting out the windows), counting the ids without keeping them; prints the
-/// count, the pages, the time and the process's peak memory.
-fn crawl_child() {
-    let var = |name: &str| std::env::var(name).expect("set by the parent");
-    let credentials = Credentials::new(var("TWAPI_BENCH_KEY"), var("TWAPI_BENCH_SECRET"))
-        .with_token(var("TWAPI_BENCH_TOKEN"), var("TWAPI_BENCH_TOKEN_SECRET"));
-    let target = env_u64("TWAPI_BENCH_TARGET", 0);
-    let limit = env_u64("TWAPI_BENCH_LIMIT", 1_000_000);
-    runtime().block_on(async move {
-        let client = ClientBuilder::oauth1(&credentials)
-            .base_url(var("TWAPI_BENCH_BASE"))
-            .wait_on_rate_limit(true)
-            // The emulator's windows last a second here; the client learns them from headers.
-            .limiter_config(LimiterConfig {
-                window: Duration::ZERO,
-                day: Duration::from_secs(86_400),
-                ..LimiterConfig::default()
-            })
-            .build()
-            .expect("a client");
-        let pager = Pager::new(followers_ids(target)).with_limit(limit);
-        let started = Instant::now();
-        let (mut ids, mut pages, mut checksum) = (0_u64, 0_u64, 0_u64);
-        let mut stream = client.pages_with(pager);
-        while let Some(page) = stream.next().await {
-            let page = page.unwrap_or_else(|e| panic!("page {pages}: {e}"));
-            ids += page.items.len() as u64;
-            pages += 1;
-            checksum = page.items.iter().fold(checksum, |c, id| c ^ id.get());
-        }
-        let secs = started.elapsed().as_secs_f64();
-        let (peak, rss) = memory_kib("/proc/self/status");
-        println!(
-            "{}",
-            json!({ "ids": ids, "pages": pages, "secs": secs, "peak_kib": peak, "rss_kib": rss, "checksum": checksum })
-        );
-    });
-}
-
-fn crawl(emulator: &EmulatorProcess, limit: u64) -> Value {
-    let me = emulator.user("plain");
-    let target = user_id(&emulator.user("most_followed"));
-    let s = |v: &Value| v.as_str().expect("a string").to_owned();
-    let output = Command::new(std::env::current_exe().expect("own path"))
-        .env(CHILD, "crawl")
-        .env("TWAPI_BENCH_BASE", emulator.base_url())
-        .env("TWAPI_BENCH_KEY", s(&emulator.facts["consumer_key"]))
-        .env("TWAPI_BENCH_SECRET", s(&emulator.facts["consumer_secret"]))
-        .env("TWAPI_BENCH_TOKEN", s(&me["access_token"]))
-        .env("TWAPI_BENCH_TOKEN_SECRET", s(&me["access_token_secret"]))
-        .env("TWAPI_BENCH_TARGET", target.to_string())
-        .env("TWAPI_BENCH_LIMIT", limit.to_string())
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("the crawler runs");
-    assert!(output.status.success(), "the crawl failed");
-    serde_json::from_slice(&output.stdout).expect("one JSON line")
-}
-
 // ---------------------------------------------------------------- the parent
+
+/// Requests a run wants at `in_flight`: enough for a run of a fifth of a second or more, few
+/// enough that the whole series stays within a couple of minutes.
+fn wanted(in_flight: usize, late: bool) -> usize {
+    match (in_flight, late) {
+        (1, false) => 5_400,
+        (1, true) => 600,
+        (8, false) => 3_200,
+        (8, true) => 1_200,
+        (_, false) => 4_800,
+        (_, true) => 2_560,
+    }
+}
 
 fn profile(which: &str) {
     let Some(side) = Side::ALL.into_iter().find(|side| side.key() == which) else {
@@ -827,8 +843,14 @@ fn profile(which: &str) {
         std::process::exit(2);
     };
     let in_flight = usize::try_from(env_u64("TWAPI_BENCH_IN_FLIGHT", 1)).unwrap_or(1);
-    let emulator = EmulatorProcess::spawn(10_000, 900_000);
-    let run = runtime().block_on(side.run(&emulator, Load::UsersShow, in_flight));
+    let emulator = EmulatorProcess::spawn(Options::users(10_000));
+    let shape = Shape::new(
+        Load::UsersShow,
+        in_flight,
+        USERS_SHOW_PER_USER * emulator.users().len(),
+        emulator.users().len(),
+    );
+    let run = side.run(&runtime(), &emulator, shape);
     let micros = |cpu| {
         run.micros_per_request(cpu)
             .map_or_else(|| "-".to_owned(), |m| format!("{m:.1}"))
@@ -851,141 +873,85 @@ fn parent() {
         .expect("<target>/release/deps/<bench>")
         .join("twapi-bench");
     std::fs::create_dir_all(&target_dir).expect("the output folder");
-    let mut figures: Vec<(String, String)> = Vec::new();
-    let mut record = |key: &str, value: String| {
-        println!("{key:<60} {value}");
-        figures.push((key.to_owned(), value));
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut record = |figure: &str, value: String, target: &str, ok: Option<bool>| {
+        let verdict = ok.map_or("", |ok| if ok { "yes" } else { "**no**" });
+        println!("{figure:<90} {value}  {target} {verdict}");
+        rows.push([
+            figure.to_owned(),
+            value,
+            target.to_owned(),
+            verdict.to_owned(),
+        ]);
     };
     let rt = runtime();
 
-    // What the code chain of the `Work::Code` sides costs warm: in a hot loop, against what it
-    // costs the bare client once a request, at 1 in flight, in the table below.
-    for lines in CODE_LINES {
-        let batch = 10_000_u32;
-        let best = (0..5)
-            .map(|_| {
-                let start = Instant::now();
-                for _ in 0..batch {
-                    std::hint::black_box(code_chain::run(std::hint::black_box(lines)));
-                }
-                start.elapsed() / batch
-            })
-            .min()
-            .expect("five batches");
-        record(
-            &format!("code chain, {lines} lines: one run in a hot loop, µs (best of 5 batches)"),
-            format!("{:.2}", best.as_secs_f64() * 1e6),
-        );
+    // Item 1: users/show through every side of the series, same emulator kind, same requests.
+    let users = EmulatorProcess::spawn(Options::users(10_000));
+    let user_count = users.users().len();
+    users.stop();
+    for (late, delay) in [(false, None), (true, Some(ROUND_TRIP))] {
+        for in_flight in [1, 8, 64] {
+            let shape = Shape::new(
+                Load::UsersShow,
+                in_flight,
+                wanted(in_flight, late),
+                user_count,
+            );
+            let rounds = paired_rounds(&rt, &Side::SERIES, shape, REPEATS, delay);
+            let at = if late {
+                format!("users/show, {in_flight} in flight, answers 1 ms late")
+            } else {
+                format!("users/show, {in_flight} in flight, loopback")
+            };
+            report_rounds(&mut record, &at, &Side::SERIES, &rounds);
+        }
     }
 
-    // Item 4: users/show through twapi-hyper and through the bare client, same emulator kind,
-    // same requests, a fresh emulator (a fresh window) per run; a side's ratio to the bare
-    // client is taken within each round (the machine's load drifts between rounds more than
-    // within one), and the rounds' median is the figure.
-    for in_flight in [1, 8, 64] {
-        let rounds = paired_rounds(&rt, &Side::ALL, in_flight, REPEATS, None);
-        report_rounds(
-            &mut record,
-            &format!("users/show, {in_flight} in flight"),
-            " (target >= 0.9x)",
-            &Side::ALL,
-            &rounds,
-        );
-    }
-    // The same at 1 in flight with the emulator answering every request a millisecond late, as
-    // a network's round trip would (tokio's timer rounds the wait up to its next tick): what
-    // the client's own work weighs once a request is more than a loopback exchange.
-    let sides = [Side::Bare(Work::Read), Side::Twapi];
-    let rounds = paired_rounds(&rt, &sides, 1, ROUND_TRIP_REPEATS, Some(ROUND_TRIP));
-    report_rounds(
+    // The emulator with 1,000,000 users: start, memory, requests per second.
+    let emulator = EmulatorProcess::spawn(Options::users(1_000_000));
+    let info = |record: &mut Record<'_>, figure: &str, value: String| {
+        record(figure, value, "", None);
+    };
+    info(
         &mut record,
-        &format!(
-            "users/show, 1 in flight, each answer {} ms late",
-            ROUND_TRIP.as_millis()
-        ),
-        "",
-        &sides,
-        &rounds,
-    );
-
-    // Item 5: the emulator with 1,000,000 users: start, memory, requests per second.
-    let emulator = EmulatorProcess::spawn(1_000_000, 900_000);
-    record(
         "emulator, 1,000,000 users: start (world built and bound), ms",
         format!("{:.0}", emulator.start_ms),
     );
-    record(
-        "emulator, 1,000,000 users: process spawn to ready, ms",
-        format!("{:.0}", emulator.ready_ms),
-    );
-    let (peak, rss) = emulator.memory_kib();
-    record(
+    let (peak, _) = emulator.memory_kib();
+    info(
+        &mut record,
         "emulator, 1,000,000 users: peak memory after start, MiB",
         format!("{:.0}", peak as f64 / 1024.0),
     );
-    record(
-        "emulator, 1,000,000 users: resident memory after start, MiB",
-        format!("{:.0}", rss as f64 / 1024.0),
+    let shape = Shape::new(Load::UsersShow, 64, 5_000, user_count);
+    let show = rt.block_on(bare_run(&emulator, shape, Work::Read));
+    info(
+        &mut record,
+        "emulator, 1,000,000 users: users/show served, req/s (64 in flight), body bytes",
+        format!(
+            "{:.0}, {}",
+            show.per_second(),
+            show.body_bytes / show.requests
+        ),
     );
-    let show = rt.block_on(bare_run(&emulator, Load::UsersShow, 64, Work::Read));
-    record(
-        "emulator, 1,000,000 users: users/show served, req/s (64 in flight)",
-        format!("{:.0}", show.per_second()),
+    let shape = Shape::new(Load::FollowersIds, 6, 90, user_count);
+    let ids = rt.block_on(bare_run(&emulator, shape, Work::Read));
+    info(
+        &mut record,
+        "emulator, 1,000,000 users: followers/ids (5,000 ids) served, req/s (6 in flight), body bytes",
+        format!("{:.0}, {}", ids.per_second(), ids.body_bytes / ids.requests),
     );
-    record(
-        "emulator, users/show body, bytes",
-        format!("{}", show.body_bytes / show.requests),
-    );
-    let ids = rt.block_on(bare_run(&emulator, Load::FollowersIds, 8, Work::Read));
-    record(
-        "emulator, 1,000,000 users: followers/ids (5,000 ids) served, req/s (8 in flight)",
-        format!("{:.0}", ids.per_second()),
-    );
-    record(
-        "emulator, followers/ids body, bytes",
-        format!("{}", ids.body_bytes / ids.requests),
-    );
-    let (peak, rss) = emulator.memory_kib();
-    record(
+    let (peak, _) = emulator.memory_kib();
+    info(
+        &mut record,
         "emulator, 1,000,000 users: peak memory after the load, MiB",
         format!("{:.0}", peak as f64 / 1024.0),
     );
-    record(
-        "emulator, 1,000,000 users: resident memory after the load, MiB",
-        format!("{:.0}", rss as f64 / 1024.0),
-    );
     emulator.stop();
 
-    // Item 4: crawl 1,000,000 follower ids (the most followed account of a world of 3.1M
-    // users has about a third of them), one-second windows, in a process of its own.
-    let emulator = EmulatorProcess::spawn(3_100_000, 0);
-    let followers = emulator.user("most_followed")["followers"]
-        .as_u64()
-        .unwrap_or(0);
-    record(
-        "crawl: followers of the account crawled",
-        followers.to_string(),
-    );
-    for limit in [100_000, 1_000_000] {
-        let result = crawl(&emulator, limit);
-        let peak = result["peak_kib"].as_f64().unwrap_or(0.0) / 1024.0;
-        record(
-            &format!("crawl of {limit} ids: ids, pages"),
-            format!("{}, {}", result["ids"], result["pages"]),
-        );
-        record(
-            &format!("crawl of {limit} ids: seconds (one-second windows of 15 pages)"),
-            format!("{:.1}", result["secs"].as_f64().unwrap_or(0.0)),
-        );
-        record(
-            &format!("crawl of {limit} ids: crawler peak memory, MiB (target < 64)"),
-            format!("{peak:.1}"),
-        );
-    }
-    emulator.stop();
-
-    let tsv = figures.iter().fold(String::new(), |mut out, (k, v)| {
-        let _ = writeln!(out, "{k}\t{v}");
+    let tsv = rows.iter().fold(String::new(), |mut out, row| {
+        let _ = writeln!(out, "{}", row.join("\t"));
         out
     });
     std::fs::write(target_dir.join("e2e.tsv"), tsv).expect("e2e.tsv");

@@ -1,6 +1,6 @@
 //! Prints the table of BENCHMARKS.md from the last `cargo bench` (criterion's medians), the
-//! instruction counts of the last gungraun run (`instructions.txt`, its terminal output) and the
-//! end-to-end figures, all of which `report.sh` wrote: `report <CARGO_TARGET_DIR>`.
+//! instruction counts of the last gungraun run (`instructions.txt`, its terminal output), the
+//! end-to-end figures (`e2e.tsv`) and the crawl at the quota (`quota.tsv`), all of which `report.sh` wrote: `report <CARGO_TARGET_DIR>`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -312,6 +312,62 @@ fn criterion_key(header: &str) -> Option<String> {
     })
 }
 
+/// The end-to-end comparisons of `e2e.tsv` (`users/show, N in flight, LOAD: A / B`, with a
+/// target) as one table: a row per comparison, a column per load, each cell the median of the
+/// rounds' ratios and whether it meets the target.
+fn comparisons(e2e: &str) -> String {
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in e2e.lines() {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let (Some(figure), Some(value), Some(target), Some(met)) =
+            (cells.first(), cells.get(1), cells.get(2), cells.get(3))
+        else {
+            continue;
+        };
+        let Some((load, comparison)) = figure
+            .strip_prefix("users/show, ")
+            .and_then(|rest| rest.split_once(": "))
+        else {
+            continue;
+        };
+        if target.is_empty() {
+            continue;
+        }
+        if !columns.iter().any(|c| c == load) {
+            columns.push(load.to_owned());
+        }
+        let label = format!("{comparison} ({target})");
+        let ratio = value.split(' ').next().unwrap_or_default();
+        let cell = (load.to_owned(), format!("{ratio} {met}"));
+        match rows.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, cells)) => cells.push(cell),
+            None => rows.push((label, vec![cell])),
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut md = format!(
+        "\n| end to end, users/show: median of the rounds' ratios | {} |\n|---|{}\n",
+        columns.join(" | "),
+        "---:|".repeat(columns.len())
+    );
+    for (label, cells) in rows {
+        let values: Vec<&str> = columns
+            .iter()
+            .map(|c| {
+                cells
+                    .iter()
+                    .find(|(load, _)| load == c)
+                    .map_or("", |(_, v)| v.as_str())
+            })
+            .collect();
+        let _ = writeln!(md, "| {label} | {} |", values.join(" | "));
+    }
+    md
+}
+
 /// The verdict text: judged on the median time's ratio and on the instructions' ratio.
 fn met(median: Option<bool>, instructions: Option<bool>) -> String {
     let word = |ok: bool| if ok { "yes" } else { "**no**" };
@@ -394,6 +450,9 @@ fn lock_versions(lock: &Path) -> Vec<(String, String)> {
         "hyper",
         "hyper-util",
         "tokio",
+        "ureq",
+        "reqwest",
+        "redis",
     ];
     let mut out = Vec::new();
     let mut name = None;
@@ -480,27 +539,40 @@ fn main() {
         );
     }
 
-    // End to end, in the order the bench wrote them: twapi-hyper against the floor of its job
-    // (a bare client that signs and scans), the series with a round trip, the crawl, the
-    // emulator. The steps in between (each added to the bare client alone) stay in e2e.tsv.
+    // End to end (item 1): each comparison's median ratio at each load, one row a comparison;
+    // then the emulator's figures and the crawl at the quota (item 2), figure by figure. Each
+    // side's own rate and CPU time stay in e2e.tsv.
     let e2e = std::fs::read_to_string(out_dir.join("e2e.tsv")).unwrap_or_default();
-    let wanted = |k: &str| {
-        k.contains("twapi-hyper / bare + signing + validating scan")
-            || k.contains("1 ms late: twapi-hyper")
-            || k.starts_with("crawl")
-            || k.starts_with("emulator")
-    };
-    if !e2e.is_empty() {
+    md.push_str(&comparisons(&e2e));
+    for (text, title) in [
+        (e2e, "the emulator, 1,000,000 users"),
+        (
+            std::fs::read_to_string(out_dir.join("quota.tsv")).unwrap_or_default(),
+            "a crawl at the quota, on the emulator",
+        ),
+    ] {
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .map(|line| line.split('\t').collect::<Vec<_>>())
+            .filter(|cells| !cells[0].starts_with("users/show"))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             md,
-            "\n| end to end, against the emulator on loopback | figure |\n|---|---:|"
+            "\n| {title} | figure | target | met |\n|---|---:|---|---|"
         );
-        for (k, v) in e2e
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .filter(|(k, _)| wanted(k))
-        {
-            let _ = writeln!(md, "| {k} | {v} |");
+        for cells in rows {
+            let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} |",
+                cell(0),
+                cell(1),
+                cell(2),
+                cell(3)
+            );
         }
     }
 

@@ -29,6 +29,12 @@ pub(crate) fn ceil_to_second(at: SystemTime) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(whole)
 }
 
+/// `at` rounded down to a whole second: where a rate-limit window that opens at `at` starts
+/// counting (see `limits`).
+pub(crate) fn floor_to_second(at: SystemTime) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(unix_seconds(at))
+}
+
 /// An HTTP `Date` header value (IMF-fixdate, RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub(crate) fn http_date(at: SystemTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -66,5 +72,7 @@ mod tests {
         assert_eq!(ceil_to_second(at), UNIX_EPOCH + Duration::from_secs(2));
         let exact = UNIX_EPOCH + Duration::from_secs(3);
         assert_eq!(ceil_to_second(exact), exact);
+        assert_eq!(floor_to_second(at), UNIX_EPOCH + Duration::from_secs(1));
+        assert_eq!(floor_to_second(exact), exact);
     }
 }

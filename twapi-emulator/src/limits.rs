@@ -3,9 +3,13 @@
 //! and per app, shared by v1.1 and v2), with the numbers read from twapi-core's endpoint
 //! table.
 //!
-//! A window opens at the first request that counts against it and closes a period later;
-//! its reset is announced in whole epoch seconds, rounded up so that a client waiting until
-//! the announced reset is never refused. The periods are configurable
+//! A window opens at the first request that counts against it, counted from the whole second
+//! that request falls in, and closes a period later; its reset is announced in whole epoch
+//! seconds, rounded up so that a client waiting until the announced reset is never refused.
+//! Counting from the whole second keeps a window as long as its period even when the period
+//! is scaled down to a second or two: a client that waits until the announced reset opens the
+//! next window a moment after it, which would otherwise round that window's end up by almost a
+//! whole second more. The periods are configurable
 //! (`--window-seconds`, `--day-seconds`) so tests need not wait 15 minutes.
 
 use std::collections::HashMap;
@@ -14,7 +18,7 @@ use std::time::{Duration, SystemTime};
 use twapi_core::endpoint::{DailyBucket, EndpointId};
 use twapi_core::rate_limit::RateLimit;
 
-use crate::clock::ceil_to_second;
+use crate::clock::{ceil_to_second, floor_to_second};
 
 /// Whose budget a request draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,7 +39,7 @@ impl Count {
     fn fresh(now: SystemTime, period: Duration) -> Self {
         Self {
             used: 0,
-            reset: ceil_to_second(now + period),
+            reset: ceil_to_second(floor_to_second(now) + period),
         }
     }
 
@@ -211,6 +215,20 @@ mod tests {
         let later = t0 + Duration::from_secs(900);
         let (state, ok) = windows.take(EndpointId::FollowersIds, subject, 15, later);
         assert!(ok && state.remaining == 14);
+    }
+
+    #[test]
+    fn a_one_second_window_reopened_just_after_its_reset_lasts_one_second() {
+        let mut windows = Windows::new(Duration::from_secs(1));
+        let t0 = UNIX_EPOCH + Duration::from_millis(1_700_000_000_400);
+        let subject = Subject::User(3);
+        let (first, _) = windows.take(EndpointId::V2Followers, subject, 15, t0);
+        assert_eq!(first.reset, UNIX_EPOCH + Duration::from_secs(1_700_000_001));
+        // A client that waited until the announced reset sends a moment after it.
+        let next = first.reset + Duration::from_millis(3);
+        let (second, ok) = windows.take(EndpointId::V2Followers, subject, 15, next);
+        assert!(ok && second.remaining == 14);
+        assert_eq!(second.reset, first.reset + Duration::from_secs(1));
     }
 
     #[test]
