@@ -54,6 +54,7 @@ macro_rules! selector {
             }
 
             /// The vocabulary `s` is written in, when it is a name that differs between them.
+            #[cfg(feature = "server")]
             fn vocabulary_of(s: &str) -> Option<Vocabulary> {
                 Vocabulary::of(Place::$place, s).map(|(vocabulary, _)| vocabulary)
             }

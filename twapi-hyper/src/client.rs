@@ -174,7 +174,7 @@ impl Client {
                             let status = response.status();
                             machine.handle_response(session, response, SystemTime::now());
                             trace::answered(machine, &span, status);
-                            report(session, machine).await;
+                            session.report(machine, SystemTime::now).await;
                         }
                         Err(error) => {
                             machine.handle_transport_error(session, error, SystemTime::now());
@@ -183,7 +183,7 @@ impl Client {
                     }
                 }
                 Action::Wait(wait) if wait.reason == WaitReason::Reservation => {
-                    reserve(session, machine).await;
+                    session.reserve(machine, SystemTime::now).await;
                 }
                 Action::Wait(wait) => {
                     trace::waiting(machine, wait, SystemTime::now());
@@ -204,52 +204,6 @@ impl Client {
         nonces
             .next_nonce()
             .map_err(|e| CallError::Randomness(Box::new(e)))
-    }
-}
-
-/// Reserves the machine's request in the session's limiter store and hands the verdict back.
-async fn reserve<M: Exchange>(session: &Session, machine: &mut M) {
-    let verdict = match (session.limiter_store(), machine.reservation()) {
-        (Some(store), Some(reservation)) => {
-            store
-                .acquire(
-                    reservation.endpoint,
-                    &reservation.context,
-                    SystemTime::now(),
-                )
-                .await
-        }
-        _ => Err("the session asked for a reservation but has no limiter store".into()),
-    };
-    machine.handle_reservation(session, verdict, SystemTime::now());
-}
-
-/// Takes the last answer's users to the session's meter store, and what it said about the
-/// budgets to the limiter store. A store that fails here loses one answer's metering or
-/// headers, not the answer: the next reservation meets the same store and fails the call with
-/// [`CallError::Store`].
-async fn report<M: Exchange>(session: &Session, machine: &mut M) {
-    if let (Some(meter), Some(billing)) = (session.meter_store(), machine.take_billing()) {
-        match meter.record(&billing, SystemTime::now()).await {
-            Ok(metered) => machine.handle_billed(metered),
-            Err(error) => tracing::warn!(
-                endpoint = machine.endpoint().name(),
-                error = %error,
-                "the meter's store did not take an answer's users; its charge is at list price"
-            ),
-        }
-    }
-    let Some(store) = session.limiter_store() else {
-        return;
-    };
-    for observation in machine.take_observations() {
-        if let Err(error) = store.observe(&observation, SystemTime::now()).await {
-            tracing::warn!(
-                endpoint = machine.endpoint().name(),
-                error = %error,
-                "the limiter's store did not take an answer's rate limits"
-            );
-        }
     }
 }
 

@@ -5,20 +5,21 @@
 //! does not decide admissions against a limiter of its own. When a request is ready, its
 //! call asks the driver to reserve it: the call's [`Action::Wait`](super::Action::Wait) has
 //! the reason [`WaitReason::Reservation`](super::WaitReason::Reservation) and the call's
-//! [`Exchange::reservation`](super::Exchange::reservation) says what to reserve; the driver
-//! awaits [`LimiterStore::acquire`] and hands the verdict back with
-//! [`Exchange::handle_reservation`](super::Exchange::handle_reservation). What an answer says
-//! about the budgets (its headers, a 429) comes out as [`Observation`]s
-//! ([`Exchange::take_observations`](super::Exchange::take_observations)), which the driver
-//! hands to [`LimiterStore::observe`]. The session stays sans-IO: it reads no store, and the
-//! driver decides nothing.
+//! [`Exchange::reservation`] says what to reserve; the driver
+//! awaits [`Session::reserve`], which asks [`LimiterStore::acquire`] and hands the verdict
+//! back with [`Exchange::handle_reservation`]. What an
+//! answer says about the budgets (its headers, a 429) comes out as [`Observation`]s
+//! ([`Exchange::take_observations`]), and its users as a
+//! [`Billing`]; after each answer the driver awaits [`Session::report`], which takes them to
+//! the stores. The session stays sans-IO: those two futures only await the stores' own (the
+//! driver's clock passed in), and the driver decides nothing and names no store operation.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::SystemTime;
 
-use super::BoxError;
+use super::{BoxError, Exchange, Session};
 use crate::cost::{Cost, Meter, MeterHandle};
 use crate::endpoint::EndpointId;
 use crate::rate_limit::{Context, Limiter, LimiterConfig, Permit, RateLimitSnapshot, WaitUntil};
@@ -118,8 +119,8 @@ impl Observation {
 ///
 /// A session built with [`SessionBuilder::meter_store`](super::SessionBuilder::meter_store)
 /// hands each billed reply's users out as a [`Billing`]
-/// ([`Exchange::take_billing`](super::Exchange::take_billing)); the driver records it here and
-/// hands back what it added ([`Exchange::handle_billed`](super::Exchange::handle_billed)), which
+/// ([`Exchange::take_billing`]); [`Session::report`] records it here and
+/// hands back what it added ([`Exchange::handle_billed`]), which
 /// becomes the reply's [`Charge::metered`](crate::cost::Charge::metered). The rule of what a
 /// reply adds is [`Billed::of`](crate::cost::Billed::of), written once.
 pub trait MeterStore: Send + Sync + fmt::Debug {
@@ -174,6 +175,61 @@ impl LimiterStore for super::LimiterHandle {
         self.update(|limiter| observation.apply(limiter, now));
         Box::pin(std::future::ready(Ok(())))
     }
+}
+
+impl Session {
+    /// Reserves `machine`'s request in the session's limiter store and hands it the verdict:
+    /// what a driver awaits when the machine waits for
+    /// [`WaitReason::Reservation`](super::WaitReason::Reservation). `now` is the driver's
+    /// clock, read when the store is asked and again when it has answered.
+    pub async fn reserve<M: Exchange>(&self, machine: &mut M, now: impl Fn() -> SystemTime) {
+        let verdict = match (self.limiter_store(), machine.reservation()) {
+            (Some(store), Some(reservation)) => {
+                store
+                    .acquire(reservation.endpoint, &reservation.context, now())
+                    .await
+            }
+            _ => Err("the session asked for a reservation but has no limiter store".into()),
+        };
+        machine.handle_reservation(self, verdict, now());
+    }
+
+    /// Takes `machine`'s last answer to the session's stores: its users to the meter store,
+    /// what it said about the budgets to the limiter store; what a driver awaits after each
+    /// answer (nothing happens without stores). A store that fails here loses one answer's
+    /// metering (its charge stays at list price) or headers, not the answer: the next
+    /// reservation meets the same store and fails the call with
+    /// [`CallError::Store`](super::CallError::Store).
+    pub async fn report<M: Exchange>(&self, machine: &mut M, now: impl Fn() -> SystemTime) {
+        if let (Some(meter), Some(billing)) = (self.meter_store(), machine.take_billing()) {
+            match meter.record(&billing, now()).await {
+                Ok(metered) => machine.handle_billed(metered),
+                Err(error) => store_failed(machine.endpoint(), &error, "meter"),
+            }
+        }
+        let Some(store) = self.limiter_store() else {
+            return;
+        };
+        for observation in machine.take_observations() {
+            if let Err(error) = store.observe(&observation, now()).await {
+                store_failed(machine.endpoint(), &error, "limiter");
+            }
+        }
+    }
+}
+
+/// A store that did not take an answer's users or rate limits: a warning where the driver
+/// traces, nothing lost but that answer's record.
+fn store_failed(endpoint: EndpointId, error: &BoxError, store: &'static str) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        endpoint = endpoint.name(),
+        store,
+        error = %error,
+        "a store did not take an answer's users or rate limits"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (endpoint, error, store);
 }
 
 #[cfg(test)]
